@@ -1,0 +1,76 @@
+"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD]``.
+
+Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
+the only place that reads the clock; "today" is the date in China (P2.4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+from . import __version__
+from .diagnostics import BuildFailed, Report
+
+# China has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
+
+
+def today_in_china(now: datetime | None = None) -> date:
+    now = now or datetime.now(timezone.utc)
+    return now.astimezone(CHINA).date()
+
+
+def _as_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gongshi", description="宁夏人社行政执法公示平台的静态网站生成器")
+    p.add_argument("--version", action="version", version=f"gongshi {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+    b = sub.add_parser("build", help="校验数据并生成网站")
+    b.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    b.add_argument("--out", type=Path, default=None, help="输出目录，默认 <site>/public")
+    b.add_argument("--as-of", type=_as_of, default=None, help="按哪一天生成（YYYY-MM-DD），默认北京时间今天")
+    b.add_argument("--no-search-index", action="store_true", help="不生成全文检索索引（用于快速预览和性能测试）")
+    b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
+    return p
+
+
+def print_report(report: Report, stream) -> None:
+    for d in report.sorted():
+        print(d.format(), file=stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.command == "build":
+        return _build(args)
+    return 2
+
+
+def _build(args) -> int:
+    from .pipeline import build  # keeps `gongshi --help` fast
+
+    site = args.site
+    if not site.is_dir():
+        print(f"gongshi: 站点目录 {site} 不存在", file=sys.stderr)
+        return 2
+    as_of = args.as_of or today_in_china()
+    try:
+        result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs)
+    except BuildFailed as failed:
+        print_report(failed.report, sys.stderr)
+        print(f"构建失败：{failed.report.summary()}。输出目录未改动。", file=sys.stderr)
+        return 1
+    print_report(result.report, sys.stderr)
+    shown = "，".join(f"{name} {c['listed']} 条" for name, c in result.counts.items())
+    print(f"构建完成（{as_of.isoformat()}）：{result.files} 个页面和文件 → {result.out}；公示中：{shown}；"
+          f"{result.report.summary()}")
+    return 0

@@ -1,0 +1,220 @@
+"""Typed site configuration, read from ``site_config.yaml``.
+
+Periods, deadlines and their legal bases are configuration, not constants in code: the platform
+page that explains them is generated from the same objects the build uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .diagnostics import Diagnostic, diag
+
+CONFIG_FILE = "site_config.yaml"
+
+# Columns that carry a record's life cycle (P4, P5, P6), by role; a dataset may rename them.
+LIFECYCLE_DEFAULTS = {
+    "published_on": "公示日期",
+    "reviewed_on": "保密审查日期",
+    "status": "状态",
+    "status_on": "状态日期",
+    "status_note": "状态说明",
+}
+
+# 状态 values (P5, P6): listed with a note, or withdrawn from every list.
+STATUS_NORMAL = ("", "正常")
+STATUS_NOTED = ("已更正", "已变更")
+STATUS_WITHDRAWN = ("撤下", "撤销", "确认违法", "确认无效")
+
+
+class ConfigError(Exception):
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("; ".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+@dataclass(frozen=True)
+class PeriodRule:
+    """A display period: n years/months from ``start`` (P2.3), or 长期 (``None`` years and months),
+    optionally ending at the date in ``until`` (P2.6: while a certificate is valid)."""
+
+    years: int = 0
+    months: int = 0
+    basis: str = ""
+    when: tuple[tuple[str, str], ...] = ()  # (column, value) pairs that must all hold
+
+    @property
+    def indefinite(self) -> bool:
+        return not self.years and not self.months
+
+    def describe(self) -> str:
+        if self.indefinite:
+            return "长期"
+        return (f"{self.years} 年" if self.years else "") + (f"{self.months} 个月" if self.months else "")
+
+
+@dataclass(frozen=True)
+class Period:
+    start: str | None             # column the period runs from (P2.1)
+    until: str | None             # column holding the last valid day (长期 while valid, P2.6)
+    default: PeriodRule
+    rules: tuple[PeriodRule, ...] = ()  # the longest matching rule wins (P2.5)
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: str
+    working_days: int
+    basis: str
+
+
+@dataclass(frozen=True)
+class DatasetConfig:
+    name: str
+    item: int
+    title: str
+    file: str
+    schema: str
+    path: str
+    key: tuple[str, ...]
+    title_field: str
+    date_field: str | None
+    agency_field: str | None
+    list_columns: tuple[str, ...]
+    record_pages: bool
+    remedy_notice: bool           # the record is a decision: its page tells how to seek remedy (P7)
+    period: Period
+    deadline: Deadline | None
+    checks: tuple[str, ...]
+    order: tuple[tuple[str, str], ...]
+    lifecycle: dict = field(default_factory=dict)
+    description: str = ""
+
+    def role(self, name: str) -> str:
+        return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    root: Path
+    title: str
+    short_title: str
+    base_url: str
+    publisher: str
+    page_size: int
+    feed_size: int
+    correction: dict
+    remedy: dict
+    calendar_files: tuple[Path, ...]
+    datasets: tuple[DatasetConfig, ...]
+    agencies_file: str
+    content_dir: str
+    raw: dict = field(repr=False, default_factory=dict)
+
+    def dataset(self, name: str) -> DatasetConfig:
+        for ds in self.datasets:
+            if ds.name == name:
+                return ds
+        raise KeyError(name)
+
+
+def _rule(spec: dict, where: str, problems: list) -> PeriodRule:
+    if not isinstance(spec, dict):
+        problems.append(f"{where} 应为映射")
+        return PeriodRule()
+    when = tuple(sorted((str(k), str(v)) for k, v in (spec.get("when") or {}).items()))
+    if not spec.get("basis"):
+        problems.append(f"{where} 缺少 basis（法律依据）")
+    return PeriodRule(int(spec.get("years", 0) or 0), int(spec.get("months", 0) or 0),
+                      str(spec.get("basis", "")), when)
+
+
+def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
+    where = f"datasets.{name}"
+    for required in ("item", "title", "file", "schema", "key", "title_field", "period"):
+        if required not in spec:
+            problems.append(f"{where} 缺少 {required}")
+    period_spec = spec.get("period") or {}
+    period = Period(
+        start=period_spec.get("from"),
+        until=period_spec.get("until"),
+        default=_rule(period_spec.get("default") or {"basis": period_spec.get("basis", "")},
+                      f"{where}.period.default", problems),
+        rules=tuple(_rule(r, f"{where}.period.rules[{i}]", problems)
+                    for i, r in enumerate(period_spec.get("rules") or ())),
+    )
+    if period.start is None and not (period.default.indefinite and all(r.indefinite for r in period.rules)):
+        problems.append(f"{where}.period 有期限时必须写明 from（起算日期所在的列）")
+    deadline = None
+    if spec.get("deadline"):
+        d = spec["deadline"]
+        deadline = Deadline(str(d.get("from", "")), int(d.get("working_days", 0)), str(d.get("basis", "")))
+        if not deadline.start or deadline.working_days <= 0 or not deadline.basis:
+            problems.append(f"{where}.deadline 需要 from、working_days 和 basis")
+    key = spec.get("key") or ()
+    return DatasetConfig(
+        name=name,
+        item=int(spec.get("item", 0)),
+        title=str(spec.get("title", name)),
+        file=str(spec.get("file", "")),
+        schema=str(spec.get("schema", "")),
+        path=str(spec.get("path", name)),
+        key=tuple([key] if isinstance(key, str) else key),
+        title_field=str(spec.get("title_field", "")),
+        date_field=spec.get("date_field"),
+        agency_field=spec.get("agency_field"),
+        list_columns=tuple(spec.get("list_columns") or ()),
+        record_pages=bool(spec.get("record_pages", False)),
+        remedy_notice=bool(spec.get("remedy_notice", False)),
+        period=period,
+        deadline=deadline,
+        checks=tuple(spec.get("checks") or ()),
+        order=tuple(tuple(pair) for pair in spec.get("order") or ()),
+        lifecycle=dict(spec.get("lifecycle") or {}),
+        description=str(spec.get("description", "")),
+    )
+
+
+def load_config(root: Path) -> SiteConfig:
+    path = root / CONFIG_FILE
+    if not path.is_file():
+        raise ConfigError([diag("E-FILE-MISSING", CONFIG_FILE, path=CONFIG_FILE)])
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
+        raise ConfigError([diag("E-YAML", CONFIG_FILE, line, detail=str(exc).splitlines()[0])])
+    problems: list[str] = []
+    site = raw.get("site") or {}
+    for required in ("title", "base_url", "publisher"):
+        if not site.get(required):
+            problems.append(f"site.{required} 不能为空")
+    datasets = tuple(_dataset(name, spec or {}, problems)
+                     for name, spec in (raw.get("datasets") or {}).items())
+    if not datasets:
+        problems.append("datasets 不能为空")
+    paths = [ds.path for ds in datasets]
+    if len(set(paths)) != len(paths):
+        problems.append("datasets 的 path 有重复")
+    if problems:
+        raise ConfigError([diag("E-CONFIG", CONFIG_FILE, detail=p) for p in problems])
+    base_url = str(site["base_url"])
+    return SiteConfig(
+        root=root,
+        title=str(site["title"]),
+        short_title=str(site.get("short_title", site["title"])),
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        publisher=str(site["publisher"]),
+        page_size=int(site.get("page_size", 50)),
+        feed_size=int(site.get("feed_size", 100)),
+        correction=dict(raw.get("correction") or {}),
+        remedy=dict(raw.get("remedy") or {}),
+        calendar_files=tuple(root / p for p in raw.get("calendar") or ()),
+        datasets=datasets,
+        agencies_file=str(raw.get("agencies", "data/agencies.yaml")),
+        content_dir=str(raw.get("content", "content")),
+        raw=raw,
+    )

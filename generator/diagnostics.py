@@ -1,0 +1,161 @@
+"""Problems found in the inputs, reported the way editors and CI read them.
+
+Every problem has a code, a position (``file:row:column``), a Chinese explanation, the rule of
+``rules.md`` it enforces and a hint on how to fix it.  The catalogue below is the one place where
+codes are defined, so that documentation and tests can list them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "error"      # the build fails; nothing in the output directory changes
+    WARNING = "warning"  # the build goes on; the record concerned may be left out
+
+
+@dataclass(frozen=True, slots=True)
+class Code:
+    code: str
+    severity: Severity
+    rule: str
+    message: str  # str.format template
+    hint: str = ""
+
+
+def _e(code, rule, message, hint=""):
+    return Code(code, Severity.ERROR, rule, message, hint)
+
+
+def _w(code, rule, message, hint=""):
+    return Code(code, Severity.WARNING, rule, message, hint)
+
+
+CATALOGUE: dict[str, Code] = {c.code: c for c in [
+    # files and configuration
+    _e("E-FILE-MISSING", "P1", "找不到文件 {path}", "请确认文件已提交，或在 site_config.yaml 中修正路径"),
+    _e("E-ENCODING", "P5.1", "文件编码无法识别（第 {offset} 字节附近）",
+       "请另存为 UTF-8 或 GB18030/GBK 编码的 CSV"),
+    _e("E-CSV", "P5.1", "CSV 格式错误：{detail}", "请检查引号是否成对"),
+    _e("E-YAML", "P5.1", "YAML 格式错误：{detail}", "请检查缩进与冒号"),
+    _e("E-CONFIG", "P1", "配置错误：{detail}", "请对照 README 中的 site_config.yaml 说明修改"),
+    _e("E-SCHEMA", "P3.1", "表结构（Table Schema）错误：{detail}", "请对照 Frictionless Table Schema 规范修改"),
+    _e("E-COLUMN-MISSING", "P1", "缺少列“{column}”", "请在表头加入该列（列的顺序不限）"),
+    _e("E-COLUMN-UNKNOWN", "P3.1", "表结构中没有声明列“{column}”，该列不能发布",
+       "请删除该列，或在表结构中声明它（未标记 public 的列一律不公开）"),
+    _e("E-COLUMN-DUPLICATE", "P1", "列“{column}”出现了两次", "请删除重复的列"),
+    _e("E-ROW-LENGTH", "P5.1", "本行有 {got} 个单元格，表头有 {expected} 列", "请检查是否多了或少了逗号"),
+    # values
+    _e("E-REQUIRED", "P1", "“{column}”不能为空", "请填写该项"),
+    _e("E-DATE", "P2.1", "“{column}”不是有效日期：“{value}”",
+       "请写成 2024-03-05、2024/3/5 或 2024年3月5日，并确认该日确实存在"),
+    _e("E-NUMBER", "P1", "“{column}”不是有效数字：“{value}”", "金额只填数字，如 20000 或 20000.50，不带“元”"),
+    _e("E-ENUM", "P1", "“{column}”的值“{value}”不在允许范围内（{allowed}）", "请从允许的值中选择"),
+    _e("E-MINIMUM", "P1", "“{column}”的值“{value}”小于 {minimum}", "请核对数值"),
+    _e("E-TOO-LONG", "P1", "“{column}”超过 {limit} 个字", "请精简内容"),
+    _e("E-USCC", "I1", "统一社会信用代码“{value}”校验不通过{detail}",
+       "请核对 18 位代码（不含 I、O、S、V、Z）；无代码的个体工商户填 00000000000000000X 并填写工商注册号"),
+    _e("E-USCC-REQUIRED", "I1", "行政相对人类别为“{kind}”时必须填写统一社会信用代码",
+       "请填写 18 位统一社会信用代码；无代码的个体工商户填 00000000000000000X"),
+    _e("E-REGNO-REQUIRED", "I1", "统一社会信用代码为占位符 00000000000000000X 时必须填写工商注册号", "请填写工商注册号"),
+    _e("E-RESIDENT-ID", "I2", "身份证号码“{value}”校验不通过", "请核对 18 位身份证号码及最后一位校验码"),
+    _e("E-DOC-NUMBER", "I3", "文号“{value}”无法识别", "文号应形如 宁人社监罚〔2024〕12号"),
+    _e("E-DUPLICATE", "I3", "“{column}”与第 {other_row} 行重复（{value}）",
+       "同一机关的文号不能重复：括号、全半角不同也视为同一文号"),
+    _e("E-AGENCY-UNKNOWN", "P1", "“{value}”不是 agencies.yaml 中登记的执法主体",
+       "请使用执法主体的全称，或先在 data/agencies.yaml 中登记该部门"),
+    _e("E-LEGAL-REP-REQUIRED", "P1", "行政相对人为法人及非法人组织时必须填写法定代表人", "请填写法定代表人"),
+    _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
+    _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
+    _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
+    _e("E-PERSONAL-DATA", "P3.3", "公开字段“{column}”中含有{kind}（{masked}），本条记录不能公开",
+       "请删除或遮蔽该个人信息（如 6401**********1234）"),
+    _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
+    _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
+    _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
+    _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
+    _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）"),
+    # warnings: the build goes on
+    _w("W-UNREVIEWED", "P4", "本条记录尚未完成保密审查（保密审查日期为空或晚于 {as_of}），暂不公开",
+       "完成保密审查后填写保密审查人和保密审查日期"),
+    _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline}（{basis}）", "请及时公示；逾期情况将列入监督报告"),
+    _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
+       "国务院办公厅公布次年安排后，请更新工作日历"),
+]}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    code: str
+    path: str           # relative to the site root, with forward slashes
+    row: int = 0        # 1-based line number in the file; 0 when the problem concerns the whole file
+    column: int = 0     # 1-based column number; 0 when the problem concerns the whole row
+    params: tuple = ()  # (key, value) pairs for the message template
+
+    @property
+    def spec(self) -> Code:
+        return CATALOGUE[self.code]
+
+    @property
+    def severity(self) -> Severity:
+        return self.spec.severity
+
+    @property
+    def message(self) -> str:
+        return self.spec.message.format(**dict(self.params))
+
+    def location(self) -> str:
+        parts = [self.path]
+        if self.row:
+            parts.append(str(self.row))
+            if self.column:
+                parts.append(str(self.column))
+        return ":".join(parts)
+
+    def format(self) -> str:
+        spec = self.spec
+        hint = f"。{spec.hint}" if spec.hint else ""
+        return f"{self.location()}: {self.code} {self.message}（规则 {spec.rule}）{hint}"
+
+
+def diag(code: str, path: str, row: int = 0, column: int = 0, **params) -> Diagnostic:
+    if code not in CATALOGUE:  # a programming error, not bad input
+        raise KeyError(code)
+    return Diagnostic(code, path, row, column, tuple(sorted(params.items())))
+
+
+@dataclass
+class Report:
+    """Collects every problem of a build, so that all are reported at once."""
+
+    items: list[Diagnostic] = field(default_factory=list)
+
+    def add(self, d: Diagnostic) -> None:
+        self.items.append(d)
+
+    def extend(self, ds) -> None:
+        self.items.extend(ds)
+
+    @property
+    def errors(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Diagnostic]:
+        return [d for d in self.items if d.severity is Severity.WARNING]
+
+    def sorted(self) -> list[Diagnostic]:
+        return sorted(set(self.items), key=lambda d: (d.path, d.row, d.column, d.code, d.params))
+
+    def summary(self) -> str:
+        return f"共 {len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+
+
+class BuildFailed(Exception):
+    """Raised by the pipeline when the inputs have errors; carries the full report."""
+
+    def __init__(self, report: Report):
+        super().__init__(report.summary())
+        self.report = report

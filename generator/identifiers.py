@@ -1,0 +1,63 @@
+"""Identifiers of rules I1–I3: credit codes, resident ID numbers, document numbers."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# I1 — 统一社会信用代码 (GB 32100-2015)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
+USCC_PLACEHOLDER = "00000000000000000X"  # a 个体工商户 without a code (I1)
+_USCC_INDEX = {c: i for i, c in enumerate(USCC_ALPHABET)}
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(_USCC_INDEX[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    return USCC_ALPHABET[(31 - total % 31) % 31]
+
+
+def uscc_problem(code: str) -> str | None:
+    """None when ``code`` is a valid credit code, else a short Chinese reason."""
+    if len(code) != 18:
+        return f"：应为 18 位，实为 {len(code)} 位"
+    bad = [c for c in code if c not in _USCC_INDEX]
+    if bad:
+        return f"：含有不允许的字符“{bad[0]}”"
+    if uscc_check_char(code[:17]) != code[17]:
+        return f"：校验位应为 {uscc_check_char(code[:17])}"
+    return None
+
+
+# I2 — 居民身份证号码 (GB 11643-1999)
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK = "10X98765432"
+
+
+def resident_id_valid(number: str) -> bool:
+    if len(number) != 18 or not number[:17].isdigit():
+        return False
+    check = ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS)) % 11]
+    return number[17].upper() == check
+
+
+# I3 — 文书文号: 宁人社监罚〔2024〕12号, however the brackets and digits are typed
+_BRACKETS = str.maketrans({c: "〔" for c in "[(（【［〖{｛"} | {c: "〕" for c in "])）】］〗}｝"})
+_DOC_NUMBER = re.compile(r"^(?P<prefix>[^〔〕]*)〔(?P<year>\d{4})〕(?P<rest>.*)$")
+
+
+def normalise_doc_number(value: str) -> str:
+    """The canonical form of a document number: NFKC (full-width digits → ASCII), 〔〕 brackets,
+    no spaces, no leading zeros in the serial number.  Two numbers are the same document when
+    their canonical forms are equal (I3)."""
+    text = unicodedata.normalize("NFKC", value).translate(_BRACKETS)
+    text = re.sub(r"\s+", "", text)
+    m = _DOC_NUMBER.match(text)
+    if not m:
+        return text
+    rest = re.sub(r"(?<!\d)0+(?=\d)", "", m["rest"])
+    return f"{m['prefix']}〔{m['year']}〕{rest}"
+
+
+def doc_number_valid(value: str) -> bool:
+    return bool(_DOC_NUMBER.match(normalise_doc_number(value)))

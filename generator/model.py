@@ -1,0 +1,96 @@
+"""The plain frozen records that flow between the stages of the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Column names of a dataset's records, shared by all its records (saves memory at 100k)."""
+
+    names: tuple[str, ...]
+    index: dict = field(compare=False, hash=False, repr=False, default=None)
+
+    def __post_init__(self):
+        object.__setattr__(self, "index", {n: i for i, n in enumerate(self.names)})
+
+
+@dataclass(frozen=True, slots=True)
+class RawTable:
+    """A CSV as read: its header and its rows, each row (line number, cells)."""
+
+    path: str
+    header: tuple[str, ...]
+    rows: Any  # iterator of (line, tuple[str, ...]); consumed once
+
+
+@dataclass(frozen=True, slots=True)
+class Lifecycle:
+    """What decides when a record is shown (P2, P4, P5, P6), derived from its fields."""
+
+    published_on: date | None
+    reviewed_on: date | None
+    status: str
+    status_on: date | None
+    period_start: date | None
+    last_day: date | None      # 公示截止期; None: 长期
+    period_label: str          # "1 年", "3 年", "长期"
+    period_basis: str
+    deadline: date | None      # last day to publish on time (P8)
+    deadline_provisional: bool  # the deadline crosses a year without a holiday notice (C4)
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    dataset: str
+    id: str
+    path: str   # source file, relative to the site root
+    line: int   # line of the source file where the record starts
+    layout: Layout
+    values: tuple
+    life: Lifecycle
+    agency: str | None = None  # name of the department the record belongs to
+
+    def get(self, name: str, default: Any = None) -> Any:
+        i = self.layout.index.get(name)
+        if i is None:
+            return default
+        value = self.values[i]
+        return default if value is None else value
+
+    def items(self):
+        return zip(self.layout.names, self.values)
+
+
+@dataclass(frozen=True, slots=True)
+class Agency:
+    id: str
+    name: str
+    credit_code: str
+    region: str
+    level: str
+    parent: str
+    review_body: str
+    duties: tuple[str, ...]
+    address: str
+    postcode: str
+    phone: str
+    complaint_phone: str
+    office_hours: str
+    established: date | None
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class ContentPage:
+    slug: str
+    title: str
+    item: int | None
+    phase: str
+    summary: str
+    updated: date | None
+    html: str
+    path: str

@@ -1,0 +1,134 @@
+"""The build, as a table of contents: read → validate → redact → expire → assemble → render →
+write → index.  ``build()`` is a pure function of (site inputs, as-of date)."""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from .calendar import CalendarError, WorkCalendar
+from .config import CONFIG_FILE, ConfigError, load_config
+from .diagnostics import BuildFailed, Report, diag
+from .schema import SchemaError, load_schema
+from .stages.assemble import RESERVED, Site, assemble, dataset_view
+from .stages.expire import expire
+from .stages.index import build_index
+from .stages.read import make_agency, read_agencies, read_content, read_table
+from .stages.redact import redact
+from .stages.render import DEFAULT_THEME, Renderer
+from .stages.validate import Context, validate_agencies, validate_content, validate_table
+from .stages.write import Writer, commit, copy_static, discard, staging_dir
+
+PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
+CHUNK = 1000
+
+
+@dataclass
+class BuildResult:
+    report: Report
+    out: Path
+    counts: dict = field(default_factory=dict)  # dataset → {visibility: n}
+    files: int = 0
+
+
+def load_site(root: Path, as_of: date, report: Report) -> Site:
+    """Read, validate, redact and expire every input, then assemble the site model."""
+    try:
+        config = load_config(root)
+        calendar = WorkCalendar.load(*config.calendar_files)
+    except ConfigError as exc:
+        report.extend(exc.diagnostics)
+        raise BuildFailed(report) from None
+    except (CalendarError, OSError, ValueError) as exc:
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
+        raise BuildFailed(report) from None
+    problems = report.items
+    agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
+                                 problems, make_agency)
+    ctx = Context(frozenset(a.name for a in agencies), calendar)
+    views, counts = {}, {}
+    for ds in config.datasets:
+        try:
+            schema = load_schema(root, ds.schema)
+        except SchemaError as exc:
+            report.extend(exc.diagnostics)
+            continue
+        table = read_table(root, ds.file, problems)
+        if table is None:
+            continue
+        review = ds.role("reviewed_on")
+        review_column = table.header.index(review) + 1 if review in table.header else 0
+        records = validate_table(table, ds, schema, ctx, problems)
+        shown = expire(redact(records, schema), as_of, review_column, problems)
+        counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
+        public_fields = tuple(f for f in schema.fields if f.public)
+        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn)
+    reserved = RESERVED | {ds.path for ds in config.datasets}
+    pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
+    for year in sorted(calendar.provisional_years):
+        report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
+    if report.errors:
+        raise BuildFailed(report)
+    years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
+    return assemble(config, as_of, agencies, views, pages, years, counts)
+
+
+# ---------------------------------------------------------------- render + write, in parallel
+
+_WORKER: dict = {}
+
+
+def _render_chunk(bounds: tuple[int, int]) -> int:
+    site, templates, root = _WORKER["site"], _WORKER["templates"], _WORKER["root"]
+    renderer = _WORKER.get("renderer") or _WORKER.setdefault("renderer", Renderer(site, templates))
+    writer = _WORKER.get("writer") or _WORKER.setdefault("writer", Writer(root))
+    for output in site.outputs[bounds[0]:bounds[1]]:
+        writer.write(output.url, renderer.render(output))
+    return bounds[1] - bounds[0]
+
+
+def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) -> int:
+    _WORKER.clear()
+    _WORKER.update(site=site, templates=templates, root=staging)
+    n = len(site.outputs)
+    chunks = [(i, min(i + CHUNK, n)) for i in range(0, n, CHUNK)]
+    try:
+        if jobs <= 1 or n < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+            return sum(map(_render_chunk, chunks))
+        gc.freeze()  # keep the site model's pages shared between the forked workers
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            return sum(pool.imap_unordered(_render_chunk, chunks))
+    finally:
+        gc.unfreeze()
+        _WORKER.clear()
+
+
+def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
+          search_index: bool = True, jobs: int | None = None) -> BuildResult:
+    """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
+
+    Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
+    as it was."""
+    if as_of is None:
+        raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
+    root = Path(root)
+    out = Path(out) if out else root / "public"
+    report = Report()
+    site = load_site(root, as_of, report)
+    templates = root / "templates"
+    staging = staging_dir(out)
+    try:
+        files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
+        copy_static([DEFAULT_THEME / "static", templates / "static"], staging)
+        if search_index and (error := build_index(staging)):
+            report.add(diag("E-SEARCH-INDEX", "public", detail=error))
+            raise BuildFailed(report)
+        commit(staging, out)
+    except BaseException:
+        discard(staging)
+        raise
+    return BuildResult(report, out, site.counts, files)

@@ -1,0 +1,161 @@
+"""Assemble: the shown records, departments and pages in; the site model and its list of outputs out.
+
+Nothing is rendered here: an output is a URL, a kind and the arguments its renderer needs, so
+the list stays small (a few bytes per page) however many pages there are.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+from math import ceil
+from pathlib import Path
+
+import yaml
+
+from ..config import DatasetConfig, SiteConfig
+from ..model import Agency, ContentPage, Record
+from ..schema import FieldSpec
+
+ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
+PHASES = ("事前", "事中", "事后")
+AGENCY_PREVIEW = 10  # records of each dataset shown on a department page before "more"
+HOME_LATEST = 10
+
+# URLs of the pages the build itself makes; content pages may not take them
+RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404"}
+
+
+@dataclass(frozen=True)
+class Output:
+    url: str          # site-relative, "/" separated; ends in "/" for an HTML page
+    kind: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class DatasetView:
+    config: DatasetConfig
+    fields: tuple[FieldSpec, ...]          # public fields, in schema order
+    listed: tuple[Record, ...]             # newest first
+    withdrawn: tuple[Record, ...]
+    by_agency: dict                        # department name → tuple of indexes into ``listed``
+    latest: date | None
+
+    @property
+    def url(self) -> str:
+        return f"/{self.config.path}/"
+
+    def record_url(self, record: Record) -> str:
+        return f"/{self.config.path}/{record.id}/"
+
+    def pages(self, count: int, page_size: int) -> int:
+        return max(1, ceil(count / page_size))
+
+
+@dataclass(frozen=True)
+class Item:
+    no: int
+    phase: str
+    title: str
+    shows: str
+    period: str
+    deadline: str
+    url: str | None = None
+    count: int | None = None
+    latest: date | None = None
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    as_of: date
+    agencies: tuple[Agency, ...]
+    agency_by_name: dict
+    datasets: dict                         # name → DatasetView, in configuration order
+    pages: tuple[ContentPage, ...]
+    items: tuple[Item, ...]
+    calendar_years: tuple = ()             # (year, basis) of the holiday notices in the calendar
+    counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
+    outputs: tuple[Output, ...] = ()
+
+    def agency_url(self, name: str) -> str | None:
+        agency = self.agency_by_name.get(name)
+        return f"/agencies/{agency.id}/" if agency else None
+
+
+def page_url(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}page/{n}/"
+
+
+def _sort_key(ds: DatasetConfig):
+    date_field, tie = ds.date_field, ds.key[-1]
+
+    def key(record: Record):
+        d = record.get(date_field) if date_field else None
+        return (d or record.life.published_on or date.min, str(record.get(tie, "")))
+    return key
+
+
+def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withdrawn) -> DatasetView:
+    ordered = tuple(sorted(listed, key=_sort_key(ds), reverse=True))
+    by_agency: dict[str, list[int]] = {}
+    for i, record in enumerate(ordered):
+        if record.agency:
+            by_agency.setdefault(record.agency, []).append(i)
+    latest = max((r.life.published_on for r in ordered if r.life.published_on), default=None)
+    withdrawn = tuple(sorted(withdrawn, key=_sort_key(ds), reverse=True))
+    return DatasetView(ds, fields, ordered, withdrawn,
+                       {k: tuple(v) for k, v in by_agency.items()}, latest)
+
+
+def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]:
+    spec = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))["items"]
+    by_item = {v.config.item: v for v in views.values()}
+    page_by_item = {p.item: p for p in pages if p.item}
+    items = []
+    for it in spec:
+        url = count = latest = None
+        if it["item"] in by_item:
+            view = by_item[it["item"]]
+            url, count, latest = view.url, len(view.listed), view.latest
+        elif it["item"] == 1:
+            url, count = "/agencies/", len(agencies)
+            latest = max((a.established for a in agencies if a.established), default=None)
+        elif it["item"] in page_by_item:
+            page = page_by_item[it["item"]]
+            url, latest = f"/{page.slug}/", page.updated
+        items.append(Item(it["item"], it["phase"], it["title"], it["shows"], str(it["period"]),
+                          str(it["deadline"]), url, count, latest))
+    return tuple(items)
+
+
+def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, calendar_years=(),
+             counts=None) -> Site:
+    site = Site(config, as_of, tuple(agencies), {a.name: a for a in agencies}, views, tuple(pages),
+                _items(config, views, pages, agencies), tuple(calendar_years), dict(counts or {}))
+    size = config.page_size
+    out = [Output("/", "home"), Output("/agencies/", "agencies"), Output("/platform/", "platform"),
+           Output("/search/", "search"), Output("/opendata/", "opendata"), Output("/404.html", "404")]
+    for name, view in views.items():
+        base = view.url
+        pages_n = view.pages(len(view.listed), size)
+        out += [Output(page_url(base, n), "list", (name, n)) for n in range(1, pages_n + 1)]
+        if view.config.record_pages:
+            out += [Output(view.record_url(r), "record", (name, i)) for i, r in enumerate(view.listed)]
+            out += [Output(view.record_url(r), "notice", (name, i)) for i, r in enumerate(view.withdrawn)]
+        out += [Output(f"/feeds/{view.config.path}.xml", "feed", (name,)),
+                Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
+                Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
+    for agency in site.agencies:
+        base = f"/agencies/{agency.id}/"
+        out.append(Output(base, "agency", (agency.name,)))
+        for name, view in views.items():
+            count = len(view.by_agency.get(agency.name, ()))
+            if count > AGENCY_PREVIEW:
+                for n in range(1, view.pages(count, size) + 1):
+                    out.append(Output(page_url(f"{base}{view.config.path}/", n), "agency-list",
+                                      (agency.name, name, n)))
+    out += [Output(f"/{p.slug}/", "content", (i,)) for i, p in enumerate(site.pages)]
+    out += [Output("/sitemap.xml", "sitemap"), Output("/robots.txt", "robots")]
+    return replace(site, outputs=tuple(out))

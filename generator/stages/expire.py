@@ -1,0 +1,40 @@
+"""Expire: keep the records that are shown on the as-of date, and the notices of withdrawn ones.
+
+The decision itself is ``visibility()``, the one place that decides it; this stage sorts the
+records into what is listed and what is only a withdrawal notice, and reports the records held
+back for want of a confidentiality review (P4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from ..diagnostics import Diagnostic, diag
+from ..model import Record
+from ..visibility import Visibility, visibility
+
+
+@dataclass(frozen=True)
+class Shown:
+    listed: tuple[Record, ...]
+    withdrawn: tuple[Record, ...]
+    counts: dict  # Visibility → number of records
+
+
+def expire(records: Iterable[Record], as_of: date, review_column: int,
+           problems: list[Diagnostic]) -> Shown:
+    listed, withdrawn = [], []
+    counts = {v: 0 for v in Visibility}
+    for record in records:
+        v = visibility(record.life, as_of)
+        counts[v] += 1
+        if v is Visibility.LISTED:
+            listed.append(record)
+        elif v is Visibility.WITHDRAWN:
+            withdrawn.append(record)
+        elif v is Visibility.UNREVIEWED:
+            problems.append(diag("W-UNREVIEWED", record.path, record.line, review_column,
+                                 as_of=as_of.isoformat()))
+    return Shown(tuple(listed), tuple(withdrawn), counts)

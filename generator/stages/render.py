@@ -1,0 +1,293 @@
+"""Render: an output of the site model in, its bytes out (as chunks, so big exports stream).
+
+HTML comes from Jinja2 templates (the site's ``templates/`` first, then the default theme);
+feeds from feedgen; exports and the sitemap are written here directly.  Only public fields
+exist on the records by now (see the redact stage).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from ..config import STATUS_NOTED
+from ..dates import format_cn
+from ..model import Record
+from .assemble import AGENCY_PREVIEW, HOME_LATEST, PHASES, DatasetView, Output, Site, page_url
+
+DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
+CHINA = timezone(timedelta(hours=8))
+
+
+def text_of(value) -> str:
+    """How a public value reads on a page."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_cn(value)
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
+def plain(value) -> str:
+    """How a value reads in exports: ISO dates, plain numbers."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
+def make_environment(site_templates: Path | None) -> Environment:
+    loaders = [FileSystemLoader(str(site_templates))] if site_templates and site_templates.is_dir() else []
+    loaders.append(FileSystemLoader(str(DEFAULT_THEME)))
+    env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html", "xml"]),
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["text"] = text_of
+    env.filters["cn_date"] = format_cn
+    env.globals["page_url"] = page_url
+    return env
+
+
+class Renderer:
+    def __init__(self, site: Site, site_templates: Path | None):
+        self.site = site
+        self.env = make_environment(site_templates)
+        self._templates = {}
+        self.nav = [(v.config.title, v.url) for v in site.datasets.values()]
+
+    def template(self, name: str):
+        if name not in self._templates:
+            self._templates[name] = self.env.get_template(name)
+        return self._templates[name]
+
+    def html(self, name: str, output: Output, **context) -> Iterator[bytes]:
+        yield self.template(name).render(site=self.site, config=self.site.config, url=output.url,
+                                         nav=self.nav, r=self, **context).encode("utf-8")
+
+    # ------------------------------------------------------------- helpers for templates
+    def cells(self, view: DatasetView, record: Record, columns=None):
+        names = columns or [f.name for f in view.fields]
+        return [(name, text_of(record.get(name))) for name in names]
+
+    def fields(self, view: DatasetView, record: Record):
+        return [(f, text_of(record.get(f.name))) for f in view.fields]
+
+    def noted(self, record: Record) -> bool:
+        return record.life.status in STATUS_NOTED
+
+    def agency_url(self, name):
+        return self.site.agency_url(name)
+
+    def pager(self, base: str, n: int, total: int):
+        return {"n": n, "total": total, "first": page_url(base, 1), "last": page_url(base, total),
+                "prev": page_url(base, n - 1) if n > 1 else None,
+                "next": page_url(base, n + 1) if n < total else None}
+
+    # ------------------------------------------------------------- outputs
+    def render(self, output: Output) -> Iterator[bytes]:
+        return getattr(self, "_" + output.kind.replace("-", "_"))(output)
+
+    def _home(self, output):
+        phases = [(p, [it for it in self.site.items if it.phase == p]) for p in PHASES]
+        latest = [(view, view.listed[:HOME_LATEST]) for view in self.site.datasets.values()
+                  if view.config.record_pages]
+        return self.html("home.html", output, phases=phases, latest=latest)
+
+    def _list(self, output):
+        name, n = output.args
+        view = self.site.datasets[name]
+        size = self.site.config.page_size
+        total = view.pages(len(view.listed), size)
+        rows = view.listed[(n - 1) * size: n * size]
+        return self.html("list.html", output, view=view, rows=rows, pager=self.pager(view.url, n, total),
+                         offset=(n - 1) * size, agency=None)
+
+    def _agency_list(self, output):
+        agency_name, name, n = output.args
+        view = self.site.datasets[name]
+        agency = self.site.agency_by_name[agency_name]
+        size = self.site.config.page_size
+        indexes = view.by_agency.get(agency_name, ())
+        total = view.pages(len(indexes), size)
+        rows = [view.listed[i] for i in indexes[(n - 1) * size: n * size]]
+        base = f"/agencies/{agency.id}/{view.config.path}/"
+        return self.html("list.html", output, view=view, rows=rows, pager=self.pager(base, n, total),
+                         offset=(n - 1) * size, agency=agency)
+
+    def _record(self, output):
+        name, i = output.args
+        view = self.site.datasets[name]
+        record = view.listed[i]
+        agency = self.site.agency_by_name.get(record.agency)
+        return self.html("record.html", output, view=view, record=record, agency=agency)
+
+    def _notice(self, output):
+        name, i = output.args
+        view = self.site.datasets[name]
+        record = view.withdrawn[i]
+        number_field = view.config.key[-1]
+        return self.html("notice.html", output, view=view, record=record,
+                         number=text_of(record.get(number_field)), number_label=number_field,
+                         note=text_of(record.get(view.config.role("status_note"))))
+
+    def _agencies(self, output):
+        return self.html("agencies.html", output)
+
+    def _agency(self, output):
+        agency = self.site.agency_by_name[output.args[0]]
+        sections = []
+        for name, view in self.site.datasets.items():
+            indexes = view.by_agency.get(agency.name, ())
+            more = f"/agencies/{agency.id}/{view.config.path}/" if len(indexes) > AGENCY_PREVIEW else None
+            sections.append((view, [view.listed[i] for i in indexes[:AGENCY_PREVIEW]], len(indexes), more))
+        return self.html("agency.html", output, agency=agency, sections=sections)
+
+    def _content(self, output):
+        return self.html("content.html", output, page=self.site.pages[output.args[0]])
+
+    def _platform(self, output):
+        return self.html("platform.html", output)
+
+    def _search(self, output):
+        return self.html("search.html", output)
+
+    def _opendata(self, output):
+        return self.html("opendata.html", output)
+
+    def _404(self, output):
+        return self.html("404.html", output)
+
+    def _robots(self, output):
+        yield (f"User-agent: *\nAllow: /\n\nSitemap: {self.site.config.base_url}sitemap.xml\n").encode()
+
+    def _sitemap(self, output):
+        base = self.site.config.base_url.rstrip("/")
+        yield b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        yield b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+        buf = []
+        for o in self.site.outputs:
+            if o.url.endswith("/"):
+                buf.append(f"  <url><loc>{base}{o.url}</loc></url>\n")
+                if len(buf) >= 1000:
+                    yield "".join(buf).encode()
+                    buf = []
+        buf.append("</urlset>\n")
+        yield "".join(buf).encode()
+
+    # ------------------------------------------------------------- feeds and exports
+    def _feed(self, output):
+        from feedgen.feed import FeedGenerator  # imported where used: workers without feeds skip it
+
+        view = self.site.datasets[output.args[0]]
+        cfg = self.site.config
+        base = cfg.base_url.rstrip("/")
+        entries = [(r, False) for r in view.listed] + [(r, True) for r in view.withdrawn]
+        entries.sort(key=lambda e: (_updated(e[0]), e[0].id), reverse=True)
+        entries = entries[:cfg.feed_size]
+        fg = FeedGenerator()
+        fg.id(f"{base}/feeds/{view.config.path}.xml")
+        fg.title(f"{cfg.title}：{view.config.title}")
+        fg.author({"name": cfg.publisher})
+        fg.link(href=f"{base}{view.url}", rel="alternate")
+        fg.link(href=f"{base}/feeds/{view.config.path}.xml", rel="self")
+        fg.language("zh-CN")
+        fg.updated(_midnight(max((_updated(r) for r, _ in entries), default=self.site.as_of)))
+        number_field = view.config.key[-1]
+        for record, withdrawn in reversed(entries):  # feedgen prepends: add oldest first
+            fe = fg.add_entry()
+            fe.id(f"{base}{view.record_url(record)}")
+            fe.link(href=f"{base}{view.record_url(record)}")
+            fe.updated(_midnight(_updated(record)))
+            fe.published(_midnight(record.life.published_on))
+            title = text_of(record.get(view.config.title_field))
+            if withdrawn:
+                fe.title(f"【{record.life.status}】{text_of(record.get(number_field))}")
+                fe.category(term="withdrawn", label=record.life.status)
+                fe.content(text_of(record.get(view.config.role("status_note"))), type="text")
+            else:
+                fe.title(title)
+                fe.category(term="corrected" if self.noted(record) else "published",
+                            label=record.life.status or "正常")
+                fe.content("\n".join(f"{k}：{v}" for k, v in self.cells(view, record) if v), type="text")
+        yield fg.atom_str(pretty=True)
+
+    def _export_columns(self, view):
+        return [f.name for f in view.fields]
+
+    def _export_csv(self, output):
+        view = self.site.datasets[output.args[0]]
+        base = self.site.config.base_url.rstrip("/")
+        columns = self._export_columns(view)
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow(["记录标识", "网址", *columns, "公示截止期"])
+        yield b"\xef\xbb\xbf"  # UTF-8 BOM, so that Excel opens it in the right encoding
+        for i, record in enumerate(view.listed):
+            writer.writerow([record.id, f"{base}{view.record_url(record)}" if view.config.record_pages else "",
+                             *(plain(record.get(c)) for c in columns), plain(record.life.last_day) or "长期"])
+            if i % 2000 == 1999:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+
+    def _export_json(self, output):
+        view = self.site.datasets[output.args[0]]
+        base = self.site.config.base_url.rstrip("/")
+        columns = self._export_columns(view)
+        head = {"dataset": view.config.name, "title": view.config.title, "item": view.config.item,
+                "as_of": self.site.as_of.isoformat(), "publisher": self.site.config.publisher,
+                "fields": [{"name": f.name, "type": f.type, "description": f.description} for f in view.fields]}
+        text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
+        yield (text + ',\n "records": [\n').encode("utf-8")
+        sep = ""
+        for record in view.listed:
+            obj = {"id": record.id, "url": f"{base}{view.record_url(record)}" if view.config.record_pages else None,
+                   "status": record.life.status or "正常",
+                   **{c: _json_value(record.get(c)) for c in columns},
+                   "公示截止期": plain(record.life.last_day) or "长期"}
+            yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
+            sep = ",\n"
+        yield b'\n ],\n "withdrawn": [\n'
+        sep = ""
+        number_field = view.config.key[-1]
+        for record in view.withdrawn:
+            obj = {"id": record.id, "url": f"{base}{view.record_url(record)}", "status": record.life.status,
+                   number_field: plain(record.get(number_field)),
+                   "状态日期": plain(record.life.status_on),
+                   "状态说明": plain(record.get(view.config.role("status_note")))}
+            yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
+            sep = ",\n"
+        yield b"\n ]\n}\n"
+
+
+def _updated(record: Record) -> date:
+    life = record.life
+    return max(d for d in (life.published_on, life.status_on, date.min) if d is not None)
+
+
+def _midnight(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=CHINA)
+
+
+def _json_value(value):
+    if isinstance(value, Decimal):
+        return float(value) if value != value.to_integral_value() else int(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value

@@ -1,0 +1,63 @@
+"""Write: rendered bytes in, files out — into a staging directory that replaces the output
+directory only when the whole build has succeeded, so a failed build leaves it untouched."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+
+def staging_dir(out: Path) -> Path:
+    """A fresh directory beside ``out`` (same file system, so the final swap is a rename)."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    return staging
+
+
+def file_for(url: str) -> str:
+    """Site-relative file of a URL: pretty URLs end in "/" and are served from index.html."""
+    rel = url.lstrip("/")
+    return rel + "index.html" if url.endswith("/") else rel
+
+
+class Writer:
+    def __init__(self, root: Path):
+        self.root = root
+        self._made: set[str] = set()
+
+    def write(self, url: str, chunks: Iterable[bytes]) -> None:
+        path = self.root / file_for(url)
+        parent = str(path.parent)
+        if parent not in self._made:  # one mkdir per directory, not per file
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        with open(path, "wb") as fh:
+            for chunk in chunks:
+                fh.write(chunk)
+
+
+def copy_static(sources: Iterable[Path], root: Path) -> None:
+    """Copy the theme's static files (CSS, images) to /assets/; later sources win."""
+    for source in sources:
+        if source.is_dir():
+            shutil.copytree(source, root / "assets", dirs_exist_ok=True)
+
+
+def commit(staging: Path, out: Path) -> None:
+    out = out.resolve()
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        os.rename(out, old)
+    os.rename(staging, out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def discard(staging: Path) -> None:
+    shutil.rmtree(staging, ignore_errors=True)

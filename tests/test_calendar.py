@@ -1,0 +1,59 @@
+"""The working-day calendar (C1–C4) and deadlines in working days (P2.2)."""
+
+from datetime import date
+
+import pytest
+
+from generator.calendar import CalendarError, WorkCalendar
+
+
+@pytest.fixture(scope="module")
+def cal():
+    return WorkCalendar.load()
+
+
+@pytest.mark.parametrize("day, working", [
+    (date(2026, 1, 4), True),    # Sunday, make-up working day (C3)
+    (date(2026, 2, 14), True),   # Saturday, make-up
+    (date(2026, 2, 16), False),  # Monday in the Spring Festival
+    (date(2026, 10, 8), True),   # Thursday after the National Day holiday (10/1–10/7, C3)
+    (date(2026, 10, 10), True),  # Saturday, make-up
+    (date(2026, 11, 28), False), # ordinary Saturday
+    (date(2025, 9, 28), True),   # 2025 make-up day (C3)
+    (date(2025, 10, 8), False),
+])
+def test_is_workday(cal, day, working):
+    assert cal.is_workday(day) is working
+
+
+def test_deadline_skips_spring_festival(cal):
+    # decided Friday 2026-02-13: 2/14 (Sat, make-up) is working day 1, 2/15–2/23 off,
+    # 2/24 … : 2/24=2, 2/25=3, 2/26=4, 2/27=5, 2/28 (Sat, make-up)=6, 3/2=7
+    assert cal.add_workdays(date(2026, 2, 13), 7) == date(2026, 3, 2)
+
+
+def test_deadline_day_of_decision_not_counted(cal):
+    # decided Monday 2026-11-02: 7 wd → Wednesday 11-11
+    assert cal.add_workdays(date(2026, 11, 2), 7) == date(2026, 11, 11)
+
+
+def test_unknown_year_is_provisional():
+    cal = WorkCalendar.load()
+    day, provisional = cal.deadline(date(2026, 12, 28), 7)
+    assert provisional and 2027 in cal.provisional_years
+    assert day == date(2027, 1, 6)  # Monday–Friday only, New Year's Day unknown
+    day, provisional = cal.deadline(date(2026, 11, 2), 7)
+    assert not provisional
+
+
+def test_site_calendar_adds_a_year():
+    cal = WorkCalendar.from_mappings({"years": {2027: {"basis": "x", "holidays": ["2027-01-01"], "workdays": []}}})
+    assert not cal.is_workday(date(2027, 1, 1))
+    assert cal.known(2027)
+
+
+def test_bad_calendar_data_is_reported():
+    with pytest.raises(CalendarError):
+        WorkCalendar.from_mappings({"years": {2027: {"holidays": ["2026-01-01"]}}})
+    with pytest.raises(CalendarError):
+        WorkCalendar.from_mappings({"years": {2027: {"holidays": ["2027-01-05..2027-01-01"]}}})

@@ -1,0 +1,53 @@
+"""Rules I1–I3."""
+
+import pytest
+
+from generator.identifiers import (USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid,
+                                   uscc_check_char, uscc_problem)
+
+
+def test_uscc_example_from_rules_is_valid():
+    assert uscc_problem("91350100M000100Y43") is None
+
+
+@pytest.mark.parametrize("code, why", [
+    ("91350100M000100Y44", "校验位应为 3"),
+    ("91350100M000100Y4", "应为 18 位"),
+    ("91350100I000100Y43", "不允许的字符“I”"),
+])
+def test_uscc_problems(code, why):
+    assert why in uscc_problem(code)
+
+
+def test_uscc_placeholder_fails_checksum_so_it_needs_its_own_rule():
+    assert uscc_problem(USCC_PLACEHOLDER) is not None
+
+
+def test_uscc_check_char_weights():
+    assert uscc_check_char("91350100M000100Y4") == "3"
+
+
+@pytest.mark.parametrize("number, ok", [
+    ("11010519491231002X", True), ("11010519491231002x", True),
+    ("110105194912310021", False), ("1101051949123100", False), ("A1010519491231002X", False),
+])
+def test_resident_id(number, ok):
+    assert resident_id_valid(number) is ok
+
+
+@pytest.mark.parametrize("typed", [
+    "宁人社监罚〔2024〕12号", "宁人社监罚[2024]12号", "宁人社监罚(2024)12号", "宁人社监罚（2024）12号",
+    "宁人社监罚【2024】12号", "宁人社监罚〔２０２４〕１２号", "宁人社监罚 〔2024〕 012号", "宁人社监罚［2024］12号",
+])
+def test_doc_numbers_typed_differently_are_the_same(typed):
+    assert normalise_doc_number(typed) == "宁人社监罚〔2024〕12号"
+    assert doc_number_valid(typed)
+
+
+def test_doc_numbers_that_differ_stay_different():
+    assert normalise_doc_number("宁人社监罚〔2024〕12号") != normalise_doc_number("宁人社监罚〔2024〕120号")
+    assert normalise_doc_number("宁人社监罚〔2024〕12号") != normalise_doc_number("银人社监罚〔2024〕12号")
+
+
+def test_doc_number_without_year_is_invalid():
+    assert not doc_number_valid("宁人社监罚12号")
