@@ -39,6 +39,7 @@ def legal_review_of_major(get) -> Iterator[Problem]:
     conclusion, reviewed, decided = get("法制审核结论"), get("法制审核日期"), get("处罚决定日期")
     if not conclusion or not reviewed:
         yield "E-LEGAL-REVIEW", "法制审核结论", {"detail": "未经法制审核（法制审核结论或日期为空）"}
+        return
     elif conclusion != "同意":
         yield "E-LEGAL-REVIEW", "法制审核结论", {"detail": f"的法制审核结论为“{conclusion}”，不得作出决定"}
     elif decided and reviewed > decided:

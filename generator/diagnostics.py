@@ -120,10 +120,11 @@ class Diagnostic:
         return f"{self.location()}: {self.code} {self.message}（规则 {spec.rule}）{hint}"
 
 
-def diag(code: str, path: str, row: int = 0, column: int = 0, **params) -> Diagnostic:
+def diag(code: str, path: str, row: int = 0, col: int = 0, **params) -> Diagnostic:
+    """A diagnostic at ``path:row:col``; ``params`` fill the message (``column`` names a column)."""
     if code not in CATALOGUE:  # a programming error, not bad input
         raise KeyError(code)
-    return Diagnostic(code, path, row, column, tuple(sorted(params.items())))
+    return Diagnostic(code, path, row, col, tuple(sorted(params.items())))
 
 
 @dataclass

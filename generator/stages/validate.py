@@ -219,12 +219,14 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             problems.append(diag("E-ROW-LENGTH", path, line, got=len(cells), expected=width))
             continue
         row_problems: list[Diagnostic] = []
+        flagged: set[str] = set()  # one problem per cell: the first one found
         values = []
         for spec, c in zip(specs, cols):
             try:
                 values.append(parse_cell(spec, cells[c]) if c >= 0 else None)
             except CellError as err:
                 row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
+                flagged.add(spec.name)
                 values.append(None)
         values = tuple(values)
 
@@ -233,7 +235,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             return None if i is None else _v[i]
 
         def flag(code, column, **params):
-            row_problems.append(diag(code, path, line, col_of.get(column, 0), column=column, **params))
+            if column not in flagged:
+                flagged.add(column)
+                row_problems.append(diag(code, path, line, col_of.get(column, 0), column=column, **params))
 
         for i, spec in references:
             if values[i] is not None and values[i] not in ctx.agency_names:

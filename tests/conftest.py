@@ -1,0 +1,69 @@
+"""Shared helpers: the golden fixture site, copies of it to mutate, and builds."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.diagnostics import BuildFailed
+from generator.pipeline import build
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN_SITE = FIXTURES / "golden" / "site"
+GOLDEN_EXPECTED = FIXTURES / "golden" / "expected"
+GOLDEN_AS_OF = date(2025, 1, 15)
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def site(tmp_path) -> Path:
+    """A private copy of the golden site, free to change."""
+    dest = tmp_path / "site"
+    shutil.copytree(GOLDEN_SITE, dest, ignore=shutil.ignore_patterns("public"))
+    return dest
+
+
+def run(site_dir: Path, as_of: date, out: Path | None = None, search: bool = False):
+    """Build; returns (result or None, report)."""
+    try:
+        result = build(site_dir, out or site_dir / "public", as_of, search_index=search, jobs=1)
+        return result, result.report
+    except BuildFailed as failed:
+        return None, failed.report
+
+
+def read_rows(path: Path) -> tuple[list[str], list[dict]]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames), list(reader)
+
+
+def write_rows(path: Path, header: list[str], rows: list[dict], encoding: str = "utf-8") -> None:
+    with path.open("w", encoding=encoding, newline="") as fh:
+        writer = csv.DictWriter(fh, header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def edit_row(path: Path, match: dict, **changes) -> None:
+    """Change the cells of the one row whose cells equal ``match``."""
+    header, rows = read_rows(path)
+    hits = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    assert len(hits) == 1, hits
+    hits[0].update(changes)
+    write_rows(path, header, rows)
+
+
+def all_output_bytes(out: Path):
+    """(relative path, bytes) of every output file; gzip files (the search index) unpacked."""
+    import gzip
+
+    for path in sorted(p for p in out.rglob("*") if p.is_file()):
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+        yield path.relative_to(out).as_posix(), data

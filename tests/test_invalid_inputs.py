@@ -1,0 +1,70 @@
+"""One fixture per failure mode: the build fails with the error code at ``file:row:column``,
+reports it in the documented format, and leaves the previous output untouched."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, GOLDEN_AS_OF, run
+from generator.cli import main
+
+INVALID = FIXTURES / "invalid"
+CASES = sorted(p.name for p in INVALID.iterdir() if p.is_dir())
+
+
+def overlay(site: Path, case: str) -> str:
+    for path in (INVALID / case).rglob("*"):
+        if path.is_file() and path.name != "expected.txt":
+            target = site / path.relative_to(INVALID / case)
+            shutil.copyfile(path, target)
+    return (INVALID / case / "expected.txt").read_text(encoding="utf-8").strip()
+
+
+def test_every_failure_mode_named_in_the_issue_has_a_fixture():
+    for name in ("bad_checksum", "bad_date", "duplicate_doc_number", "gbk_file", "unknown_department",
+                 "personal_data_in_public_text", "major_without_legal_review", "missing_column"):
+        assert name in CASES
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_fixture_reports_its_error_at_its_position(site, case):
+    expected = overlay(site, case)
+    result, report = run(site, GOLDEN_AS_OF)
+    assert result is None, f"{case}: the build should have failed"
+    lines = [d.format() for d in report.errors]
+    assert any(line.startswith(expected + " ") for line in lines), lines
+    # the bad cell is the only problem: nothing else in the site was disturbed
+    assert len(lines) == 1, lines
+
+
+@pytest.mark.parametrize("case", ["bad_checksum", "gbk_file", "missing_column"])
+def test_cli_exit_code_message_and_untouched_output(site, case, capsys):
+    out = site / "public"
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    expected = overlay(site, case)
+    capsys.readouterr()
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    err = capsys.readouterr().err
+    line = next(l for l in err.splitlines() if l.startswith(expected))
+    assert "（规则 " in line and "Traceback" not in err
+    assert "构建失败：共 1 个错误" in err
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert not [p for p in site.iterdir() if p.name.startswith(".public.")], "staging left behind"
+
+
+def test_usage_errors_exit_2(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["build", "--as-of", "2025-13-01"])
+    assert exc.value.code == 2
+    assert main(["build", "--site", str(tmp_path / "nope")]) == 2
+
+
+def test_all_problems_reported_at_once(site):
+    overlay(site, "bad_checksum")
+    shutil.copyfile(INVALID / "bad_checksum_random_checks" / "data/random_checks.csv", site / "data/random_checks.csv")
+    result, report = run(site, GOLDEN_AS_OF)
+    codes = sorted(d.location() for d in report.errors)
+    assert codes == ["data/penalties.csv:2:5", "data/random_checks.csv:2:6"]
