@@ -1,0 +1,178 @@
+"""Behaviour of a whole build of the golden site: reproducibility, withdrawals, corrections,
+review, feeds, exports, pages."""
+
+import json
+import re
+from datetime import date
+from xml.etree import ElementTree
+
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row, read_rows, run, write_rows
+
+
+def tree(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_two_builds_are_byte_identical_search_index_included(tmp_path):
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "a", search=True)
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "b", search=True)
+    a, b = tree(tmp_path / "a"), tree(tmp_path / "b")
+    assert any(k.startswith("pagefind/") for k in a)
+    assert a == b
+
+
+def test_parallel_build_equals_serial_build(tmp_path, site):
+    # enough records to cross the threshold where workers are forked
+    header, rows = read_rows(site / "data/powers.csv")
+    template = rows[1]
+    extra = []
+    for i in range(3100):
+        r = dict(template)
+        r["事项编码"] = f"640100-XZCF-{i + 100:04d}"
+        extra.append(r)
+    write_rows(site / "data/powers.csv", header, rows + extra)
+    from generator.pipeline import build
+    build(site, tmp_path / "serial", GOLDEN_AS_OF, search_index=False, jobs=1)
+    build(site, tmp_path / "parallel", GOLDEN_AS_OF, search_index=False, jobs=2)
+    serial, parallel = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
+    assert len(serial) > 3100
+    assert serial == parallel
+
+
+def load_json(out, name):
+    return json.loads((out / f"opendata/{name}.json").read_text(encoding="utf-8"))
+
+
+def page_of(out, url):
+    return (out / (url.split("/", 3)[3] + "index.html")).read_text(encoding="utf-8")
+
+
+def test_withdrawn_decision_leaves_only_a_notice(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    data = load_json(out, "penalties")
+    assert "银人社监罚〔2024〕33号" not in [r["行政处罚决定书文号"] for r in data["records"]]
+    [notice] = data["withdrawn"]
+    assert notice["行政处罚决定书文号"] == "银人社监罚〔2024〕33号" and notice["status"] == "撤销"
+    html = page_of(out, notice["url"])
+    assert "银人社监罚〔2024〕33号" in html and "2024年12月20日" in html and "撤销原处罚决定" in html
+    for other in ("宁夏通达物流有限公司", "91640100MA76E5F6G", "周强", "30,000", "社会保险费"):
+        assert other not in html, other
+    for listing in ("penalties/index.html", "index.html", "agencies/yinchuan/index.html"):
+        assert "通达物流" not in (out / listing).read_text(encoding="utf-8")
+    feed = (out / "feeds/penalties.xml").read_text(encoding="utf-8")
+    assert "【撤销】银人社监罚〔2024〕33号" in feed and 'term="withdrawn"' in feed
+
+
+def test_withdrawal_dated_after_as_of_is_not_yet_effective(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, date(2024, 12, 19), out=out)
+    numbers = [r["行政处罚决定书文号"] for r in load_json(out, "penalties")["records"]]
+    assert "银人社监罚〔2024〕33号" in numbers
+
+
+def test_corrected_record_shows_its_correction(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    record = next(r for r in load_json(out, "penalties")["records"] if r["status"] == "已更正")
+    html = page_of(out, record["url"])
+    assert "已更正" in html and "更正罚款金额的笔误" in html
+
+
+def test_record_url_is_stable_when_fields_are_corrected(site, tmp_path):
+    run(site, GOLDEN_AS_OF, out=tmp_path / "before")
+    before = {r["行政处罚决定书文号"]: r["id"] for r in load_json(tmp_path / "before", "penalties")["records"]}
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕15号"},
+             行政处罚决定书文号="银人社监罚[2024]15号", 违法事实="更正后的违法事实。", 状态="已更正",
+             状态日期="2024-04-01", 状态说明="更正违法事实表述。")
+    run(site, GOLDEN_AS_OF, out=tmp_path / "after")
+    after = {r["id"]: r for r in load_json(tmp_path / "after", "penalties")["records"]}
+    assert after[before["银人社监罚〔2024〕15号"]]["违法事实"] == "更正后的违法事实。"
+
+
+def test_unreviewed_and_unpublished_records_are_held_back_and_reported(tmp_path):
+    result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "o")
+    numbers = [r["行政处罚决定书文号"] for r in load_json(tmp_path / "o", "penalties")["records"]]
+    assert "贺人社监罚〔2024〕19号" not in numbers  # no 保密审查日期
+    assert "银人社监罚〔2025〕1号" not in numbers   # no 公示日期
+    unreviewed = [d.format() for d in report.warnings if d.code == "W-UNREVIEWED"]
+    assert any(line.startswith("data/penalties.csv:8:28: W-UNREVIEWED") for line in unreviewed), unreviewed
+    assert result.counts["penalties"] == {"listed": 5, "withdrawn": 1, "not-yet": 1, "unreviewed": 1, "expired": 0}
+
+
+def test_review_dated_after_as_of_holds_the_record_back(site, tmp_path):
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕40号"}, 保密审查日期="2024-10-10")
+    run(site, date(2024, 10, 10), out=tmp_path / "o")
+    numbers = [r["行政处罚决定书文号"] for r in load_json(tmp_path / "o", "penalties")["records"]]
+    assert "银人社监罚〔2024〕40号" in numbers
+
+
+def test_expired_staff_certificate_is_not_listed(tmp_path):
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "o")
+    staff = (tmp_path / "o/staff/index.html").read_text(encoding="utf-8")
+    assert "宁640100202100011" in staff and "宁640122201900003" not in staff  # 杨光: expired 2024-05-31
+
+
+def test_late_publication_is_warned(site):
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕40号"}, 公示日期="2024-10-30")
+    result, report = run(site, GOLDEN_AS_OF)
+    late = [d.format() for d in report.warnings if d.code == "W-LATE"]
+    # decided 2024-10-08 (Tue): 10-09, 10, 11, 12 (Saturday, make-up day), 14, 15, 16 → 2024-10-16
+    assert len(late) == 1 and "晚于公示时限 2024-10-16" in late[0] and late[0].startswith("data/penalties.csv:5:29:")
+
+
+def test_feed_is_valid_atom_with_absolute_links(tmp_path):
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "o")
+    root = ElementTree.parse(tmp_path / "o/feeds/penalties.xml").getroot()
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    entries = root.findall("a:entry", ns)
+    assert len(entries) == 6  # 5 listed + 1 withdrawal
+    for e in entries:
+        assert e.find("a:link", ns).get("href").startswith("https://gongshi.hrss.nx.example/penalties/")
+        assert e.find("a:updated", ns).text.endswith("+08:00")
+
+
+def test_sitemap_and_robots(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    locs = re.findall(r"<loc>(.*?)</loc>", (out / "sitemap.xml").read_text(encoding="utf-8"))
+    assert "https://gongshi.hrss.nx.example/" in locs
+    assert all((out / (loc.split("/", 3)[3] + "index.html")).is_file() for loc in locs)
+    assert "Sitemap: https://gongshi.hrss.nx.example/sitemap.xml" in (out / "robots.txt").read_text()
+    assert (out / "404.html").is_file()
+
+
+def test_pages_are_accessible_and_self_contained(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out, search=True)
+    for path in out.rglob("*.html"):
+        if "pagefind" in path.parts:
+            continue
+        html = path.read_text(encoding="utf-8")
+        assert '<html lang="zh-CN">' in html, path
+        assert 'name="viewport"' in html
+        assert not re.search(r'(src|href)="(https?:)?//', html), f"{path}: loads from outside the site"
+        for table in re.findall(r"<table.*?</table>", html, re.S):
+            assert "<caption>" in table and "<th" in table, path
+        if path.name == "index.html" and path.parent.name != "search":
+            assert "<script" not in html, f"{path}: needs no JavaScript"
+
+
+def test_department_page_gathers_its_information(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    html = (out / "agencies/yinchuan/index.html").read_text(encoding="utf-8")
+    for expected in ("负责本行政区域劳动保障监察工作", "0951-6888123", "银川市人民政府", "马明",
+                     "对用人单位拖欠工资的处罚", "银人社监罚〔2024〕15号", "银人社随查〔2024〕2-001"):
+        assert expected in html, expected
+    assert "贺人社监罚" not in html
+
+
+def test_home_lists_all_24_items_by_phase(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    html = (out / "index.html").read_text(encoding="utf-8")
+    assert html.index("事前公开") < html.index("事中公开") < html.index("事后公开")
+    assert len(re.findall(r'<span class="no">\d+</span>', html)) == 24
+    assert '<a href="/penalties/">行政处罚结果</a>' in html and "5 条" in html
+    assert "本期无行政许可结果信息" in html

@@ -1,0 +1,95 @@
+"""P3.1 deny by default: a unique marker planted in every private field of every dataset never
+appears in any output byte — pages, feeds, exports, sitemap and the (unpacked) search index."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from conftest import GOLDEN_AS_OF, all_output_bytes, read_rows, run, write_rows
+from generator.config import load_config
+from generator.identifiers import ID_CHECK, ID_WEIGHTS
+from generator.schema import load_schema
+
+
+def resident_id(n: int) -> str:
+    body = f"64010219610101{n:03d}"
+    return body + ID_CHECK[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS)) % 11]
+
+
+def canary_for(spec, n: int):
+    """(cell text, byte strings that must not appear), or None for closed value lists."""
+    if spec.enum:
+        return None  # a closed list (e.g. 法制审核结论) cannot carry a unique marker
+    if spec.identifier == "resident-id":
+        v = resident_id(n)
+        return v, [v]
+    if spec.identifier == "mobile":
+        v = f"199{n:08d}"
+        return v, [v]
+    if spec.type == "date":
+        d = date(1999, 1, 1) + timedelta(days=n)
+        return d.isoformat(), [d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}"]
+    v = f"CANARY{n:04d}金丝雀"
+    return v, [v]
+
+
+@pytest.fixture
+def planted(site):
+    config = load_config(site)
+    markers, n = [], 0
+    for ds in config.datasets:
+        schema = load_schema(site, ds.schema)
+        header, rows = read_rows(site / ds.file)
+        for row in rows:
+            for spec in schema.fields:
+                if spec.public or spec.name not in header:
+                    continue
+                if spec.type == "date" and not row[spec.name]:
+                    continue  # an empty review date keeps its meaning (unreviewed)
+                n += 1
+                canary = canary_for(spec, n)
+                if canary:
+                    row[spec.name] = canary[0]
+                    markers += [(ds.name, spec.name, m) for m in canary[1]]
+        write_rows(site / ds.file, header, rows)
+    return site, markers
+
+
+def test_no_private_value_in_any_output_byte(planted):
+    site, markers = planted
+    result, report = run(site, GOLDEN_AS_OF, search=True)
+    assert result is not None, [d.format() for d in report.errors]
+    outputs = list(all_output_bytes(site / "public"))
+    assert any(name.startswith("pagefind/") for name, _ in outputs), "search index missing"
+    assert any(name == "sitemap.xml" for name, _ in outputs)
+    covered = {(ds, field) for ds, field, _ in markers}
+    assert len(covered) >= 20, covered  # every dataset's private fields were planted
+    for name, data in outputs:
+        for ds, field, marker in markers:
+            assert marker.encode("utf-8") not in data, f"{ds}.{field} leaked into {name}"
+
+
+def test_public_values_do_reach_the_output(planted):
+    """The check above could pass on an empty site; make sure it is not one."""
+    site, _ = planted
+    run(site, GOLDEN_AS_OF, search=True)
+    blob = b"".join(data for _, data in all_output_bytes(site / "public"))
+    for value in ("银川市永固建筑劳务有限公司", "银人社监罚〔2024〕15号", "宁640100202100011", "640000-XZXK-0001"):
+        assert value.encode() in blob
+
+
+def test_the_schema_alone_decides(planted):
+    """Marking one private field public makes its marker appear: the search above can see leaks."""
+    import json
+
+    site, markers = planted
+    path = site / "data/penalties.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    for f in schema["fields"]:
+        if f["name"] == "承办人":
+            f["public"] = True
+    path.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")
+    run(site, GOLDEN_AS_OF, search=True)
+    blob = b"".join(data for _, data in all_output_bytes(site / "public"))
+    leaked = {field for ds, field, m in markers if m.encode() in blob}
+    assert leaked == {"承办人"}
