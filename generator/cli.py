@@ -40,6 +40,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--as-of", type=_as_of, default=None, help="按哪一天生成（YYYY-MM-DD），默认北京时间今天")
     b.add_argument("--no-search-index", action="store_true", help="不生成全文检索索引（用于快速预览和性能测试）")
     b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
+    b.add_argument("--timings", action="store_true", help="输出各阶段耗时（用于性能测试）")
     return p
 
 
@@ -73,4 +74,7 @@ def _build(args) -> int:
     shown = "，".join(f"{name} {c['listed']} 条" for name, c in result.counts.items())
     print(f"构建完成（{as_of.isoformat()}）：{result.files} 个页面和文件 → {result.out}；公示中：{shown}；"
           f"{result.report.summary()}")
+    if args.timings:
+        for phase, seconds in result.timings.items():
+            print(f"  {phase}: {seconds:.2f} s", file=sys.stderr)
     return 0

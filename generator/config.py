@@ -69,6 +69,7 @@ class Deadline:
     start: str
     working_days: int
     basis: str
+    when: tuple[tuple[str, str], ...] = ()  # applies only to records with these values
 
 
 @dataclass(frozen=True)
@@ -151,7 +152,8 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
     deadline = None
     if spec.get("deadline"):
         d = spec["deadline"]
-        deadline = Deadline(str(d.get("from", "")), int(d.get("working_days", 0)), str(d.get("basis", "")))
+        deadline = Deadline(str(d.get("from", "")), int(d.get("working_days", 0)), str(d.get("basis", "")),
+                            tuple(sorted((str(k), str(v)) for k, v in (d.get("when") or {}).items())))
         if not deadline.start or deadline.working_days <= 0 or not deadline.basis:
             problems.append(f"{where}.deadline 需要 from、working_days 和 basis")
     key = spec.get("key") or ()

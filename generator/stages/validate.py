@@ -156,7 +156,8 @@ def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
         if until is not None:
             last_day = until if last_day is None else min(last_day, until)
     deadline, provisional = None, False
-    if ds.deadline and (begin := get(ds.deadline.start)) is not None:
+    if ds.deadline and (begin := get(ds.deadline.start)) is not None and \
+            all(_matches(get(col), want) for col, want in ds.deadline.when):
         deadline, provisional = calendar.deadline(begin, ds.deadline.working_days)
     status = get(ds.role("status")) or ""
     return Lifecycle(
