@@ -102,13 +102,15 @@ def main():
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=20240601)
     ap.add_argument("--as-of", type=date.fromisoformat, default=date(2026, 11, 29))
+    ap.add_argument("--from", dest="source", type=Path, default=REPO, help="site to start from (default: this repo's)")
     args = ap.parse_args()
     if args.out.exists():
         shutil.rmtree(args.out)
-    shutil.copytree(REPO, args.out, ignore=shutil.ignore_patterns(
+    shutil.copytree(args.source, args.out, ignore=shutil.ignore_patterns(
         ".git", ".venv", "public", "tests", "benchmarks", "generator", "*.egg-info", "__pycache__"))
-    agencies = [a["名称"] for a in yaml.safe_load((REPO / "data/agencies.yaml").read_text(encoding="utf-8"))["agencies"]]
-    schema = json.loads((REPO / "data/penalties.schema.json").read_text(encoding="utf-8"))
+    agencies = [a["名称"] for a in
+                yaml.safe_load((args.source / "data/agencies.yaml").read_text(encoding="utf-8"))["agencies"]]
+    schema = json.loads((args.source / "data/penalties.schema.json").read_text(encoding="utf-8"))
     header = [f["name"] for f in schema["fields"]]
     make_penalties(args.n, args.seed, args.as_of, agencies, header, args.out / "data/penalties.csv")
     print(f"{args.n} penalties → {args.out}")
