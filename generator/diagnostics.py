@@ -54,6 +54,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-NUMBER", "P1", "“{column}”不是有效数字：“{value}”", "金额只填数字，如 20000 或 20000.50，不带“元”"),
     _e("E-ENUM", "P1", "“{column}”的值“{value}”不在允许范围内（{allowed}）", "请从允许的值中选择"),
     _e("E-MINIMUM", "P1", "“{column}”的值“{value}”小于 {minimum}", "请核对数值"),
+    _e("E-MAXIMUM", "P1", "“{column}”的值“{value}”大于 {maximum}", "请核对数值"),
+    _e("E-PATTERN", "P1", "“{column}”的值“{value}”格式不对（应符合 {pattern}）", "请对照表结构中该列的说明填写"),
     _e("E-TOO-LONG", "P1", "“{column}”超过 {limit} 个字", "请精简内容"),
     _e("E-USCC", "I1", "统一社会信用代码“{value}”校验不通过{detail}",
        "请核对 18 位代码（不含 I、O、S、V、Z）；无代码的个体工商户填 00000000000000000X 并填写工商注册号"),

@@ -38,7 +38,10 @@ class FieldSpec:
     required: bool
     enum: tuple[str, ...] | None
     minimum: float | None
+    maximum: float | None
     max_length: int | None
+    pattern: str | None
+    unique: bool
     identifier: str | None
     separators: str
     references: str | None
@@ -108,7 +111,9 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             description=str(fd.get("description", "")), public=is_public(fd),
             required=bool(constraints.get("required", False)),
             enum=tuple(str(v) for v in enum) if enum else None,
-            minimum=constraints.get("minimum"), max_length=constraints.get("maxLength"),
+            minimum=constraints.get("minimum"), maximum=constraints.get("maximum"),
+            max_length=constraints.get("maxLength"), pattern=constraints.get("pattern"),
+            unique=bool(constraints.get("unique", False)),
             identifier=ident, separators=str(fd.get("multiValue", "")),
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
         ))

@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
+from markupsafe import Markup, escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import STATUS_NOTED
@@ -58,7 +59,20 @@ def make_environment(site_templates: Path | None) -> Environment:
     env.filters["text"] = text_of
     env.filters["cn_date"] = format_cn
     env.globals["page_url"] = page_url
+    env.globals["crumbs"] = crumbs
     return env
+
+
+def crumbs(items) -> Markup:
+    """Breadcrumbs from the home page to this one: [(title, url), …], the last being this page."""
+    out = ['<nav class="crumbs wrap" aria-label="当前位置">\n  <ol>\n    <li><a href="/">首页</a></li>\n']
+    for i, (title, href) in enumerate(items):
+        if i == len(items) - 1:
+            out.append(f'    <li><span aria-current="page">{escape(title)}</span></li>\n')
+        else:
+            out.append(f'    <li><a href="{escape(href)}">{escape(title)}</a></li>\n')
+    out.append("  </ol>\n</nav>\n")
+    return Markup("".join(out))
 
 
 class Renderer:
@@ -66,7 +80,23 @@ class Renderer:
         self.site = site
         self.env = make_environment(site_templates)
         self._templates = {}
+        self._partials = {}
         self.nav = [(v.config.title, v.url) for v in site.datasets.values()]
+
+    def partial(self, name: str, key, **context) -> Markup:
+        """A fragment that many pages share, rendered once per ``key`` (which must determine it)."""
+        cache_key = (name, key)
+        if cache_key not in self._partials:
+            self._partials[cache_key] = Markup(self.template(name).render(
+                site=self.site, config=self.site.config, nav=self.nav, r=self, **context))
+        return self._partials[cache_key]
+
+    def chrome(self, name: str, url: str) -> Markup:
+        """A page's header or footer: the same for every page of a section (100,000 record
+        pages share one)."""
+        section = url.strip("/").split("/", 1)[0] if url.endswith("/") else ""
+        current = "page" if url == f"/{section}/" or url == "/" else "true"
+        return self.partial(name, (section, current), section=section, current=current)
 
     def template(self, name: str):
         if name not in self._templates:
@@ -78,12 +108,33 @@ class Renderer:
                                          nav=self.nav, r=self, **context).encode("utf-8")
 
     # ------------------------------------------------------------- helpers for templates
+    def table_rows(self, view: DatasetView, rows, columns, offset: int = 0) -> Markup:
+        """The <tr> rows of a list table, each cell labelled for the narrow-screen layout. Built
+        here rather than in the template: list pages hold 50 rows, and there are thousands."""
+        labels = [escape(c) for c in columns]
+        out = []
+        for n, record in enumerate(rows, offset + 1):
+            cells = [escape(text_of(record.get(c))) for c in columns]
+            first = f'<a href="{view.record_url(record)}">{cells[0]}</a>' if view.config.record_pages else cells[0]
+            out.append(f'    <tr>\n      <td data-label="序号">{n}</td>\n'
+                       f'      <th scope="row" data-label="{labels[0]}">{first}</th>\n')
+            out.extend(f'      <td data-label="{label}">{cell}</td>\n' for label, cell in zip(labels[1:], cells[1:]))
+            out.append("    </tr>\n")
+        return Markup("".join(out).rstrip("\n"))
+
     def cells(self, view: DatasetView, record: Record, columns=None):
         names = columns or [f.name for f in view.fields]
         return [(name, text_of(record.get(name))) for name in names]
 
     def fields(self, view: DatasetView, record: Record):
-        return [(f, text_of(record.get(f.name))) for f in view.fields]
+        """(field, text, link) of each non-empty public field, in schema order."""
+        out = []
+        get = record.get
+        for f in view.fields:
+            text = text_of(get(f.name))
+            if text:
+                out.append((f, text, self.site.agency_url(text) if f.references == "agencies" else None))
+        return out
 
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED

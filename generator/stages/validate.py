@@ -76,51 +76,111 @@ class CellError(Exception):
         self.code, self.params = code, params
 
 
-def parse_cell(spec: FieldSpec, text: str):
-    """A cell's typed value (None when empty); raises CellError."""
-    text = text.strip()
-    if not text:
-        if spec.required:
-            raise CellError("E-REQUIRED")
-        return None
-    if spec.max_length and len(text) > spec.max_length:
-        raise CellError("E-TOO-LONG", limit=spec.max_length)
+def cell_parser(spec: FieldSpec):
+    """A function from a cell's text to its typed value (None when empty), raising CellError.
+    Built once per column, so that 100,000 rows pay only for the checks their column has."""
+    steps = []  # each takes and returns the (stripped, non-empty) value
+    if spec.max_length:
+        def too_long(text, limit=spec.max_length):
+            if len(text) > limit:
+                raise CellError("E-TOO-LONG", limit=limit)
+            return text
+        steps.append(too_long)
     if spec.type == "date":
-        value = parse_date(text)
-        if value is None:
-            raise CellError("E-DATE", value=text)
-        return value
-    if spec.type in ("number", "integer"):
-        try:
-            value = Decimal(text.replace(",", "").replace("，", ""))
-        except InvalidOperation:
-            raise CellError("E-NUMBER", value=text) from None
-        if not value.is_finite() or (spec.type == "integer" and value != value.to_integral_value()):
-            raise CellError("E-NUMBER", value=text)
-        if spec.minimum is not None and value < Decimal(str(spec.minimum)):
-            raise CellError("E-MINIMUM", value=text, minimum=spec.minimum)
-        return value
-    if spec.separators:
-        parts = tuple(p.strip() for p in re.split(f"[{re.escape(spec.separators)}]", text) if p.strip())
-        if spec.enum:
-            for part in parts:
-                if part not in spec.enum:
-                    raise CellError("E-ENUM", value=part, allowed=" / ".join(spec.enum))
-        return parts
-    if spec.enum and text not in spec.enum:
-        raise CellError("E-ENUM", value=text, allowed=" / ".join(spec.enum))
-    ident = spec.identifier
-    if ident == "uscc":
-        text = text.upper()
-        if text != USCC_PLACEHOLDER and (why := uscc_problem(text)):
-            raise CellError("E-USCC", value=text, detail=why)
-    elif ident == "resident-id" and not resident_id_valid(text):
+        def as_date(text):
+            value = parse_date(text)
+            if value is None:
+                raise CellError("E-DATE", value=text)
+            return value
+        steps.append(as_date)
+    elif spec.type in ("number", "integer"):
+        low = None if spec.minimum is None else Decimal(str(spec.minimum))
+        high = None if spec.maximum is None else Decimal(str(spec.maximum))
+
+        def as_number(text, integer=spec.type == "integer"):
+            try:
+                value = Decimal(text.replace(",", "").replace("，", ""))
+            except InvalidOperation:
+                raise CellError("E-NUMBER", value=text) from None
+            if not value.is_finite() or (integer and value != value.to_integral_value()):
+                raise CellError("E-NUMBER", value=text)
+            if low is not None and value < low:
+                raise CellError("E-MINIMUM", value=text, minimum=spec.minimum)
+            if high is not None and value > high:
+                raise CellError("E-MAXIMUM", value=text, maximum=spec.maximum)
+            return value
+        steps.append(as_number)
+    else:
+        if spec.pattern:
+            def pattern(text, rx=re.compile(spec.pattern)):
+                if not rx.fullmatch(text):
+                    raise CellError("E-PATTERN", value=text, pattern=spec.pattern)
+                return text
+            steps.append(pattern)
+        allowed = frozenset(spec.enum or ())
+        if spec.separators:
+            splitter = re.compile(f"[{re.escape(spec.separators)}]")
+
+            def several(text):
+                parts = tuple(p.strip() for p in splitter.split(text) if p.strip())
+                for part in parts:
+                    if allowed and part not in allowed:
+                        raise CellError("E-ENUM", value=part, allowed=" / ".join(spec.enum))
+                return parts
+            steps.append(several)
+        elif allowed:
+            def one_of(text):
+                if text not in allowed:
+                    raise CellError("E-ENUM", value=text, allowed=" / ".join(spec.enum))
+                return text
+            steps.append(one_of)
+        if spec.identifier in IDENTIFIER_CHECKS:
+            steps.append(IDENTIFIER_CHECKS[spec.identifier])
+    required = spec.required
+
+    def parse(text):
+        text = text.strip()
+        if not text:
+            if required:
+                raise CellError("E-REQUIRED")
+            return None
+        for step in steps:
+            text = step(text)
+        return text
+    return parse
+
+
+def _uscc(text):
+    text = text.upper()
+    if text != USCC_PLACEHOLDER and (why := uscc_problem(text)):
+        raise CellError("E-USCC", value=text, detail=why)
+    return text
+
+
+def _resident_id(text):
+    if not resident_id_valid(text):
         raise CellError("E-RESIDENT-ID", value=text)
-    elif ident == "doc-number" and not doc_number_valid(text):
+    return text
+
+
+def _doc_number(text):
+    if not doc_number_valid(text):
         raise CellError("E-DOC-NUMBER", value=text)
-    elif ident == "mobile" and not _MOBILE.match(re.sub(r"[\s-]", "", text)):
+    return text
+
+
+def _mobile(text):
+    if not _MOBILE.match(re.sub(r"[\s-]", "", text)):
         raise CellError("E-NUMBER", value=text)
     return text
+
+
+IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile}
+
+
+def parse_cell(spec: FieldSpec, text: str):
+    """A cell's typed value (None when empty); raises CellError."""
+    return cell_parser(spec)(text)
 
 
 def _key_part(spec: FieldSpec | None, value) -> str:
@@ -201,6 +261,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     if cols is None:
         return
     layout = Layout(schema.names)
+    parsers = [cell_parser(spec) for spec in schema.fields]
     index = layout.index
     specs = schema.fields
     width = len(table.header)
@@ -210,6 +271,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     references = [(i, s) for i, s in enumerate(specs) if s.references == "agencies"]
     scanned = [(i, s) for i, s in enumerate(specs) if s.scanned_for_personal_data]
     key_specs = [(index[name], schema.field(name)) for name in ds.key]
+    unique = {i: {} for i, s in enumerate(specs) if s.unique}  # column → value → first line
     order = [(a, b) for a, b in ds.order if a in index and b in index]
     seen: dict[tuple, int] = {}
     status_col, status_on_col = ds.role("status"), ds.role("status_on")
@@ -222,9 +284,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
         row_problems: list[Diagnostic] = []
         flagged: set[str] = set()  # one problem per cell: the first one found
         values = []
-        for spec, c in zip(specs, cols):
+        for spec, parse, c in zip(specs, parsers, cols):
             try:
-                values.append(parse_cell(spec, cells[c]) if c >= 0 else None)
+                values.append(parse(cells[c]) if c >= 0 else None)
             except CellError as err:
                 row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
                 flagged.add(spec.name)
@@ -260,6 +322,12 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             value = values[i]
             if value and (hit := find_personal_data(value if isinstance(value, str) else "、".join(value))):
                 flag("E-PERSONAL-DATA", spec.name, kind=hit[0], masked=hit[1])
+        for i, seen_values in unique.items():
+            value = _key_part(specs[i], values[i])
+            if value and value in seen_values:
+                flag("E-DUPLICATE", specs[i].name, value=value, other_row=seen_values[value])
+            elif value:
+                seen_values[value] = line
         key = tuple(_key_part(spec, values[i]) for i, spec in key_specs)
         if key in seen:
             last = ds.key[-1]

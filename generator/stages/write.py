@@ -35,7 +35,12 @@ class Writer:
         path = self.root / file_for(url)
         parent = str(path.parent)
         if parent not in self._made:  # one mkdir per directory, not per file
-            os.makedirs(parent, exist_ok=True)
+            try:
+                os.mkdir(parent)  # the common case: a record's own directory, its parent made already
+            except FileNotFoundError:
+                os.makedirs(parent, exist_ok=True)
+            except FileExistsError:
+                pass
             self._made.add(parent)
         with open(path, "wb") as fh:
             for chunk in chunks:
