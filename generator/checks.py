@@ -1,7 +1,8 @@
 """Cross-field checks that a dataset switches on by name in ``site_config.yaml`` (``checks:``).
 
-Each check gets a row's parsed values (``get(column)``) and yields problems as
-``(code, column, params)``; the validate stage turns them into positioned diagnostics.
+Each check gets a row's parsed values (``get(column)``) and the dataset's configuration, and
+yields problems as ``(code, column, params)``; the validate stage turns them into positioned
+diagnostics.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ PARTY_KIND = "行政相对人类别"
 ORGANISATION, NATURAL_PERSON, INDIVIDUAL_BUSINESS = "法人及非法人组织", "自然人", "个体工商户"
 
 
-def party_identity(get) -> Iterator[Problem]:
+def party_identity(get, ds) -> Iterator[Problem]:
     """I1: a credit code unless the party is a 自然人; the placeholder only for a 个体工商户, and
     then with its 工商注册号; a 法定代表人 for an organisation (S1)."""
     kind = get(PARTY_KIND)
@@ -32,11 +33,12 @@ def party_identity(get) -> Iterator[Problem]:
         yield "E-LEGAL-REP-REQUIRED", "法定代表人", {}
 
 
-def legal_review_of_major(get) -> Iterator[Problem]:
-    """L1: a major decision is made only after a legal review that agreed."""
+def legal_review_of_major(get, ds) -> Iterator[Problem]:
+    """L1: a major decision is made only after a legal review that agreed.  The decision date is
+    the dataset's ``date_field`` (处罚决定日期, 查封日期, 许可决定日期 …)."""
     if get("是否重大") != "是":
         return
-    conclusion, reviewed, decided = get("法制审核结论"), get("法制审核日期"), get("处罚决定日期")
+    conclusion, reviewed, decided = get("法制审核结论"), get("法制审核日期"), get(ds.date_field)
     if not conclusion or not reviewed:
         yield "E-LEGAL-REVIEW", "法制审核结论", {"detail": "未经法制审核（法制审核结论或日期为空）"}
         return
@@ -49,7 +51,7 @@ def legal_review_of_major(get) -> Iterator[Problem]:
         yield "E-LEGAL-REVIEW", "法制审核意见书编号", {"detail": "缺少法制审核意见书编号（规则 L4）"}
 
 
-def fine_amount(get) -> Iterator[Problem]:
+def fine_amount(get, ds) -> Iterator[Problem]:
     kinds = get("处罚类别") or ()
     if "罚款" in kinds and not get("罚款金额（元）"):
         yield "E-FINE-REQUIRED", "罚款金额（元）", {}

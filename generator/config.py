@@ -73,6 +73,23 @@ class Deadline:
 
 
 @dataclass(frozen=True)
+class GroupBy:
+    """Group a list by the period in which a date falls, the period depending on the level of
+    the record's department (P9: city/county quarterly, the region half-yearly)."""
+
+    column: str
+    by_level: tuple[tuple[str, str], ...]  # (层级, "quarter" | "half-year" | "year")
+    default: str
+    basis: str
+
+    def unit(self, level: str) -> str:
+        return dict(self.by_level).get(level, self.default)
+
+
+GROUP_UNITS = ("quarter", "half-year", "year")
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     item: int
@@ -93,6 +110,7 @@ class DatasetConfig:
     order: tuple[tuple[str, str], ...]
     lifecycle: dict = field(default_factory=dict)
     description: str = ""
+    group_by: GroupBy | None = None
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -113,6 +131,7 @@ class SiteConfig:
     datasets: tuple[DatasetConfig, ...]
     agencies_file: str
     content_dir: str
+    nav: tuple[str, ...]          # datasets linked from the top navigation
     raw: dict = field(repr=False, default_factory=dict)
 
     def dataset(self, name: str) -> DatasetConfig:
@@ -157,6 +176,14 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         if not deadline.start or deadline.working_days <= 0 or not deadline.basis:
             problems.append(f"{where}.deadline 需要 from、working_days 和 basis")
     key = spec.get("key") or ()
+    group_by = None
+    if spec.get("group_by"):
+        g = spec["group_by"]
+        by_level = tuple(sorted((str(k), str(v)) for k, v in (g.get("by_level") or {}).items()))
+        group_by = GroupBy(str(g.get("column", "")), by_level, str(g.get("default", "quarter")),
+                           str(g.get("basis", "")))
+        if not group_by.column or any(u not in GROUP_UNITS for _, u in by_level + (("", group_by.default),)):
+            problems.append(f"{where}.group_by 需要 column，周期只能是 {' / '.join(GROUP_UNITS)}")
     return DatasetConfig(
         name=name,
         item=int(spec.get("item", 0)),
@@ -177,6 +204,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         order=tuple(tuple(pair) for pair in spec.get("order") or ()),
         lifecycle=dict(spec.get("lifecycle") or {}),
         description=str(spec.get("description", "")),
+        group_by=group_by,
     )
 
 
@@ -201,6 +229,9 @@ def load_config(root: Path) -> SiteConfig:
     paths = [ds.path for ds in datasets]
     if len(set(paths)) != len(paths):
         problems.append("datasets 的 path 有重复")
+    unknown = [n for n in site.get("nav") or () if n not in {ds.name for ds in datasets}]
+    if unknown:
+        problems.append(f"site.nav 中的 {'、'.join(unknown)} 不是已配置的数据集")
     if problems:
         raise ConfigError([diag("E-CONFIG", CONFIG_FILE, detail=p) for p in problems])
     base_url = str(site["base_url"])
@@ -218,5 +249,6 @@ def load_config(root: Path) -> SiteConfig:
         datasets=datasets,
         agencies_file=str(raw.get("agencies", "data/agencies.yaml")),
         content_dir=str(raw.get("content", "content")),
+        nav=tuple(site.get("nav") or [ds.name for ds in datasets[:2]]),
         raw=raw,
     )

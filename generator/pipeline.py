@@ -52,6 +52,7 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
     ctx = Context(frozenset(a.name for a in agencies), calendar)
+    levels = {a.name: a.level for a in agencies}
     views, counts = {}, {}
     for ds in config.datasets:
         try:
@@ -68,7 +69,7 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         shown = expire(redact(records, schema), as_of, review_column, problems)
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
         public_fields = tuple(f for f in schema.fields if f.public)
-        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn)
+        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get)
     reserved = RESERVED | {ds.path for ds in config.datasets}
     pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
     for year in sorted(calendar.provisional_years):
@@ -131,7 +132,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     staging = staging_dir(out)
     try:
         files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
-        copy_static([DEFAULT_THEME / "static", templates / "static"], staging)
+        copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
+                     (root / site.config.content_dir, ".")], staging)
         clock.lap("render+write")
         if search_index and (error := build_index(staging)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))

@@ -7,7 +7,8 @@ gongshi reads a few extra field properties:
 - ``identifier`` — ``uscc`` (I1), ``resident-id`` (I2), ``doc-number`` (I3), ``mobile``, ``phone``;
 - ``multiValue`` — separator characters of a field that holds several values (e.g. 处罚类别);
 - ``references: agencies`` — the value must name a department of ``agencies.yaml``;
-- ``optionalColumn: true`` — the column may be left out of the CSV header.
+- ``optionalColumn: true`` — the column may be left out of the CSV header;
+- ``display: list`` — a multi-value field shown as a bulleted list (e.g. 查封清单).
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ class FieldSpec:
     separators: str
     references: str | None
     optional_column: bool
-
+    display: str = ""          # "list": a multi-value field shown as a bulleted list
     @property
     def scanned_for_personal_data(self) -> bool:
         """Public free text is scanned for personal data (P3.3); identifiers are checked by their
@@ -116,6 +117,7 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             unique=bool(constraints.get("unique", False)),
             identifier=ident, separators=str(fd.get("multiValue", "")),
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
+            display=str(fd.get("display", "")),
         ))
     if problems:
         raise SchemaError([diag("E-SCHEMA", relpath, detail=p) for p in problems])

@@ -22,8 +22,12 @@ PHASES = ("事前", "事中", "事后")
 AGENCY_PREVIEW = 10  # records of each dataset shown on a department page before "more"
 HOME_LATEST = 10
 
+# phase pages: the items of attachment 2 by phase
+PHASE_PATHS = {"事前": "before", "事中": "during", "事后": "after"}
+
 # URLs of the pages the build itself makes; content pages may not take them
-RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404"}
+RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404",
+            *PHASE_PATHS.values()}
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class DatasetView:
     withdrawn: tuple[Record, ...]
     by_agency: dict                        # department name → tuple of indexes into ``listed``
     latest: date | None
+    groups: tuple = ()                     # group label of each listed record (group_by), or ()
 
     @property
     def url(self) -> str:
@@ -97,8 +102,33 @@ def _sort_key(ds: DatasetConfig):
     return key
 
 
-def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withdrawn) -> DatasetView:
-    ordered = tuple(sorted(listed, key=_sort_key(ds), reverse=True))
+def period_of(d: date, unit: str) -> tuple[date, str]:
+    """(first day, label) of the quarter, half-year or year that ``d`` falls in."""
+    if unit == "quarter":
+        q = (d.month - 1) // 3
+        return date(d.year, q * 3 + 1, 1), f"{d.year}年第{'一二三四'[q]}季度"
+    if unit == "half-year":
+        first = d.month <= 6
+        return date(d.year, 1 if first else 7, 1), f"{d.year}年{'上' if first else '下'}半年"
+    return date(d.year, 1, 1), f"{d.year}年"
+
+
+def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withdrawn,
+                 agency_level=None) -> DatasetView:
+    key = _sort_key(ds)
+    groups = ()
+    if ds.group_by:  # newest period first; within a period, the usual order
+        g = ds.group_by
+        labels: dict = {}
+
+        def period(record):
+            d = record.get(g.column) or record.life.published_on
+            unit = g.unit(agency_level(record.agency) if agency_level else "")
+            return labels.setdefault((d, unit), period_of(d, unit)) if d else (date.min, "")
+        ordered = tuple(sorted(listed, key=lambda r: (period(r)[0], key(r)), reverse=True))
+        groups = tuple(period(r)[1] for r in ordered)
+    else:
+        ordered = tuple(sorted(listed, key=key, reverse=True))
     by_agency: dict[str, list[int]] = {}
     for i, record in enumerate(ordered):
         if record.agency:
@@ -106,7 +136,7 @@ def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withd
     latest = max((r.life.published_on for r in ordered if r.life.published_on), default=None)
     withdrawn = tuple(sorted(withdrawn, key=_sort_key(ds), reverse=True))
     return DatasetView(ds, fields, ordered, withdrawn,
-                       {k: tuple(v) for k, v in by_agency.items()}, latest)
+                       {k: tuple(v) for k, v in by_agency.items()}, latest, groups)
 
 
 def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]:
@@ -137,6 +167,7 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
     size = config.page_size
     out = [Output("/", "home"), Output("/agencies/", "agencies"), Output("/platform/", "platform"),
            Output("/search/", "search"), Output("/opendata/", "opendata"), Output("/404.html", "404")]
+    out += [Output(f"/{path}/", "phase", (phase,)) for phase, path in PHASE_PATHS.items()]
     for name, view in views.items():
         base = view.url
         pages_n = view.pages(len(view.listed), size)

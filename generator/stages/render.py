@@ -21,7 +21,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from ..config import STATUS_NOTED
 from ..dates import format_cn
 from ..model import Record
-from .assemble import AGENCY_PREVIEW, HOME_LATEST, PHASES, DatasetView, Output, Site, page_url
+from .assemble import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
 CHINA = timezone(timedelta(hours=8))
@@ -60,6 +60,7 @@ def make_environment(site_templates: Path | None) -> Environment:
     env.filters["cn_date"] = format_cn
     env.globals["page_url"] = page_url
     env.globals["crumbs"] = crumbs
+    env.globals["phase_url"] = lambda phase: f"/{PHASE_PATHS[phase]}/"
     return env
 
 
@@ -81,7 +82,20 @@ class Renderer:
         self.env = make_environment(site_templates)
         self._templates = {}
         self._partials = {}
-        self.nav = [(v.config.title, v.url) for v in site.datasets.values()]
+        # top navigation: the three phases of attachment 2, then the datasets named in site.nav
+        self.nav = [(f"{phase}公开", f"/{path}/") for phase, path in PHASE_PATHS.items()]
+        self.nav += [(site.datasets[n].config.title, site.datasets[n].url) for n in site.config.nav
+                     if n in site.datasets]
+        # which navigation entry a section belongs to, when it has none of its own
+        phase_of_item = {it.no: it.phase for it in site.items}
+        nav_urls = {href for _, href in self.nav}
+        self.section_nav = {}
+        for view in site.datasets.values():
+            if view.url not in nav_urls and view.config.item in phase_of_item:
+                self.section_nav[view.config.path] = f"/{PHASE_PATHS[phase_of_item[view.config.item]]}/"
+        for page in site.pages:
+            if page.phase in PHASE_PATHS:
+                self.section_nav.setdefault(page.slug.split("/")[0], f"/{PHASE_PATHS[page.phase]}/")
 
     def partial(self, name: str, key, **context) -> Markup:
         """A fragment that many pages share, rendered once per ``key`` (which must determine it)."""
@@ -96,7 +110,10 @@ class Renderer:
         pages share one)."""
         section = url.strip("/").split("/", 1)[0] if url.endswith("/") else ""
         current = "page" if url == f"/{section}/" or url == "/" else "true"
-        return self.partial(name, (section, current), section=section, current=current)
+        active = self.section_nav.get(section, f"/{section}/")
+        if active != f"/{section}/":
+            current = "true"
+        return self.partial(name, (section, current), section=section, current=current, active=active)
 
     def template(self, name: str):
         if name not in self._templates:
@@ -131,7 +148,11 @@ class Renderer:
         out = []
         get = record.get
         for f in view.fields:
-            text = text_of(get(f.name))
+            value = get(f.name)
+            if f.display == "list" and isinstance(value, tuple) and len(value) > 1:
+                out.append((f, list(value), None))
+                continue
+            text = text_of(value)
             if text:
                 out.append((f, text, self.site.agency_url(text) if f.references == "agencies" else None))
         return out
@@ -156,6 +177,22 @@ class Renderer:
         latest = [(view, view.listed[:HOME_LATEST]) for view in self.site.datasets.values()
                   if view.config.record_pages]
         return self.html("home.html", output, phases=phases, latest=latest)
+
+    def _phase(self, output):
+        phase = output.args[0]
+        return self.html("phase.html", output, phase=phase, items=[it for it in self.site.items if it.phase == phase])
+
+    def grouped(self, view: DatasetView, rows, offset: int):
+        """[(group label, rows, offset of the first)] for a grouped list; one group otherwise."""
+        if not view.groups:
+            return [("", rows, offset)]
+        out = []
+        for i, record in enumerate(rows):
+            label = view.groups[offset + i] if offset + i < len(view.groups) else ""
+            if not out or out[-1][0] != label:
+                out.append((label, [], offset + i))
+            out[-1][1].append(record)
+        return out
 
     def _list(self, output):
         name, n = output.args
@@ -199,12 +236,17 @@ class Renderer:
 
     def _agency(self, output):
         agency = self.site.agency_by_name[output.args[0]]
-        sections = []
+        sections, empty = [], []
         for name, view in self.site.datasets.items():
+            if not view.config.agency_field:
+                continue
             indexes = view.by_agency.get(agency.name, ())
+            if not indexes:
+                empty.append(view)
+                continue
             more = f"/agencies/{agency.id}/{view.config.path}/" if len(indexes) > AGENCY_PREVIEW else None
             sections.append((view, [view.listed[i] for i in indexes[:AGENCY_PREVIEW]], len(indexes), more))
-        return self.html("agency.html", output, agency=agency, sections=sections)
+        return self.html("agency.html", output, agency=agency, sections=sections, empty=empty)
 
     def _content(self, output):
         return self.html("content.html", output, page=self.site.pages[output.args[0]])

@@ -306,7 +306,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             if values[i] is not None and values[i] not in ctx.agency_names:
                 flag("E-AGENCY-UNKNOWN", spec.name, value=values[i])
         for check in checks:
-            for code, column, params in check(get):
+            for code, column, params in check(get, ds):
                 flag(code, column, **params)
         for earlier, later in order:
             a, b = get(earlier), get(later)

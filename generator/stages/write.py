@@ -47,11 +47,12 @@ class Writer:
                 fh.write(chunk)
 
 
-def copy_static(sources: Iterable[Path], root: Path) -> None:
-    """Copy the theme's static files (CSS, images) to /assets/; later sources win."""
-    for source in sources:
+def copy_static(sources: Iterable[tuple[Path, str]], root: Path) -> None:
+    """Copy static files (theme CSS, content images and flow charts) into the site: each source
+    directory to its target path; later sources win.  Markdown is rendered, never copied."""
+    for source, target in sources:
         if source.is_dir():
-            shutil.copytree(source, root / "assets", dirs_exist_ok=True)
+            shutil.copytree(source, root / target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
 
 
 def commit(staging: Path, out: Path) -> None:
