@@ -79,14 +79,15 @@ class GroupBy:
 
     column: str
     by_level: tuple[tuple[str, str], ...]  # (层级, "quarter" | "half-year" | "year")
-    default: str
+    default: str                           # unit when no level rule applies; "value": the cell itself
     basis: str
+    order: tuple[str, ...] = ()            # for "value": the groups' order (e.g. 现行有效 first)
 
     def unit(self, level: str) -> str:
         return dict(self.by_level).get(level, self.default)
 
 
-GROUP_UNITS = ("quarter", "half-year", "year")
+GROUP_UNITS = ("quarter", "half-year", "year", "value")
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,7 @@ class DatasetConfig:
     lifecycle: dict = field(default_factory=dict)
     description: str = ""
     group_by: GroupBy | None = None
+    oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -166,6 +168,8 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         rules=tuple(_rule(r, f"{where}.period.rules[{i}]", problems)
                     for i, r in enumerate(period_spec.get("rules") or ())),
     )
+    if spec.get("sort", "newest-first") not in ("newest-first", "oldest-first"):
+        problems.append(f"{where}.sort 只能是 newest-first 或 oldest-first")
     if period.start is None and not (period.default.indefinite and all(r.indefinite for r in period.rules)):
         problems.append(f"{where}.period 有期限时必须写明 from（起算日期所在的列）")
     deadline = None
@@ -181,7 +185,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         g = spec["group_by"]
         by_level = tuple(sorted((str(k), str(v)) for k, v in (g.get("by_level") or {}).items()))
         group_by = GroupBy(str(g.get("column", "")), by_level, str(g.get("default", "quarter")),
-                           str(g.get("basis", "")))
+                           str(g.get("basis", "")), tuple(str(v) for v in g.get("order") or ()))
         if not group_by.column or any(u not in GROUP_UNITS for _, u in by_level + (("", group_by.default),)):
             problems.append(f"{where}.group_by 需要 column，周期只能是 {' / '.join(GROUP_UNITS)}")
     return DatasetConfig(
@@ -205,6 +209,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         lifecycle=dict(spec.get("lifecycle") or {}),
         description=str(spec.get("description", "")),
         group_by=group_by,
+        oldest_first=spec.get("sort", "newest-first") == "oldest-first",
     )
 
 

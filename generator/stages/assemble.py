@@ -69,6 +69,7 @@ class Item:
     url: str | None = None
     count: int | None = None
     latest: date | None = None
+    guide: tuple | None = None  # (title, url) of a content page on the item beside its dataset
 
 
 @dataclass(frozen=True)
@@ -93,13 +94,14 @@ def page_url(base: str, n: int) -> str:
     return base if n == 1 else f"{base}page/{n}/"
 
 
-def _sort_key(ds: DatasetConfig):
+def ordered(records, ds: DatasetConfig):
+    """Newest first by the dataset's date (oldest first where configured, e.g. the next hearing);
+    a list without a date (a catalogue) reads in key order."""
+    if ds.date_field is None:
+        return sorted(records, key=lambda r: tuple(str(r.get(k, "")) for k in ds.key))
     date_field, tie = ds.date_field, ds.key[-1]
-
-    def key(record: Record):
-        d = record.get(date_field) if date_field else None
-        return (d or record.life.published_on or date.min, str(record.get(tie, "")))
-    return key
+    return sorted(records, reverse=not ds.oldest_first, key=lambda r: (
+        r.get(date_field) or r.life.published_on or date.min, str(r.get(tie, ""))))
 
 
 def period_of(d: date, unit: str) -> tuple[date, str]:
@@ -115,27 +117,30 @@ def period_of(d: date, unit: str) -> tuple[date, str]:
 
 def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withdrawn,
                  agency_level=None) -> DatasetView:
-    key = _sort_key(ds)
     groups = ()
     if ds.group_by:  # newest period first; within a period, the usual order
         g = ds.group_by
         labels: dict = {}
 
         def period(record):
+            if g.default == "value":  # categorical: the listed order first, then the rest
+                value = str(record.get(g.column) or "")
+                rank = g.order.index(value) if value in g.order else len(g.order)
+                return (-rank, value)
             d = record.get(g.column) or record.life.published_on
             unit = g.unit(agency_level(record.agency) if agency_level else "")
             return labels.setdefault((d, unit), period_of(d, unit)) if d else (date.min, "")
-        ordered = tuple(sorted(listed, key=lambda r: (period(r)[0], key(r)), reverse=True))
-        groups = tuple(period(r)[1] for r in ordered)
+        # stable sorts: the usual order within a group, the newest (or first-ranked) group first
+        records = tuple(sorted(ordered(listed, ds), key=lambda r: period(r)[0], reverse=True))
+        groups = tuple(period(r)[1] for r in records)
     else:
-        ordered = tuple(sorted(listed, key=key, reverse=True))
+        records = tuple(ordered(listed, ds))
     by_agency: dict[str, list[int]] = {}
-    for i, record in enumerate(ordered):
+    for i, record in enumerate(records):
         if record.agency:
             by_agency.setdefault(record.agency, []).append(i)
-    latest = max((r.life.published_on for r in ordered if r.life.published_on), default=None)
-    withdrawn = tuple(sorted(withdrawn, key=_sort_key(ds), reverse=True))
-    return DatasetView(ds, fields, ordered, withdrawn,
+    latest = max((r.life.published_on for r in records if r.life.published_on), default=None)
+    return DatasetView(ds, fields, records, tuple(ordered(withdrawn, ds)),
                        {k: tuple(v) for k, v in by_agency.items()}, latest, groups)
 
 
@@ -152,11 +157,15 @@ def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]
         elif it["item"] == 1:
             url, count = "/agencies/", len(agencies)
             latest = max((a.established for a in agencies if a.established), default=None)
-        elif it["item"] in page_by_item:
+        guide = None
+        if it["item"] in page_by_item:
             page = page_by_item[it["item"]]
-            url, latest = f"/{page.slug}/", page.updated
+            if url is None:
+                url, latest = f"/{page.slug}/", page.updated
+            else:
+                guide = (page.title, f"/{page.slug}/")
         items.append(Item(it["item"], it["phase"], it["title"], it["shows"], str(it["period"]),
-                          str(it["deadline"]), url, count, latest))
+                          str(it["deadline"]), url, count, latest, guide))
     return tuple(items)
 
 

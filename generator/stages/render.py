@@ -174,8 +174,8 @@ class Renderer:
 
     def _home(self, output):
         phases = [(p, [it for it in self.site.items if it.phase == p]) for p in PHASES]
-        latest = [(view, view.listed[:HOME_LATEST]) for view in self.site.datasets.values()
-                  if view.config.record_pages]
+        latest = [(self.site.datasets[n], self.site.datasets[n].listed[:HOME_LATEST])
+                  for n in self.site.config.nav if n in self.site.datasets]
         return self.html("home.html", output, phases=phases, latest=latest)
 
     def _phase(self, output):
