@@ -85,6 +85,9 @@ class Site:
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     outputs: tuple[Output, ...] = ()
 
+    def view_for_item(self, no: int) -> DatasetView | None:
+        return next((v for v in self.datasets.values() if v.config.item == no), None)
+
     def agency_url(self, name: str) -> str | None:
         agency = self.agency_by_name.get(name)
         return f"/agencies/{agency.id}/" if agency else None
