@@ -213,6 +213,22 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
     )
 
 
+def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
+    """(setting, column) for every column the dataset's configuration names, so that they can be
+    checked against its schema before any row is read."""
+    named = [("key", c) for c in ds.key] + [("list_columns", c) for c in ds.list_columns]
+    named += [(k, v) for k, v in (("title_field", ds.title_field), ("date_field", ds.date_field),
+                                  ("agency_field", ds.agency_field), ("period.from", ds.period.start),
+                                  ("period.until", ds.period.until)) if v]
+    named += [("order", c) for pair in ds.order for c in pair]
+    named += [("period.rules.when", c) for rule in ds.period.rules for c, _ in rule.when]
+    if ds.deadline:
+        named += [("deadline.from", ds.deadline.start)] + [("deadline.when", c) for c, _ in ds.deadline.when]
+    if ds.group_by:
+        named.append(("group_by.column", ds.group_by.column))
+    return named
+
+
 def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.is_file():

@@ -15,12 +15,21 @@ _FORMS = (
 )
 
 
+_MIDNIGHT = re.compile(r"\s+0{1,2}:00(:00)?$")
+_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+
+
 def parse_date(text: str) -> date | None:
     """``2024-03-05``, ``2024/3/5``, ``2024.3.5`` or ``2024年3月5日`` (full-width digits too) → date;
     None if the text is no real date (2023-02-29 is not)."""
+    if _ISO.fullmatch(text):  # the common case, first
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            return None
     text = unicodedata.normalize("NFKC", text).strip()
     # Excel sometimes appends a midnight time to a date cell
-    text = re.sub(r"\s+0{1,2}:00(:00)?$", "", text)
+    text = _MIDNIGHT.sub("", text)
     for form in _FORMS:
         m = form.match(text)
         if m:

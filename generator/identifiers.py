@@ -10,10 +10,11 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 USCC_WEIGHTS = tuple(pow(3, i, 31) for i in range(17))
 USCC_PLACEHOLDER = "00000000000000000X"  # a 个体工商户 without a code (I1)
 _USCC_INDEX = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_USCC_CHARS = frozenset(USCC_ALPHABET)
 
 
 def uscc_check_char(first17: str) -> str:
-    total = sum(_USCC_INDEX[c] * w for c, w in zip(first17, USCC_WEIGHTS))
+    total = sum(map(int.__mul__, map(_USCC_INDEX.__getitem__, first17), USCC_WEIGHTS))
     return USCC_ALPHABET[(31 - total % 31) % 31]
 
 
@@ -21,9 +22,8 @@ def uscc_problem(code: str) -> str | None:
     """None when ``code`` is a valid credit code, else a short Chinese reason."""
     if len(code) != 18:
         return f"：应为 18 位，实为 {len(code)} 位"
-    bad = [c for c in code if c not in _USCC_INDEX]
-    if bad:
-        return f"：含有不允许的字符“{bad[0]}”"
+    if not _USCC_CHARS.issuperset(code):
+        return f"：含有不允许的字符“{next(c for c in code if c not in _USCC_INDEX)}”"
     if uscc_check_char(code[:17]) != code[17]:
         return f"：校验位应为 {uscc_check_char(code[:17])}"
     return None
@@ -44,18 +44,19 @@ def resident_id_valid(number: str) -> bool:
 # I3 — 文书文号: 宁人社监罚〔2024〕12号, however the brackets and digits are typed
 _BRACKETS = str.maketrans({c: "〔" for c in "[(（【［〖{｛"} | {c: "〕" for c in "])）】］〗}｝"})
 _DOC_NUMBER = re.compile(r"^(?P<prefix>[^〔〕]*)〔(?P<year>\d{4})〕(?P<rest>.*)$")
+_SPACES = re.compile(r"\s+")
+_LEADING_ZEROS = re.compile(r"(?<!\d)0+(?=\d)")
 
 
 def normalise_doc_number(value: str) -> str:
     """The canonical form of a document number: NFKC (full-width digits → ASCII), 〔〕 brackets,
     no spaces, no leading zeros in the serial number.  Two numbers are the same document when
     their canonical forms are equal (I3)."""
-    text = unicodedata.normalize("NFKC", value).translate(_BRACKETS)
-    text = re.sub(r"\s+", "", text)
+    text = _SPACES.sub("", unicodedata.normalize("NFKC", value).translate(_BRACKETS))
     m = _DOC_NUMBER.match(text)
     if not m:
         return text
-    rest = re.sub(r"(?<!\d)0+(?=\d)", "", m["rest"])
+    rest = _LEADING_ZEROS.sub("", m["rest"])
     return f"{m['prefix']}〔{m['year']}〕{rest}"
 
 

@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from jinja2 import TemplateError
+
 from .calendar import CalendarError, WorkCalendar
-from .config import CONFIG_FILE, ConfigError, load_config
+from .checks import CHECKS
+from .config import CONFIG_FILE, ConfigError, columns_named, load_config
 from .diagnostics import BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
-from .stages.assemble import RESERVED, Site, assemble, dataset_view
+from .stages.assemble import HEAVY_KINDS, RESERVED, Site, assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
 from .stages.read import make_agency, read_agencies, read_content, read_table
@@ -60,6 +63,13 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         except SchemaError as exc:
             report.extend(exc.diagnostics)
             continue
+        unknown = [(setting, col) for setting, col in columns_named(ds) if schema.field(col) is None]
+        unknown += [("checks", name) for name in ds.checks if name not in CHECKS]
+        if unknown:
+            report.extend(diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.{setting}：“{col}”"
+                               f"{'不是已知的检查' if setting == 'checks' else f'不是 {ds.schema} 中的列'}")
+                          for setting, col in unknown)
+            continue
         table = read_table(root, ds.file, problems)
         if table is None:
             continue
@@ -98,7 +108,8 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) ->
     _WORKER.clear()
     _WORKER.update(site=site, templates=templates, root=staging)
     n = len(site.outputs)
-    chunks = [(i, min(i + CHUNK, n)) for i in range(0, n, CHUNK)]
+    heavy = next((i for i, o in enumerate(site.outputs) if o.kind not in HEAVY_KINDS), n)
+    chunks = [(i, i + 1) for i in range(heavy)] + [(i, min(i + CHUNK, n)) for i in range(heavy, n, CHUNK)]
     try:
         if jobs <= 1 or n < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
             return sum(map(_render_chunk, chunks))
@@ -131,7 +142,14 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     templates = root / "templates"
     staging = staging_dir(out)
     try:
-        files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
+        try:
+            files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
+        except TemplateError as exc:  # a site's own template is input too: report, don't crash
+            where = Path(getattr(exc, "filename", None) or "templates")
+            where = where.relative_to(root.resolve()) if where.is_absolute() and where.is_relative_to(root.resolve()) else where
+            report.add(diag("E-TEMPLATE", where.as_posix(), getattr(exc, "lineno", 0) or 0,
+                            detail=f"{type(exc).__name__}: {exc}"))
+            raise BuildFailed(report) from None
         copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
                      (root / site.config.content_dir, ".")], staging)
         clock.lap("render+write")

@@ -68,3 +68,25 @@ def test_all_problems_reported_at_once(site):
     result, report = run(site, GOLDEN_AS_OF)
     codes = sorted(d.location() for d in report.errors)
     assert codes == ["data/penalties.csv:2:5", "data/random_checks.csv:2:6"]
+
+
+def test_configuration_naming_an_unknown_column_is_an_error_not_a_crash(site):
+    import yaml
+
+    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
+    config["datasets"]["penalties"]["list_columns"].append("不存在的列")
+    config["datasets"]["staff"]["checks"] = ["no_such_check"]
+    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    lines = [d.format() for d in report.errors]
+    assert len(lines) == 2 and all(l.startswith("site_config.yaml: E-CONFIG") for l in lines), lines
+    assert "不存在的列" in lines[0] + lines[1] and "no_such_check" in lines[0] + lines[1]
+
+
+def test_broken_site_template_is_reported_with_its_line(site, capsys):
+    (site / "templates").mkdir()
+    (site / "templates/record.html").write_text('{% extends "base.html" %}\n{% block main %}\n{{ record.get( }}\n{% endblock %}\n',
+                                                encoding="utf-8")
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    err = capsys.readouterr().err
+    assert "templates/record.html:3: E-TEMPLATE" in err and "Traceback" not in err

@@ -7,6 +7,7 @@ the list stays small (a few bytes per page) however many pages there are.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import date
 from math import ceil
 from pathlib import Path
@@ -30,6 +31,9 @@ RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pa
             *PHASE_PATHS.values()}
 
 
+HEAVY_KINDS = ("feed", "export-csv", "export-json", "sitemap")
+
+
 @dataclass(frozen=True)
 class Output:
     url: str          # site-relative, "/" separated; ends in "/" for an HTML page
@@ -50,6 +54,10 @@ class DatasetView:
     @property
     def url(self) -> str:
         return f"/{self.config.path}/"
+
+    @cached_property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
 
     def record_url(self, record: Record) -> str:
         return f"/{self.config.path}/{record.id}/"
@@ -177,6 +185,7 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
     site = Site(config, as_of, tuple(agencies), {a.name: a for a in agencies}, views, tuple(pages),
                 _items(config, views, pages, agencies), tuple(calendar_years), dict(counts or {}))
     size = config.page_size
+    heavy: list[Output] = []  # one output over all of a dataset's records: rendered first (see below)
     out = [Output("/", "home"), Output("/agencies/", "agencies"), Output("/platform/", "platform"),
            Output("/search/", "search"), Output("/opendata/", "opendata"), Output("/404.html", "404")]
     out += [Output(f"/{path}/", "phase", (phase,)) for phase, path in PHASE_PATHS.items()]
@@ -187,9 +196,9 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
         if view.config.record_pages:
             out += [Output(view.record_url(r), "record", (name, i)) for i, r in enumerate(view.listed)]
             out += [Output(view.record_url(r), "notice", (name, i)) for i, r in enumerate(view.withdrawn)]
-        out += [Output(f"/feeds/{view.config.path}.xml", "feed", (name,)),
-                Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
-                Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
+        heavy += [Output(f"/feeds/{view.config.path}.xml", "feed", (name,)),
+                  Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
+                  Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
     for agency in site.agencies:
         base = f"/agencies/{agency.id}/"
         out.append(Output(base, "agency", (agency.name,)))
@@ -200,5 +209,8 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
                     out.append(Output(page_url(f"{base}{view.config.path}/", n), "agency-list",
                                       (agency.name, name, n)))
     out += [Output(f"/{p.slug}/", "content", (i,)) for i, p in enumerate(site.pages)]
-    out += [Output("/sitemap.xml", "sitemap"), Output("/robots.txt", "robots")]
-    return replace(site, outputs=tuple(out))
+    heavy += [Output("/sitemap.xml", "sitemap")]
+    out += [Output("/robots.txt", "robots")]
+    # the few outputs that take seconds each come first, so that parallel workers start them
+    # early instead of one worker finishing them alone at the end
+    return replace(site, outputs=tuple(heavy + out))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
@@ -29,6 +30,8 @@ CHINA = timezone(timedelta(hours=8))
 
 def text_of(value) -> str:
     """How a public value reads on a page."""
+    if value.__class__ is str:  # the common case first
+        return value
     if value is None:
         return ""
     if isinstance(value, date):
@@ -38,6 +41,14 @@ def text_of(value) -> str:
     if isinstance(value, tuple):
         return "、".join(value)
     return str(value)
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def _esc(text: str) -> str:
+    """HTML-escaped text; most public values need no escaping, and finding that out is cheap."""
+    return escape(text) if _SPECIAL.search(text) else text
 
 
 def plain(value) -> str:
@@ -128,10 +139,10 @@ class Renderer:
     def table_rows(self, view: DatasetView, rows, columns, offset: int = 0) -> Markup:
         """The <tr> rows of a list table, each cell labelled for the narrow-screen layout. Built
         here rather than in the template: list pages hold 50 rows, and there are thousands."""
-        labels = [escape(c) for c in columns]
+        labels = [_esc(c) for c in columns]
         out = []
         for n, record in enumerate(rows, offset + 1):
-            cells = [escape(text_of(record.get(c))) for c in columns]
+            cells = [_esc(text_of(record.get(c))) for c in columns]
             first = f'<a href="{view.record_url(record)}">{cells[0]}</a>' if view.config.record_pages else cells[0]
             out.append(f'    <tr>\n      <td data-label="序号">{n}</td>\n'
                        f'      <th scope="row" data-label="{labels[0]}">{first}</th>\n')
@@ -146,9 +157,10 @@ class Renderer:
     def fields(self, view: DatasetView, record: Record):
         """(field, text, link) of each non-empty public field, in schema order."""
         out = []
-        get = record.get
-        for f in view.fields:
-            value = get(f.name)
+        # after redaction a record holds exactly the public fields, in schema order
+        pairs = zip(view.fields, record.values) if record.layout.names == view.field_names else \
+            ((f, record.get(f.name)) for f in view.fields)
+        for f, value in pairs:
             if f.display == "list" and isinstance(value, tuple) and len(value) > 1:
                 out.append((f, list(value), None))
                 continue
@@ -156,6 +168,19 @@ class Renderer:
             if text:
                 out.append((f, text, self.site.agency_url(text) if f.references == "agencies" else None))
         return out
+
+    def field_rows(self, view: DatasetView, record: Record) -> Markup:
+        """The <tr> rows of a record's public fields (built here: 100,000 pages × 25 fields)."""
+        out = []
+        for f, value, link in self.fields(view, record):
+            if link:
+                cell = f'<a href="{link}">{_esc(value)}</a>'
+            elif isinstance(value, str):
+                cell = _esc(value)
+            else:
+                cell = "<ul>" + "".join(f"<li>{_esc(v)}</li>" for v in value) + "</ul>"
+            out.append(f'    <tr><th scope="row">{_esc(f.title)}</th><td>{cell}</td></tr>\n')
+        return Markup("".join(out).rstrip("\n"))
 
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED

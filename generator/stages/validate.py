@@ -80,12 +80,6 @@ def cell_parser(spec: FieldSpec):
     """A function from a cell's text to its typed value (None when empty), raising CellError.
     Built once per column, so that 100,000 rows pay only for the checks their column has."""
     steps = []  # each takes and returns the (stripped, non-empty) value
-    if spec.max_length:
-        def too_long(text, limit=spec.max_length):
-            if len(text) > limit:
-                raise CellError("E-TOO-LONG", limit=limit)
-            return text
-        steps.append(too_long)
     if spec.type == "date":
         def as_date(text):
             value = parse_date(text)
@@ -136,7 +130,7 @@ def cell_parser(spec: FieldSpec):
             steps.append(one_of)
         if spec.identifier in IDENTIFIER_CHECKS:
             steps.append(IDENTIFIER_CHECKS[spec.identifier])
-    required = spec.required
+    required, limit = spec.required, spec.max_length or 0
 
     def parse(text):
         text = text.strip()
@@ -144,6 +138,8 @@ def cell_parser(spec: FieldSpec):
             if required:
                 raise CellError("E-REQUIRED")
             return None
+        if limit and len(text) > limit:
+            raise CellError("E-TOO-LONG", limit=limit)
         for step in steps:
             text = step(text)
         return text
@@ -169,8 +165,11 @@ def _doc_number(text):
     return text
 
 
+_PHONE_SEPARATORS = re.compile(r"[\s-]")
+
+
 def _mobile(text):
-    if not _MOBILE.match(re.sub(r"[\s-]", "", text)):
+    if not _MOBILE.match(_PHONE_SEPARATORS.sub("", text)):
         raise CellError("E-NUMBER", value=text)
     return text
 
@@ -181,6 +180,10 @@ IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _
 def parse_cell(spec: FieldSpec, text: str):
     """A cell's typed value (None when empty); raises CellError."""
     return cell_parser(spec)(text)
+
+
+def _absent(_text):
+    return None
 
 
 def _key_part(spec: FieldSpec | None, value) -> str:
@@ -272,10 +275,12 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     scanned = [(i, s) for i, s in enumerate(specs) if s.scanned_for_personal_data]
     key_specs = [(index[name], schema.field(name)) for name in ds.key]
     unique = {i: {} for i, s in enumerate(specs) if s.unique}  # column → value → first line
-    order = [(a, b) for a, b in ds.order if a in index and b in index]
+    order = [(a, b, index[a], index[b]) for a, b in ds.order if a in index and b in index]
     seen: dict[tuple, int] = {}
     status_col, status_on_col = ds.role("status"), ds.role("status_on")
     status_note_col = ds.role("status_note")
+    # an optional column absent from the header reads as an empty cell
+    cells_of = [(parse, c) if c >= 0 else (_absent, 0) for parse, c in zip(parsers, cols)]
 
     for line, cells in table.rows:
         if len(cells) != width:
@@ -283,15 +288,18 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             continue
         row_problems: list[Diagnostic] = []
         flagged: set[str] = set()  # one problem per cell: the first one found
-        values = []
-        for spec, parse, c in zip(specs, parsers, cols):
-            try:
-                values.append(parse(cells[c]) if c >= 0 else None)
-            except CellError as err:
-                row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
-                flagged.add(spec.name)
-                values.append(None)
-        values = tuple(values)
+        try:  # the common case: every cell parses
+            values = tuple([parse(cells[c]) for parse, c in cells_of])
+        except CellError:  # again, cell by cell, to report every bad cell of the row
+            values = []
+            for spec, (parse, c) in zip(specs, cells_of):
+                try:
+                    values.append(parse(cells[c]))
+                except CellError as err:
+                    row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
+                    flagged.add(spec.name)
+                    values.append(None)
+            values = tuple(values)
 
         def get(name, _v=values, _i=index):
             i = _i.get(name)
@@ -308,8 +316,8 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
         for check in checks:
             for code, column, params in check(get, ds):
                 flag(code, column, **params)
-        for earlier, later in order:
-            a, b = get(earlier), get(later)
+        for earlier, later, ia, ib in order:
+            a, b = values[ia], values[ib]
             if a is not None and b is not None and b < a:
                 flag("E-DATE-ORDER", later, later=later, later_value=b.isoformat(),
                      earlier=earlier, earlier_value=a.isoformat())
