@@ -176,3 +176,13 @@ def test_home_lists_all_24_items_by_phase(tmp_path):
     assert len(re.findall(r'<span class="no">\d+</span>', html)) == 24
     assert '<a href="/penalties/">行政处罚结果</a>' in html and "5 条" in html
     assert "本期无行政许可结果信息" in html
+
+
+def test_excel_exports_in_utf8_bom_and_gbk_read_the_same(site, tmp_path):
+    run(site, GOLDEN_AS_OF, out=tmp_path / "utf8")
+    text = (site / "data/penalties.csv").read_text(encoding="utf-8")
+    for encoding, data in (("bom", b"\xef\xbb\xbf" + text.encode("utf-8")), ("gbk", text.encode("gbk"))):
+        (site / "data/penalties.csv").write_bytes(data)
+        result, report = run(site, GOLDEN_AS_OF, out=tmp_path / encoding)
+        assert result, [d.format() for d in report.errors]
+        assert tree(tmp_path / encoding) == tree(tmp_path / "utf8"), encoding
