@@ -76,7 +76,8 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         review = ds.role("reviewed_on")
         review_column = table.header.index(review) + 1 if review in table.header else 0
         records = validate_table(table, ds, schema, ctx, problems)
-        shown = expire(redact(records, schema), as_of, review_column, problems)
+        shown = expire(redact(records, schema), as_of, review_column, problems,
+                       ds.deadline.basis if ds.deadline else "")
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
         public_fields = tuple(f for f in schema.fields if f.public)
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get)

@@ -3,6 +3,8 @@ review, feeds, exports, pages."""
 
 import json
 import re
+import tempfile
+from pathlib import Path
 from datetime import date
 from xml.etree import ElementTree
 
@@ -186,3 +188,11 @@ def test_excel_exports_in_utf8_bom_and_gbk_read_the_same(site, tmp_path):
         result, report = run(site, GOLDEN_AS_OF, out=tmp_path / encoding)
         assert result, [d.format() for d in report.errors]
         assert tree(tmp_path / encoding) == tree(tmp_path / "utf8"), encoding
+
+
+def test_unpublished_record_past_its_deadline_is_reported_overdue():
+    # 银人社监罚〔2025〕1号: decided Friday 2025-01-10, no 公示日期; 7 working days → 2025-01-21
+    for as_of, overdue in ((date(2025, 1, 21), False), (date(2025, 1, 22), True)):
+        result, report = run(GOLDEN_SITE, as_of, out=Path(tempfile.mkdtemp()) / "o")
+        lines = [d.format() for d in report.warnings if d.code == "W-OVERDUE"]
+        assert any(l.startswith("data/penalties.csv:9: W-OVERDUE") for l in lines) is overdue, (as_of, lines)

@@ -24,7 +24,7 @@ class Shown:
 
 
 def expire(records: Iterable[Record], as_of: date, review_column: int,
-           problems: list[Diagnostic]) -> Shown:
+           problems: list[Diagnostic], deadline_basis: str = "") -> Shown:
     listed, withdrawn = [], []
     counts = {v: 0 for v in Visibility}
     for record in records:
@@ -37,4 +37,8 @@ def expire(records: Iterable[Record], as_of: date, review_column: int,
         elif v is Visibility.UNREVIEWED:
             problems.append(diag("W-UNREVIEWED", record.path, record.line, review_column,
                                  as_of=as_of.isoformat()))
+        if v in (Visibility.NOT_YET, Visibility.UNREVIEWED) and record.life.deadline \
+                and record.life.deadline < as_of:  # 应公示而未公示 (P8)
+            problems.append(diag("W-OVERDUE", record.path, record.line, deadline=record.life.deadline.isoformat(),
+                                 basis=deadline_basis))
     return Shown(tuple(listed), tuple(withdrawn), counts)
