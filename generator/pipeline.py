@@ -18,7 +18,8 @@ from .checks import CHECKS
 from .config import CONFIG_FILE, ConfigError, columns_named, load_config
 from .diagnostics import BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
-from .stages.assemble import HEAVY_KINDS, RESERVED, Site, assemble, dataset_view
+from .site import HEAVY_KINDS, RESERVED, Site
+from .stages.assemble import assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
 from .stages.read import make_agency, read_agencies, read_content, read_table

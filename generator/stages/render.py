@@ -22,7 +22,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from ..config import STATUS_NOTED
 from ..dates import format_cn
 from ..model import Record
-from .assemble import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
+from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
 CHINA = timezone(timedelta(hours=8))

@@ -177,9 +177,6 @@ def _mobile(text):
 IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile}
 
 
-def parse_cell(spec: FieldSpec, text: str):
-    """A cell's typed value (None when empty); raises CellError."""
-    return cell_parser(spec)(text)
 
 
 def _absent(_text):

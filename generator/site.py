@@ -1,0 +1,98 @@
+"""The site model: what the assemble stage builds and the render stage reads — departments,
+dataset views (the records shown, in order), the 24 items, and the list of outputs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from math import ceil
+
+from .config import DatasetConfig, SiteConfig
+from .model import Agency, ContentPage, Record
+from .schema import FieldSpec
+
+PHASES = ("事前", "事中", "事后")
+AGENCY_PREVIEW = 10  # records of each dataset shown on a department page before "more"
+HOME_LATEST = 10
+
+# phase pages: the items of attachment 2 by phase
+PHASE_PATHS = {"事前": "before", "事中": "during", "事后": "after"}
+
+# URLs of the pages the build itself makes; content pages may not take them
+RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404",
+            *PHASE_PATHS.values()}
+
+
+HEAVY_KINDS = ("feed", "export-csv", "export-json", "sitemap")
+
+
+@dataclass(frozen=True)
+class Output:
+    url: str          # site-relative, "/" separated; ends in "/" for an HTML page
+    kind: str
+    args: tuple = ()
+
+
+@dataclass(frozen=True)
+class DatasetView:
+    config: DatasetConfig
+    fields: tuple[FieldSpec, ...]          # public fields, in schema order
+    listed: tuple[Record, ...]             # newest first
+    withdrawn: tuple[Record, ...]
+    by_agency: dict                        # department name → tuple of indexes into ``listed``
+    latest: date | None
+    groups: tuple = ()                     # group label of each listed record (group_by), or ()
+
+    @property
+    def url(self) -> str:
+        return f"/{self.config.path}/"
+
+    @cached_property
+    def field_names(self) -> tuple[str, ...]:
+        return tuple(f.name for f in self.fields)
+
+    def record_url(self, record: Record) -> str:
+        return f"/{self.config.path}/{record.id}/"
+
+    def pages(self, count: int, page_size: int) -> int:
+        return max(1, ceil(count / page_size))
+
+
+@dataclass(frozen=True)
+class Item:
+    no: int
+    phase: str
+    title: str
+    shows: str
+    period: str
+    deadline: str
+    url: str | None = None
+    count: int | None = None
+    latest: date | None = None
+    guide: tuple | None = None  # (title, url) of a content page on the item beside its dataset
+
+
+@dataclass(frozen=True)
+class Site:
+    config: SiteConfig
+    as_of: date
+    agencies: tuple[Agency, ...]
+    agency_by_name: dict
+    datasets: dict                         # name → DatasetView, in configuration order
+    pages: tuple[ContentPage, ...]
+    items: tuple[Item, ...]
+    calendar_years: tuple = ()             # (year, basis) of the holiday notices in the calendar
+    counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
+    outputs: tuple[Output, ...] = ()
+
+    def view_for_item(self, no: int) -> DatasetView | None:
+        return next((v for v in self.datasets.values() if v.config.item == no), None)
+
+    def agency_url(self, name: str) -> str | None:
+        agency = self.agency_by_name.get(name)
+        return f"/agencies/{agency.id}/" if agency else None
+
+
+def page_url(base: str, n: int) -> str:
+    return base if n == 1 else f"{base}page/{n}/"
