@@ -229,6 +229,16 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     return named
 
 
+def dataset_problems(ds: DatasetConfig, has_column, known_checks) -> list[Diagnostic]:
+    """The dataset's settings that name a column its schema lacks, or an unknown check: caught
+    before any row is read, as errors in site_config.yaml."""
+    problems = [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.{setting}：“{col}”不是 {ds.schema} 中的列")
+                for setting, col in columns_named(ds) if not has_column(col)]
+    problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
+                 for name in ds.checks if name not in known_checks]
+    return problems
+
+
 def load_config(root: Path) -> SiteConfig:
     path = root / CONFIG_FILE
     if not path.is_file():

@@ -15,7 +15,7 @@ from jinja2 import TemplateError
 
 from .calendar import CalendarError, WorkCalendar
 from .checks import CHECKS
-from .config import CONFIG_FILE, ConfigError, columns_named, load_config
+from .config import CONFIG_FILE, ConfigError, dataset_problems, load_config
 from .diagnostics import BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, RESERVED, Site
@@ -64,12 +64,8 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         except SchemaError as exc:
             report.extend(exc.diagnostics)
             continue
-        unknown = [(setting, col) for setting, col in columns_named(ds) if schema.field(col) is None]
-        unknown += [("checks", name) for name in ds.checks if name not in CHECKS]
-        if unknown:
-            report.extend(diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.{setting}：“{col}”"
-                               f"{'不是已知的检查' if setting == 'checks' else f'不是 {ds.schema} 中的列'}")
-                          for setting, col in unknown)
+        if misconfigured := dataset_problems(ds, lambda col: schema.field(col) is not None, CHECKS):
+            report.extend(misconfigured)
             continue
         table = read_table(root, ds.file, problems)
         if table is None:
@@ -112,6 +108,8 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) ->
     n = len(site.outputs)
     heavy = next((i for i, o in enumerate(site.outputs) if o.kind not in HEAVY_KINDS), n)
     chunks = [(i, i + 1) for i in range(heavy)] + [(i, min(i + CHUNK, n)) for i in range(heavy, n, CHUNK)]
+    # compile every template here, so that a syntax error is raised in this process, not a worker
+    _WORKER["renderer"] = Renderer(site, templates).preload()
     try:
         if jobs <= 1 or n < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
             return sum(map(_render_chunk, chunks))
@@ -147,10 +145,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         try:
             files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
-            where = Path(getattr(exc, "filename", None) or "templates")
-            where = where.relative_to(root.resolve()) if where.is_absolute() and where.is_relative_to(root.resolve()) else where
-            report.add(diag("E-TEMPLATE", where.as_posix(), getattr(exc, "lineno", 0) or 0,
-                            detail=f"{type(exc).__name__}: {exc}"))
+            report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
         copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
                      (root / site.config.content_dir, ".")], staging)
@@ -165,6 +160,13 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         discard(staging)
         raise
     return BuildResult(report, out, site.counts, files, clock.laps)
+
+
+def _template_problem(exc: TemplateError, root: Path):
+    where = Path(getattr(exc, "filename", None) or "templates")
+    if where.is_absolute() and where.is_relative_to(root.resolve()):
+        where = where.relative_to(root.resolve())
+    return diag("E-TEMPLATE", where.as_posix(), getattr(exc, "lineno", 0) or 0, detail=f"{type(exc).__name__}: {exc}")
 
 
 class _Clock:

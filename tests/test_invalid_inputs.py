@@ -90,3 +90,10 @@ def test_broken_site_template_is_reported_with_its_line(site, capsys):
     assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
     err = capsys.readouterr().err
     assert "templates/record.html:3: E-TEMPLATE" in err and "Traceback" not in err
+
+
+def test_template_syntax_error_is_caught_before_workers_start(site, capsys):
+    (site / "templates").mkdir()
+    (site / "templates/agency.html").write_text("{% block main %}\n{% if %}\n", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index", "--jobs", "2"]) == 1
+    assert "templates/agency.html:2: E-TEMPLATE" in capsys.readouterr().err

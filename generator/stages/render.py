@@ -126,6 +126,11 @@ class Renderer:
             current = "true"
         return self.partial(name, (section, current), section=section, current=current, active=active)
 
+    def preload(self) -> "Renderer":
+        for name in self.env.list_templates(extensions=["html", "xml"]):
+            self.template(name)
+        return self
+
     def template(self, name: str):
         if name not in self._templates:
             self._templates[name] = self.env.get_template(name)
