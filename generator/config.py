@@ -249,12 +249,28 @@ def load_config(root: Path) -> SiteConfig:
         line = getattr(getattr(exc, "problem_mark", None), "line", -1) + 1
         raise ConfigError([diag("E-YAML", CONFIG_FILE, line, detail=str(exc).splitlines()[0])])
     problems: list[str] = []
+    if not isinstance(raw, dict):
+        raise ConfigError([diag("E-CONFIG", CONFIG_FILE, detail="顶层应为映射（site:、datasets: 等）")])
     site = raw.get("site") or {}
+    if not isinstance(site, dict):
+        problems.append("site 应为映射（title、base_url、publisher …）")
+        site = {}
     for required in ("title", "base_url", "publisher"):
         if not site.get(required):
             problems.append(f"site.{required} 不能为空")
-    datasets = tuple(_dataset(name, spec or {}, problems)
-                     for name, spec in (raw.get("datasets") or {}).items())
+    specs = raw.get("datasets") or {}
+    if not isinstance(specs, dict):
+        problems.append("datasets 应为映射：数据集名 → 设置")
+        specs = {}
+    datasets = []
+    for name, spec in specs.items():
+        try:
+            if not isinstance(spec, dict):
+                raise TypeError("应为映射")
+            datasets.append(_dataset(str(name), spec, problems))
+        except (TypeError, ValueError, AttributeError) as exc:  # a value of the wrong kind
+            problems.append(f"datasets.{name} 格式错误：{exc}")
+    datasets = tuple(datasets)
     if not datasets:
         problems.append("datasets 不能为空")
     paths = [ds.path for ds in datasets]

@@ -97,3 +97,13 @@ def test_template_syntax_error_is_caught_before_workers_start(site, capsys):
     (site / "templates/agency.html").write_text("{% block main %}\n{% if %}\n", encoding="utf-8")
     assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index", "--jobs", "2"]) == 1
     assert "templates/agency.html:2: E-TEMPLATE" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("text", ["- 1\n", "site: 3\n", "datasets: {a: 1}\n",
+                                  "site: {title: a, base_url: b, publisher: c}\ndatasets:\n  p: {item: x}\n",
+                                  "site: [\n"])
+def test_malformed_site_config_is_an_error_not_a_crash(site, capsys, text):
+    (site / "site_config.yaml").write_text(text, encoding="utf-8")
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    err = capsys.readouterr().err
+    assert "site_config.yaml" in err and ("E-CONFIG" in err or "E-YAML" in err) and "Traceback" not in err

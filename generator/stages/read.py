@@ -111,8 +111,14 @@ def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[
         problems.append(diag("E-YAML", relpath, 1, detail="顶层应为 agencies: 列表"))
         return []
     seq = next(v for k, v in node.value if k.value == "agencies")
-    return [(n.start_mark.line + 1, item if isinstance(item, dict) else {})
-            for n, item in zip(seq.value, items)]
+    out = []
+    for n, item in zip(seq.value, items):
+        if isinstance(item, dict):
+            out.append((n.start_mark.line + 1, item))
+        else:
+            problems.append(diag("E-YAML", relpath, n.start_mark.line + 1,
+                                 detail="每个执法主体应为一组“键: 值”（标识、名称 …）"))
+    return out
 
 
 def make_agency(line: int, item: dict) -> Agency:

@@ -60,8 +60,9 @@ def validate_agencies(relpath: str, items: list[tuple[int, dict]], problems: lis
         if agency.credit_code and (why := uscc_problem(agency.credit_code)):
             problems.append(diag("E-USCC", relpath, line, value=agency.credit_code, detail=why))
         for seen, key, value in ((ids, "标识", agency.id), (names, "名称", agency.name)):
-            if value in seen:
-                problems.append(diag("E-DUPLICATE", relpath, line, column=key, value=value, other_row=seen[value]))
+            if value and value in seen:
+                problems.append(diag("E-AGENCY-DUPLICATE", relpath, line, column=key, value=value,
+                                     other_row=seen[value]))
                 bad = True
             seen.setdefault(value, line)
         if not bad:
@@ -238,6 +239,9 @@ def _matches(value, want: str) -> bool:
 
 def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic]) -> list[int] | None:
     """Column index in the CSV of each schema field (-1 when an optional column is absent)."""
+    if not any(table.header):
+        problems.append(diag("E-CSV-EMPTY", table.path, 1))
+        return None
     positions: dict[str, int] = {}
     ok = True
     for i, name in enumerate(table.header):
