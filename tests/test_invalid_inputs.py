@@ -107,3 +107,11 @@ def test_malformed_site_config_is_an_error_not_a_crash(site, capsys, text):
     assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
     err = capsys.readouterr().err
     assert "site_config.yaml" in err and ("E-CONFIG" in err or "E-YAML" in err) and "Traceback" not in err
+
+
+def test_readme_documents_every_code():
+    from conftest import REPO
+    from generator.diagnostics import CATALOGUE
+
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert [c for c in CATALOGUE if f"`{c}`" not in readme] == []
