@@ -92,6 +92,30 @@ def test_page_fits_a_360px_phone_and_loads_nothing_from_outside(phone, base_url,
     assert all(url.startswith(base_url) for url in phone.requests), phone.requests
 
 
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_pages_pass_axe_wcag21_aa(browser, base_url, width):
+    """GB/T 37668 follows WCAG 2.1 AA: axe-core finds no violation on any kind of page."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(base_url + "/penalties/")
+    record = page.get_attribute("table.records tbody tr:first-child a", "href")
+    found = {}
+    for path in ["/", "/penalties/", record, "/agencies/yinchuan/", "/legal-bases/", "/major-violations/",
+                 "/platform/", "/flowcharts/", "/after/", "/opendata/", "/404.html", "/search/"]:
+        page.goto(base_url + path)
+        result = axe.run(page, options=WCAG_21_AA)
+        if result.violations_count:
+            found[path] = [(v["id"], v["help"], len(v["nodes"])) for v in result.response["violations"]]
+    context.close()
+    assert found == {}
+
+
 def test_record_page_fits_a_phone_and_reads_without_javascript(browser, base_url):
     context = browser.new_context(viewport={"width": 360, "height": 800}, java_script_enabled=False)
     page = context.new_page()
