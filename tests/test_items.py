@@ -142,3 +142,10 @@ def test_phone_navigation_and_print_stylesheet(built):
     assert "@media print" in css and "@media (max-width: 40rem)" in css
     html = (built / "coercions/index.html").read_text(encoding="utf-8")
     assert 'aria-current="true">事后公开' in html  # the section's place in the navigation
+
+
+def test_item_whose_records_have_all_ended_says_so_instead_of_linking(demo, tmp_path):
+    run(demo, date(2031, 1, 1), out=tmp_path / "o")  # every hearing has taken place by then
+    html = (tmp_path / "o/index.html").read_text(encoding="utf-8")
+    item = html.split('<span class="no">16</span>')[1].split("</li>")[0]
+    assert "本期无听证信息" in item and "/hearings/" not in item

@@ -78,16 +78,17 @@ def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]
         url = count = latest = None
         if it["item"] in by_item:
             view = by_item[it["item"]]
-            url, count, latest = view.url, len(view.listed), view.latest
+            count, latest = len(view.listed), view.latest
+            url = view.url if count else None  # nothing shown: say so, don't link to an empty list
         elif it["item"] == 1:
             url, count = "/agencies/", len(agencies)
             latest = max((a.established for a in agencies if a.established), default=None)
         guide = None
         if it["item"] in page_by_item:
             page = page_by_item[it["item"]]
-            if url is None:
+            if count is None:  # the item is published as a page
                 url, latest = f"/{page.slug}/", page.updated
-            else:
+            else:              # the page explains a dataset's item
                 guide = (page.title, f"/{page.slug}/")
         items.append(Item(it["item"], it["phase"], it["title"], it["shows"], str(it["period"]),
                           str(it["deadline"]), url, count, latest, guide))
