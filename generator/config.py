@@ -91,6 +91,46 @@ GROUP_UNITS = ("quarter", "half-year", "year", "value")
 
 
 @dataclass(frozen=True)
+class MappedExport:
+    """A CSV in another system's data items, e.g. 信用中国's 双公示 codes (rules S1, S2).  Each
+    column takes a public field (``column``, optionally converted to 万元), a value of the record's
+    life cycle (``life``: last_day …), of its department (``agency``: name, credit_code), or
+    nothing (``null``) where the platform has no such data."""
+
+    name: str
+    title: str
+    basis: str
+    columns: tuple[tuple[str, str, str, str], ...]  # (code, kind, what, unit)
+
+
+EXPORT_SOURCES = {"life": ("last_day", "published_on", "period_start"), "agency": ("name", "credit_code")}
+
+
+def _mapped_export(name: str, spec: dict, where: str, problems: list) -> MappedExport:
+    columns = []
+    for code, source in (spec.get("columns") or {}).items():
+        if source is None:
+            columns.append((str(code), "empty", "", ""))
+        elif isinstance(source, str):
+            columns.append((str(code), "column", source, ""))
+        elif isinstance(source, dict) and "column" in source:
+            unit = str(source.get("unit", ""))
+            if unit not in ("", "万元"):
+                problems.append(f"{where}.columns.{code} 的 unit 只能是 万元")
+            columns.append((str(code), "column", str(source["column"]), unit))
+        elif isinstance(source, dict) and len(source) == 1 and next(iter(source)) in EXPORT_SOURCES:
+            kind, what = next(iter(source.items()))
+            if what not in EXPORT_SOURCES[kind]:
+                problems.append(f"{where}.columns.{code}：{kind} 只能取 {' / '.join(EXPORT_SOURCES[kind])}")
+            columns.append((str(code), kind, str(what), ""))
+        else:
+            problems.append(f"{where}.columns.{code} 应为列名、{{column: 列名, unit: 万元}}、{{life: …}}、{{agency: …}} 或 null")
+    if not spec.get("basis"):
+        problems.append(f"{where} 缺少 basis（数据项的依据）")
+    return MappedExport(name, str(spec.get("title", name)), str(spec.get("basis", "")), tuple(columns))
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     item: int
@@ -112,6 +152,7 @@ class DatasetConfig:
     lifecycle: dict = field(default_factory=dict)
     description: str = ""
     group_by: GroupBy | None = None
+    exports: tuple[MappedExport, ...] = ()  # CSVs in other systems' data items (S1, S2)
     oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
 
     def role(self, name: str) -> str:
@@ -210,6 +251,8 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         description=str(spec.get("description", "")),
         group_by=group_by,
         oldest_first=spec.get("sort", "newest-first") == "oldest-first",
+        exports=tuple(_mapped_export(str(n), e or {}, f"{where}.exports.{n}", problems)
+                      for n, e in (spec.get("exports") or {}).items()),
     )
 
 
@@ -226,14 +269,19 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
         named += [("deadline.from", ds.deadline.start)] + [("deadline.when", c) for c, _ in ds.deadline.when]
     if ds.group_by:
         named.append(("group_by.column", ds.group_by.column))
+    named += [(f"exports.{e.name}", what) for e in ds.exports for _, kind, what, _ in e.columns if kind == "column"]
     return named
 
 
-def dataset_problems(ds: DatasetConfig, has_column, known_checks) -> list[Diagnostic]:
-    """The dataset's settings that name a column its schema lacks, or an unknown check: caught
-    before any row is read, as errors in site_config.yaml."""
+def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lambda col: True) -> list[Diagnostic]:
+    """The dataset's settings that name a column its schema lacks, an export of a private column,
+    or an unknown check: caught before any row is read, as errors in site_config.yaml."""
     problems = [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.{setting}：“{col}”不是 {ds.schema} 中的列")
                 for setting, col in columns_named(ds) if not has_column(col)]
+    problems += [diag("E-CONFIG", CONFIG_FILE,
+                      detail=f"datasets.{ds.name}.exports.{e.name}：“{what}”不是公开字段，不能导出（规则 P3.1）")
+                 for e in ds.exports for _, kind, what, _ in e.columns
+                 if kind == "column" and has_column(what) and not is_public(what)]
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
     return problems

@@ -64,7 +64,8 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         except SchemaError as exc:
             report.extend(exc.diagnostics)
             continue
-        if misconfigured := dataset_problems(ds, lambda col: schema.field(col) is not None, CHECKS):
+        if misconfigured := dataset_problems(ds, lambda col: schema.field(col) is not None, CHECKS,
+                                             lambda col: schema.field(col).public):
             report.extend(misconfigured)
             continue
         table = read_table(root, ds.file, problems)

@@ -24,7 +24,7 @@ RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pa
             *PHASE_PATHS.values()}
 
 
-HEAVY_KINDS = ("feed", "export-csv", "export-json", "sitemap")
+HEAVY_KINDS = ("feed", "export-csv", "export-json", "export-mapped", "sitemap")
 
 
 @dataclass(frozen=True)

@@ -196,3 +196,37 @@ def test_unpublished_record_past_its_deadline_is_reported_overdue():
         result, report = run(GOLDEN_SITE, as_of, out=Path(tempfile.mkdtemp()) / "o")
         lines = [d.format() for d in report.warnings if d.code == "W-OVERDUE"]
         assert any(l.startswith("data/penalties.csv:9: W-OVERDUE") for l in lines) is overdue, (as_of, lines)
+
+
+def _with_credit_export(site, columns):
+    import yaml
+
+    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
+    config["datasets"]["penalties"]["exports"] = {"creditchina": {"title": "S1", "basis": "规则 S1", "columns": columns}}
+    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def test_credit_platform_export_uses_s1_codes_and_ten_thousand_yuan(site):
+    import csv
+
+    _with_credit_export(site, {"CF_XDR_MC": "行政相对人名称", "CF_XDR_SHXYM": "统一社会信用代码",
+                               "CF_NR_FK": {"column": "罚款金额（元）", "unit": "万元"}, "CF_FR_ZJHM": None,
+                               "CF_GSJZQ": {"life": "last_day"}, "CF_CFJGDM": {"agency": "credit_code"}})
+    result, report = run(site, GOLDEN_AS_OF)
+    assert result, [d.format() for d in report.errors]
+    with (site / "public/opendata/penalties-creditchina.csv").open(encoding="utf-8-sig") as fh:
+        rows = {r["CF_XDR_MC"]: r for r in csv.DictReader(fh)}
+    assert len(rows) == 5 and "宁夏通达物流有限公司" not in rows  # listed records only
+    assert rows["银川市永固建筑劳务有限公司"]["CF_NR_FK"] == "2"       # 20000 元
+    assert rows["宁夏恒达人力资源服务有限公司"]["CF_NR_FK"] == "15.6"   # 156000 元
+    assert rows["马某某"]["CF_XDR_SHXYM"] == "" and rows["马某某"]["CF_FR_ZJHM"] == ""
+    assert rows["贺兰县鑫盛餐饮店"]["CF_GSJZQ"] == "2025-02-28"
+    assert rows["银川市永固建筑劳务有限公司"]["CF_CFJGDM"].startswith("11640100")
+
+
+def test_credit_platform_export_of_a_private_field_is_refused(site):
+    _with_credit_export(site, {"CF_XDR_ZJHM": "证件号码"})
+    result, report = run(site, GOLDEN_AS_OF)
+    assert result is None
+    [line] = [d.format() for d in report.errors]
+    assert line.startswith("site_config.yaml: E-CONFIG") and "证件号码" in line and "P3.1" in line

@@ -114,6 +114,8 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
         heavy += [Output(f"/feeds/{view.config.path}.xml", "feed", (name,)),
                   Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
                   Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
+        heavy += [Output(f"/opendata/{view.config.path}-{e.name}.csv", "export-mapped", (name, i))
+                  for i, e in enumerate(view.config.exports)]
     for agency in site.agencies:
         base = f"/agencies/{agency.id}/"
         out.append(Output(base, "agency", (agency.name,)))

@@ -367,6 +367,39 @@ class Renderer:
                 buf.truncate()
         yield buf.getvalue().encode("utf-8")
 
+    def _export_mapped(self, output):
+        """Listed records in another system's data items (S1/S2): amounts in 万元, dates ISO."""
+        name, i = output.args
+        view = self.site.datasets[name]
+        spec = view.config.exports[i]
+        agencies = self.site.agency_by_name
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\r\n")
+        writer.writerow([code for code, *_ in spec.columns])
+        yield b"\xef\xbb\xbf"
+        for n, record in enumerate(view.listed):
+            row = []
+            for _, kind, what, unit in spec.columns:
+                if kind == "column":
+                    value = record.get(what)
+                    if unit == "万元" and value is not None:
+                        value = (value / 10000).normalize()
+                        value = f"{value:f}"
+                    row.append(plain(value))
+                elif kind == "life":
+                    row.append(plain(getattr(record.life, what)))
+                elif kind == "agency":
+                    agency = agencies.get(record.agency)
+                    row.append(getattr(agency, what) if agency else "")
+                else:
+                    row.append("")
+            writer.writerow(row)
+            if n % 2000 == 1999:
+                yield buf.getvalue().encode("utf-8")
+                buf.seek(0)
+                buf.truncate()
+        yield buf.getvalue().encode("utf-8")
+
     def _export_json(self, output):
         view = self.site.datasets[output.args[0]]
         base = self.site.config.base_url.rstrip("/")
