@@ -57,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _build(args) -> int:
-    from .pipeline import build  # keeps `gongshi --help` fast
+    from .pipeline import UnsafeOutput, build  # keeps `gongshi --help` fast
 
     site = args.site
     if not site.is_dir():
@@ -66,6 +66,9 @@ def _build(args) -> int:
     as_of = args.as_of or today_in_china()
     try:
         result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs)
+    except UnsafeOutput as exc:
+        print(f"gongshi: {exc}；请用 --out 指定别的目录", file=sys.stderr)
+        return 2
     except BuildFailed as failed:
         print_report(failed.report, sys.stderr)
         print(f"构建失败：{failed.report.summary()}。输出目录未改动。", file=sys.stderr)

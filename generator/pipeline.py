@@ -132,6 +132,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
+    check_output_dir(root, out)
     report = Report()
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
@@ -161,6 +162,19 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         discard(staging)
         raise
     return BuildResult(report, out, site.counts, files, clock.laps)
+
+
+class UnsafeOutput(ValueError):
+    """The output directory would swallow the inputs: the swap that replaces it would delete them."""
+
+
+def check_output_dir(root: Path, out: Path) -> None:
+    root, out = root.resolve(), out.resolve()
+    if out == root or root.is_relative_to(out):
+        raise UnsafeOutput(f"输出目录 {out} 包含站点目录本身，生成时会被整体替换")
+    for part in ("data", "content", "templates", "site_config.yaml"):
+        if out.is_relative_to(root / part):
+            raise UnsafeOutput(f"输出目录 {out} 位于站点的 {part} 中")
 
 
 def _template_problem(exc: TemplateError, root: Path):

@@ -27,3 +27,14 @@ def test_warnings_do_not_fail_the_build(tmp_path, capsys):
                  "--no-search-index"]) == 0
     err = capsys.readouterr().err
     assert "W-UNREVIEWED" in err and "E-" not in err
+
+
+def test_output_directory_that_would_swallow_the_site_is_refused(tmp_path, capsys):
+    import shutil
+
+    site = tmp_path / "site"
+    shutil.copytree(GOLDEN_SITE, site)
+    for out in (site, tmp_path, site / "data" / "x"):
+        assert main(["build", "--site", str(site), "--out", str(out), "--as-of", "2025-01-15",
+                     "--no-search-index"]) == 2
+    assert (site / "data/penalties.csv").is_file() and "请用 --out 指定别的目录" in capsys.readouterr().err
