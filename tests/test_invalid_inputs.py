@@ -115,3 +115,17 @@ def test_readme_documents_every_code():
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     assert [c for c in CATALOGUE if f"`{c}`" not in readme] == []
+
+
+def test_positions_count_physical_lines_when_cells_span_lines(site):
+    """Excel writes line breaks inside quoted cells: row numbers are the editor's line numbers."""
+    from conftest import edit_row
+
+    path = site / "data/penalties.csv"
+    edit_row(path, {"行政处罚决定书文号": "银人社监罚〔2024〕15号"}, 内部意见="第一行\n第二行\n第三行")
+    edit_row(path, {"行政处罚决定书文号": "贺人社监罚〔2024〕3号"}, 处罚决定日期="2024-02-30")
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("贺人社监罚〔2024〕3号"))) + 1
+    assert line == 5  # header, the 3-line record, then this one
+    _, report = run(site, GOLDEN_AS_OF)
+    assert [d.location() for d in report.errors] == ["data/penalties.csv:5:19"]
