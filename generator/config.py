@@ -6,6 +6,7 @@ page that explains them is generated from the same objects the build uses.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -322,6 +323,8 @@ def load_config(root: Path) -> SiteConfig:
     if not datasets:
         problems.append("datasets 不能为空")
     paths = [ds.path for ds in datasets]
+    problems += [f"datasets.{ds.name}.path“{ds.path}”只能含小写字母、数字和连字符（用作网址）"
+                 for ds in datasets if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", ds.path)]
     if len(set(paths)) != len(paths):
         problems.append("datasets 的 path 有重复")
     unknown = [n for n in site.get("nav") or () if n not in {ds.name for ds in datasets}]

@@ -129,3 +129,12 @@ def test_positions_count_physical_lines_when_cells_span_lines(site):
     assert line == 5  # header, the 3-line record, then this one
     _, report = run(site, GOLDEN_AS_OF)
     assert [d.location() for d in report.errors] == ["data/penalties.csv:5:19"]
+
+
+@pytest.mark.parametrize("slug", ["../../escape", "Remedies", "a b", "agencies"])
+def test_content_slug_cannot_leave_or_take_over_the_site(site, slug):
+    (site / "content/x.md").write_text(f"---\ntitle: x\nslug: {slug}\n---\ntext\n", encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    assert result is None
+    assert [d.location() + " " + d.code for d in report.errors][0].startswith("content/x.md:1 E-")
+    assert not (site.parent / "escape").exists()

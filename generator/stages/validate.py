@@ -27,6 +27,7 @@ from ..privacy import find_personal_data
 from ..schema import FieldSpec, TableSchema
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_PAGE_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*$")
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _PHONE = re.compile(r"^[0-9\-+() 转—]{5,}$")
 AGENCY_LEVELS = ("区", "市", "县")
@@ -361,7 +362,11 @@ def validate_content(pages: list[ContentPage], reserved: set[str], problems: lis
     seen: dict[str, str] = {}
     kept = []
     for page in pages:
-        if page.slug in seen or page.slug in reserved:
+        if not _PAGE_SLUG.match(page.slug):  # it becomes a path in the output: nothing else may
+            problems.append(diag("E-CONTENT", page.path, 1,
+                                 detail=f"slug“{page.slug}”只能含小写字母、数字、连字符和 /"))
+            continue
+        if page.slug in seen or page.slug.split("/")[0] in reserved:
             problems.append(diag("E-SLUG-DUPLICATE", page.path, 1, slug=page.slug,
                                  other=seen.get(page.slug, "系统页面")))
             continue
