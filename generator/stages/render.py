@@ -126,10 +126,6 @@ class Renderer:
             out.append("    </tr>\n")
         return Markup("".join(out).rstrip("\n"))
 
-    def cells(self, view: DatasetView, record: Record, columns=None):
-        names = columns or [f.name for f in view.fields]
-        return [(name, text_of(record.get(name))) for name in names]
-
     def fields(self, view: DatasetView, record: Record):
         """(field, text, link) of each non-empty public field, in schema order."""
         out = []
@@ -272,7 +268,7 @@ class Renderer:
         return render_data.sitemap(self.site)
 
     def _feed(self, output):
-        return render_data.feed(self.site, self.site.datasets[output.args[0]], self.cells)
+        return render_data.feed(self.site, self.site.datasets[output.args[0]])
 
     def _export_csv(self, output):
         return render_data.export_csv(self.site, self.site.datasets[output.args[0]])

@@ -69,7 +69,7 @@ def sitemap(site: Site):
     yield "".join(buf).encode()
 
 
-def feed(site: Site, view: DatasetView, cells):
+def feed(site: Site, view: DatasetView):
     from feedgen.feed import FeedGenerator  # imported where used: workers without feeds skip it
 
     cfg = site.config
@@ -101,7 +101,8 @@ def feed(site: Site, view: DatasetView, cells):
             fe.title(title)
             fe.category(term="corrected" if record.life.status in STATUS_NOTED else "published",
                         label=record.life.status or "正常")
-            fe.content("\n".join(f"{k}：{v}" for k, v in cells(view, record) if v), type="text")
+            fe.content("\n".join(f"{f.name}：{text_of(v)}" for f, v in zip(view.fields, public_values(view, record))
+                                  if v is not None), type="text")
     yield fg.atom_str(pretty=True)
 
 
