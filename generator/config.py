@@ -132,6 +132,18 @@ def _mapped_export(name: str, spec: dict, where: str, problems: list) -> MappedE
 
 
 @dataclass(frozen=True)
+class Corrections:
+    """The corrections log (P5.1): one row per correction of a published record."""
+
+    file: str
+    schema: str
+
+
+# columns the corrections log must have: which dataset, which record, when
+CORRECTION_COLUMNS = ("数据集", "记录", "更正日期")
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     item: int
@@ -155,6 +167,7 @@ class DatasetConfig:
     group_by: GroupBy | None = None
     exports: tuple[MappedExport, ...] = ()  # CSVs in other systems' data items (S1, S2)
     oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
+    feed: bool = False            # an Atom feed with its archives, for sync consumers (art. 9)
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -176,6 +189,8 @@ class SiteConfig:
     agencies_file: str
     content_dir: str
     nav: tuple[str, ...]          # datasets linked from the top navigation
+    tag: str = ""                 # "authority,date" of the feeds' tag: ids (RFC 4151); never changes
+    corrections: Corrections | None = None
     raw: dict = field(repr=False, default_factory=dict)
 
     def dataset(self, name: str) -> DatasetConfig:
@@ -252,6 +267,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         description=str(spec.get("description", "")),
         group_by=group_by,
         oldest_first=spec.get("sort", "newest-first") == "oldest-first",
+        feed=bool(spec.get("feed", False)),
         exports=tuple(_mapped_export(str(n), e or {}, f"{where}.exports.{n}", problems)
                       for n, e in (spec.get("exports") or {}).items()),
     )
@@ -332,6 +348,15 @@ def load_config(root: Path) -> SiteConfig:
         problems.append(f"site.nav 中的 {'、'.join(unknown)} 不是已配置的数据集")
     if problems:
         raise ConfigError([diag("E-CONFIG", CONFIG_FILE, detail=p) for p in problems])
+    corrections = None
+    if spec := raw.get("corrections"):
+        if not isinstance(spec, dict) or not spec.get("file") or not spec.get("schema"):
+            raise ConfigError([diag("E-CONFIG", CONFIG_FILE, detail="corrections 需要 file 和 schema（更正记录，规则 P5.1）")])
+        corrections = Corrections(str(spec["file"]), str(spec["schema"]))
+    tag = str(site.get("tag") or "")
+    if tag and not re.fullmatch(r"[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?", tag):
+        raise ConfigError([diag("E-CONFIG", CONFIG_FILE,
+                                detail=f"site.tag“{tag}”应为“域名,年份”，如 hrss.nx.gov.cn,2019（RFC 4151）")])
     base_url = str(site["base_url"])
     return SiteConfig(
         root=root,
@@ -348,5 +373,12 @@ def load_config(root: Path) -> SiteConfig:
         agencies_file=str(raw.get("agencies", "data/agencies.yaml")),
         content_dir=str(raw.get("content", "content")),
         nav=tuple(site.get("nav") or [ds.name for ds in datasets[:2]]),
+        tag=tag or _default_tag(base_url),
+        corrections=corrections,
         raw=raw,
     )
+
+
+def _default_tag(base_url: str) -> str:
+    host = base_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0].lower()
+    return f"{host},2019"  # the year of the regulation (宁人社规字〔2019〕15号)

@@ -78,6 +78,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-PERSONAL-DATA", "P3.3", "公开字段“{column}”中含有{kind}（{masked}），本条记录不能公开",
        "请删除或遮蔽该个人信息（如 6401**********1234）"),
     _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
+    _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
+       "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),

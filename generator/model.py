@@ -94,3 +94,34 @@ class ContentPage:
     updated: date | None
     html: str
     path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Expired:
+    """A record past its 公示截止期: its id and life cycle, and nothing of its content (P2.3), so
+    that feeds can still announce its removal."""
+
+    id: str
+    life: Lifecycle
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """One entry of the corrections log (P5.1): which record, when, and its public fields."""
+
+    dataset: str
+    record: str          # the record's id, resolved from what the editor wrote
+    on: date
+    shown: tuple         # (field, value) of the log's public fields, in schema order
+    path: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One change in a record's public history: published, corrected, status changed, gone."""
+
+    on: date
+    kind: str            # 公示 / 更正 / 变更 / 撤下 / 撤销 / 确认违法 / 确认无效 / 公示期满
+    gone: bool = False   # the record is no longer shown from this day: a tombstone (P5.2, P6, P2.3)
+    note: str = ""       # what the change was, in public words

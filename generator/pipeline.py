@@ -7,7 +7,7 @@ import gc
 import multiprocessing
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -15,18 +15,19 @@ from jinja2 import TemplateError
 
 from .calendar import CalendarError, WorkCalendar
 from .checks import CHECKS
-from .config import CONFIG_FILE, ConfigError, dataset_problems, load_config
+from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
-from .site import HEAVY_KINDS, RESERVED, Site
+from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
 from .stages.read import make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
-from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import Writer, commit, copy_static, discard, staging_dir
+from .stages.validate import (Context, resolve_corrections, validate_agencies, validate_content,
+                              validate_corrections, validate_table)
+from .stages.write import Writer, commit, copy_static, discard, file_infos, staging_dir
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -58,6 +59,7 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
     ctx = Context(frozenset(a.name for a in agencies), calendar)
     levels = {a.name: a.level for a in agencies}
     views, counts = {}, {}
+    pending = read_corrections(root, config, report)
     for ds in config.datasets:
         try:
             schema = load_schema(root, ds.schema)
@@ -73,12 +75,18 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
             continue
         review = ds.role("reviewed_on")
         review_column = table.header.index(review) + 1 if review in table.header else 0
-        records = validate_table(table, ds, schema, ctx, problems)
+        numbers = {} if pending.get(ds.name) else None  # the corrections log names records by number
+        records = validate_table(table, ds, schema, ctx, problems, numbers)
         shown = expire(redact(records, schema), as_of, review_column, problems,
                        ds.deadline.basis if ds.deadline else "")
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
+        corrections = {}
+        if numbers or not any(d.path == ds.file for d in report.errors):  # an unreadable table: said already
+            corrections = resolve_corrections(pending.get(ds.name, []), config.corrections.file if config.corrections
+                                              else "", numbers or {}, schema.field(ds.key[-1]), problems)
         public_fields = tuple(f for f in schema.fields if f.public)
-        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get)
+        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
+                                      shown.expired, corrections, as_of)
     reserved = RESERVED | {ds.path for ds in config.datasets}
     pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
     for year in sorted(calendar.provisional_years):
@@ -87,6 +95,28 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         raise BuildFailed(report)
     years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
     return assemble(config, as_of, agencies, views, pages, years, counts)
+
+
+def read_corrections(root: Path, config, report: Report) -> dict:
+    """The corrections log (P5.1), by dataset name; its records are found as the datasets stream."""
+    if config.corrections is None:
+        return {}
+    try:
+        schema = load_schema(root, config.corrections.schema)
+    except SchemaError as exc:
+        report.extend(exc.diagnostics)
+        return {}
+    missing = [c for c in CORRECTION_COLUMNS if schema.field(c) is None]
+    if missing:
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"corrections：{config.corrections.schema} 缺少列 {'、'.join(missing)}"))
+        return {}
+    table = read_table(root, config.corrections.file, report.items)
+    if table is None:
+        return {}
+    by_dataset: dict = {}
+    for c in validate_corrections(table, schema, {ds.name for ds in config.datasets}, report.items):
+        by_dataset.setdefault(c.dataset, []).append(c)
+    return by_dataset
 
 
 # ---------------------------------------------------------------- render + write, in parallel
@@ -106,7 +136,7 @@ def _render_chunk(bounds: tuple[int, int]) -> int:
 def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) -> int:
     _WORKER.clear()
     _WORKER.update(site=site, templates=templates, root=staging)
-    n = len(site.outputs)
+    n = next((i for i, o in enumerate(site.outputs) if o.kind in MANIFEST_KINDS), len(site.outputs))
     heavy = next((i for i, o in enumerate(site.outputs) if o.kind not in HEAVY_KINDS), n)
     chunks = [(i, i + 1) for i in range(heavy)] + [(i, min(i + CHUNK, n)) for i in range(heavy, n, CHUNK)]
     # compile every template here, so that a syntax error is raised in this process, not a worker
@@ -120,6 +150,17 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) ->
     finally:
         gc.unfreeze()
         _WORKER.clear()
+
+
+def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
+    """The outputs that describe the downloads (sizes, SHA-256), once the downloads are written."""
+    urls = [url for view in site.datasets.values() for url, _, _ in site.download_files(view)]
+    site = replace(site, downloads=file_infos(staging, urls))
+    renderer, writer = Renderer(site, templates), Writer(staging)
+    last = [o for o in site.outputs if o.kind in MANIFEST_KINDS]
+    for output in last:
+        writer.write(output.url, renderer.render(output))
+    return len(last)
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
@@ -146,6 +187,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     try:
         try:
             files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
+            files += render_manifest(site, staging, templates)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None

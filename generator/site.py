@@ -9,7 +9,7 @@ from functools import cached_property
 from math import ceil
 
 from .config import DatasetConfig, SiteConfig
-from .model import Agency, ContentPage, Record
+from .model import Agency, ContentPage, Correction, Event, Expired, Record
 from .schema import FieldSpec
 
 PHASES = ("事前", "事中", "事后")
@@ -20,11 +20,41 @@ HOME_LATEST = 10
 PHASE_PATHS = {"事前": "before", "事中": "during", "事后": "after"}
 
 # URLs of the pages the build itself makes; content pages may not take them
-RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404",
+RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404", "gone",
             *PHASE_PATHS.values()}
 
 
 HEAVY_KINDS = ("feed", "export-csv", "export-json", "export-mapped", "sitemap")
+# outputs that describe the other outputs (sizes, SHA-256): rendered after everything else
+MANIFEST_KINDS = ("opendata", "open-index", "datapackage")
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One entry of a dataset's feed: a record's event, and the record when it is still listed
+    (the entry then carries its current public values; a tombstone carries none)."""
+
+    event: Event
+    record_id: str
+    record: Record | None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedDay:
+    """One archive document (RFC 5005): the changes of one day, ``changes[start:end]``."""
+
+    day: date
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    """A written download: for the downloads page, ``index.json`` and ``datapackage.json``."""
+
+    url: str
+    bytes: int
+    sha256: str
 
 
 @dataclass(frozen=True)
@@ -43,6 +73,11 @@ class DatasetView:
     by_agency: dict                        # department name → tuple of indexes into ``listed``
     latest: date | None
     groups: tuple = ()                     # group label of each listed record (group_by), or ()
+    expired: tuple[Expired, ...] = ()
+    corrections: dict = field(default_factory=dict)  # record id → tuple of Correction, oldest first
+    changes: tuple[Change, ...] = ()       # the feed's history, oldest first
+    feed_days: tuple[FeedDay, ...] = ()    # archive documents, oldest first (days before the as-of date)
+    last_change: date | None = None
 
     @property
     def url(self) -> str:
@@ -54,6 +89,13 @@ class DatasetView:
 
     def record_url(self, record: Record) -> str:
         return f"/{self.config.path}/{record.id}/"
+
+    @property
+    def feed_url(self) -> str:
+        return f"/feeds/{self.config.path}.xml"
+
+    def archive_url(self, day: date) -> str:
+        return f"/feeds/{self.config.path}/{day.isoformat()}.xml"
 
     def pages(self, count: int, page_size: int) -> int:
         return max(1, ceil(count / page_size))
@@ -85,6 +127,18 @@ class Site:
     calendar_years: tuple = ()             # (year, basis) of the holiday notices in the calendar
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     outputs: tuple[Output, ...] = ()
+    downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
+
+    def download_files(self, view: DatasetView) -> list[tuple[str, str, str]]:
+        """(url, format, label) of each download of a dataset: the downloads page, ``index.json``
+        and ``datapackage.json`` all list these."""
+        path = view.config.path
+        files = [(f"/opendata/{path}.csv", "csv", "CSV（UTF-8，可用 Excel 打开）"),
+                 (f"/opendata/{path}.json", "json", "JSON")]
+        files += [(f"/opendata/{path}-{e.name}.csv", "csv", f"{e.title}（CSV）") for e in view.config.exports]
+        if view.config.feed:
+            files.append((view.feed_url, "atom", f"订阅源（Atom，最新 {self.config.feed_size} 条变动，附历史归档）"))
+        return files
 
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)

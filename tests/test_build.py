@@ -62,8 +62,9 @@ def test_withdrawn_decision_leaves_only_a_notice(tmp_path):
         assert other not in html, other
     for listing in ("penalties/index.html", "index.html", "agencies/yinchuan/index.html"):
         assert "通达物流" not in (out / listing).read_text(encoding="utf-8")
-    feed = (out / "feeds/penalties.xml").read_text(encoding="utf-8")
-    assert "【撤销】银人社监罚〔2024〕33号" in feed and 'term="withdrawn"' in feed
+    feed = (out / "feeds/penalties.xml").read_text(encoding="utf-8")  # a tombstone, and nothing of it
+    assert f'penalties/{notice["id"]}" when="2024-12-20T00:00:00+08:00">' in feed and "<at:comment>撤销<" in feed
+    assert "银人社监罚〔2024〕33号" not in feed and "通达物流" not in feed
 
 
 def test_withdrawal_dated_after_as_of_is_not_yet_effective(tmp_path):
@@ -128,7 +129,9 @@ def test_feed_is_valid_atom_with_absolute_links(tmp_path):
     root = ElementTree.parse(tmp_path / "o/feeds/penalties.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = root.findall("a:entry", ns)
-    assert len(entries) == 6  # 5 listed + 1 withdrawal
+    # changes of the 5 listed records: 5 publications and 2 logged corrections; the withdrawal is a tombstone
+    assert len(entries) == 7
+    assert len(root.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")) == 1
     for e in entries:
         assert e.find("a:link", ns).get("href").startswith("https://gongshi.hrss.nx.example/penalties/")
         assert e.find("a:updated", ns).text.endswith("+08:00")

@@ -13,8 +13,9 @@ from pathlib import Path
 import yaml
 
 from ..config import DatasetConfig, SiteConfig
+from ..history import history
 from ..schema import FieldSpec
-from ..site import AGENCY_PREVIEW, PHASE_PATHS, DatasetView, Item, Output, Site, page_url
+from ..site import AGENCY_PREVIEW, PHASE_PATHS, Change, DatasetView, FeedDay, Item, Output, Site, page_url
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
 
@@ -41,7 +42,7 @@ def period_of(d: date, unit: str) -> tuple[date, str]:
 
 
 def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withdrawn,
-                 agency_level=None) -> DatasetView:
+                 agency_level=None, expired=(), corrections=None, as_of: date | None = None) -> DatasetView:
     groups = ()
     if ds.group_by:  # newest period first; within a period, the usual order
         g = ds.group_by
@@ -65,8 +66,37 @@ def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withd
         if record.agency:
             by_agency.setdefault(record.agency, []).append(i)
     latest = max((r.life.published_on for r in records if r.life.published_on), default=None)
-    return DatasetView(ds, fields, records, tuple(ordered(withdrawn, ds)),
-                       {k: tuple(v) for k, v in by_agency.items()}, latest, groups)
+    withdrawn = tuple(ordered(withdrawn, ds))
+    corrections = corrections or {}
+    changes, days = feed_history(records, withdrawn, expired, corrections, as_of) if as_of else ((), ())
+    return DatasetView(ds, fields, records, withdrawn, {k: tuple(v) for k, v in by_agency.items()}, latest,
+                       groups, tuple(expired), corrections, changes, days,
+                       changes[-1].event.on if changes else None)
+
+
+def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
+    """Every change of the dataset's records, oldest first, and the archive days.
+
+    A record that is gone (withdrawn or expired) is told by its tombstone only: its earlier
+    entries, which carried its content, leave the archives (P5.2, P6, P2.3).  Their days keep an
+    archive document (perhaps empty), so that the chain of archives does not change shape."""
+    changes, days = [], set()
+    for group, keep in ((listed, True), (withdrawn, False), (expired, False)):
+        for r in group:
+            events = history(r.life, corrections.get(r.id, ()), as_of)
+            days.update(e.on for e in events)
+            changes += [Change(e, r.id, r if keep else None) for e in events if keep or e.gone]
+    changes.sort(key=lambda c: (c.event.on, c.record_id, c.event.gone))
+    archived = sorted(d for d in days if d < as_of)
+    feed_days, start = [], 0
+    n = len(changes)
+    for day in archived:  # changes are sorted by day: one pass
+        end = start
+        while end < n and changes[end].event.on <= day:
+            end += 1
+        feed_days.append(FeedDay(day, start, end))
+        start = end
+    return tuple(changes), tuple(feed_days)
 
 
 def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]:
@@ -102,7 +132,8 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
     size = config.page_size
     heavy: list[Output] = []  # one output over all of a dataset's records: rendered first (see below)
     out = [Output("/", "home"), Output("/agencies/", "agencies"), Output("/platform/", "platform"),
-           Output("/search/", "search"), Output("/opendata/", "opendata"), Output("/404.html", "404")]
+           Output("/search/", "search"), Output("/404.html", "404"), Output("/gone/", "gone"),
+           Output("/_redirects", "redirects")]
     out += [Output(f"/{path}/", "phase", (phase,)) for phase, path in PHASE_PATHS.items()]
     for name, view in views.items():
         base = view.url
@@ -111,8 +142,10 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
         if view.config.record_pages:
             out += [Output(view.record_url(r), "record", (name, i)) for i, r in enumerate(view.listed)]
             out += [Output(view.record_url(r), "notice", (name, i)) for i, r in enumerate(view.withdrawn)]
-        heavy += [Output(f"/feeds/{view.config.path}.xml", "feed", (name,)),
-                  Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
+        if view.config.feed:
+            heavy.append(Output(view.feed_url, "feed", (name,)))
+            out += [Output(view.archive_url(d.day), "feed-archive", (name, k)) for k, d in enumerate(view.feed_days)]
+        heavy += [Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
                   Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
         heavy += [Output(f"/opendata/{view.config.path}-{e.name}.csv", "export-mapped", (name, i))
                   for i, e in enumerate(view.config.exports)]
@@ -128,6 +161,9 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
     out += [Output(f"/{p.slug}/", "content", (i,)) for i, p in enumerate(site.pages)]
     heavy += [Output("/sitemap.xml", "sitemap")]
     out += [Output("/robots.txt", "robots")]
+    # what describes the downloads (their sizes and hashes) is rendered once they are written
+    last = [Output("/opendata/", "opendata"), Output("/opendata/index.json", "open-index"),
+            Output("/opendata/datapackage.json", "datapackage")]
     # the few outputs that take seconds each come first, so that parallel workers start them
     # early instead of one worker finishing them alone at the end
-    return replace(site, outputs=tuple(heavy + out))
+    return replace(site, outputs=tuple(heavy + out + last))

@@ -1,7 +1,8 @@
 """Expire: keep the records that are shown on the as-of date, and the notices of withdrawn ones.
 
 The decision itself is ``visibility()``, the one place that decides it; this stage sorts the
-records into what is listed and what is only a withdrawal notice, and reports the records held
+records into what is listed, what is only a withdrawal notice and what has expired (kept as an
+id and dates only, for the feeds' tombstones), and reports the records held
 back for want of a confidentiality review (P4).
 """
 
@@ -12,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..diagnostics import Diagnostic, diag
-from ..model import Record
+from ..model import Expired, Record
 from ..visibility import Visibility, visibility
 
 
@@ -20,12 +21,13 @@ from ..visibility import Visibility, visibility
 class Shown:
     listed: tuple[Record, ...]
     withdrawn: tuple[Record, ...]
+    expired: tuple[Expired, ...]  # id and life only: feeds announce their removal (P2.3)
     counts: dict  # Visibility → number of records
 
 
 def expire(records: Iterable[Record], as_of: date, review_column: int,
            problems: list[Diagnostic], deadline_basis: str = "") -> Shown:
-    listed, withdrawn = [], []
+    listed, withdrawn, expired = [], [], []
     counts = {v: 0 for v in Visibility}
     for record in records:
         v = visibility(record.life, as_of)
@@ -34,6 +36,8 @@ def expire(records: Iterable[Record], as_of: date, review_column: int,
             listed.append(record)
         elif v is Visibility.WITHDRAWN:
             withdrawn.append(record)
+        elif v is Visibility.EXPIRED:
+            expired.append(Expired(record.id, record.life))
         elif v is Visibility.UNREVIEWED:
             problems.append(diag("W-UNREVIEWED", record.path, record.line, review_column,
                                  as_of=as_of.isoformat()))
@@ -41,4 +45,4 @@ def expire(records: Iterable[Record], as_of: date, review_column: int,
                 and record.life.deadline < as_of:  # 应公示而未公示 (P8)
             problems.append(diag("W-OVERDUE", record.path, record.line, deadline=record.life.deadline.isoformat(),
                                  basis=deadline_basis))
-    return Shown(tuple(listed), tuple(withdrawn), counts)
+    return Shown(tuple(listed), tuple(withdrawn), tuple(expired), counts)

@@ -19,7 +19,7 @@ from ..dates import format_cn
 from ..model import Record
 from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
-from . import render_data
+from . import render_data, render_feeds, render_manifest
 from .render_data import text_of
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
@@ -40,10 +40,19 @@ def make_environment(site_templates: Path | None) -> Environment:
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.filters["text"] = text_of
     env.filters["cn_date"] = format_cn
+    env.filters["filesize"] = filesize
     env.globals["page_url"] = page_url
     env.globals["crumbs"] = crumbs
     env.globals["phase_url"] = lambda phase: f"/{PHASE_PATHS[phase]}/"
     return env
+
+
+def filesize(n: int) -> str:
+    """A download's size as people read it: 2.4 MB, 36 KB, 512 字节."""
+    for unit, size in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{n} 字节"
 
 
 def crumbs(items) -> Markup:
@@ -217,7 +226,8 @@ class Renderer:
         view = self.site.datasets[name]
         record = view.listed[i]
         agency = self.site.agency_by_name.get(record.agency)
-        return self.html("record.html", output, view=view, record=record, agency=agency)
+        corrections = [c for c in view.corrections.get(record.id, ()) if c.on <= self.site.as_of]
+        return self.html("record.html", output, view=view, record=record, agency=agency, corrections=corrections)
 
     def _notice(self, output):
         name, i = output.args
@@ -260,6 +270,9 @@ class Renderer:
     def _404(self, output):
         return self.html("404.html", output)
 
+    def _gone(self, output):
+        return self.html("gone.html", output)
+
     # ------------------------------------------------------------- machine-readable outputs
     def _robots(self, output):
         return render_data.robots(self.site)
@@ -268,7 +281,19 @@ class Renderer:
         return render_data.sitemap(self.site)
 
     def _feed(self, output):
-        return render_data.feed(self.site, self.site.datasets[output.args[0]])
+        return render_feeds.subscription(self.site, self.site.datasets[output.args[0]])
+
+    def _feed_archive(self, output):
+        return render_feeds.archive(self.site, self.site.datasets[output.args[0]], output.args[1])
+
+    def _open_index(self, output):
+        return render_manifest.open_index(self.site)
+
+    def _datapackage(self, output):
+        return render_manifest.datapackage(self.site)
+
+    def _redirects(self, output):
+        return render_manifest.redirects(self.site)
 
     def _export_csv(self, output):
         return render_data.export_csv(self.site, self.site.datasets[output.args[0]])

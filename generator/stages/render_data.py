@@ -1,21 +1,17 @@
-"""Render, the machine-readable outputs: Atom feeds for sync consumers, CSV/JSON exports, the
-信用中国 data items (S1, S2), the sitemap and robots.txt.  Big ones stream in chunks."""
+"""Render, the machine-readable outputs: CSV/JSON exports, the 信用中国 data items (S1, S2),
+the sitemap and robots.txt.  Big ones stream in chunks."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import date
 from decimal import Decimal
 
 from ..model import Record
-from ..config import STATUS_NOTED
 from ..dates import format_cn
 from ..site import DatasetView, Site
-
-CHINA = timezone(timedelta(hours=8))
-
 
 def text_of(value) -> str:
     """How a public value reads on a page."""
@@ -60,7 +56,7 @@ def sitemap(site: Site):
     yield b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     buf = []
     for o in site.outputs:
-        if o.url.endswith("/"):
+        if o.url.endswith("/") and o.kind != "gone":
             buf.append(f"  <url><loc>{base}{o.url}</loc></url>\n")
             if len(buf) >= 1000:
                 yield "".join(buf).encode()
@@ -69,84 +65,56 @@ def sitemap(site: Site):
     yield "".join(buf).encode()
 
 
-def feed(site: Site, view: DatasetView):
-    from feedgen.feed import FeedGenerator  # imported where used: workers without feeds skip it
+EXTRA_COLUMNS = ("记录标识", "网址", "公示截止期")  # around the public fields in every export row
 
-    cfg = site.config
-    base = cfg.base_url.rstrip("/")
-    entries = [(r, False) for r in view.listed] + [(r, True) for r in view.withdrawn]
-    entries.sort(key=lambda e: (_updated(e[0]), e[0].id), reverse=True)
-    entries = entries[:cfg.feed_size]
-    fg = FeedGenerator()
-    fg.id(f"{base}/feeds/{view.config.path}.xml")
-    fg.title(f"{cfg.title}：{view.config.title}")
-    fg.author({"name": cfg.publisher})
-    fg.link(href=f"{base}{view.url}", rel="alternate")
-    fg.link(href=f"{base}/feeds/{view.config.path}.xml", rel="self")
-    fg.language("zh-CN")
-    fg.updated(_midnight(max((_updated(r) for r, _ in entries), default=site.as_of)))
-    number_field = view.config.key[-1]
-    for record, withdrawn in reversed(entries):  # feedgen prepends: add oldest first
-        fe = fg.add_entry()
-        fe.id(f"{base}{view.record_url(record)}")
-        fe.link(href=f"{base}{view.record_url(record)}")
-        fe.updated(_midnight(_updated(record)))
-        fe.published(_midnight(record.life.published_on))
-        title = text_of(record.get(view.config.title_field))
-        if withdrawn:
-            fe.title(f"【{record.life.status}】{text_of(record.get(number_field))}")
-            fe.category(term="withdrawn", label=record.life.status)
-            fe.content(text_of(record.get(view.config.role("status_note"))), type="text")
-        else:
-            fe.title(title)
-            fe.category(term="corrected" if record.life.status in STATUS_NOTED else "published",
-                        label=record.life.status or "正常")
-            fe.content("\n".join(f"{f.name}：{text_of(v)}" for f, v in zip(view.fields, public_values(view, record))
-                                  if v is not None), type="text")
-    yield fg.atom_str(pretty=True)
+
+def csv_row(view: DatasetView, record: Record, base: str) -> list[str]:
+    """A listed record as the export's row: id, URL, public fields, 公示截止期 (feeds reuse it)."""
+    return [record.id, f"{base}{view.record_url(record)}" if view.config.record_pages else "",
+            *(v if v.__class__ is str else plain(v) for v in public_values(view, record)),
+            plain(record.life.last_day) or "长期"]
 
 
 def export_csv(site: Site, view: DatasetView):
     base = site.config.base_url.rstrip("/")
-    columns = [f.name for f in view.fields]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow(["记录标识", "网址", *columns, "公示截止期"])
+    writer.writerow([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]])
     yield b"\xef\xbb\xbf"  # UTF-8 BOM, so that Excel opens it in the right encoding
     for i, record in enumerate(view.listed):
-        writer.writerow([record.id, f"{base}{view.record_url(record)}" if view.config.record_pages else "",
-                         *(v if v.__class__ is str else plain(v) for v in public_values(view, record)),
-                         plain(record.life.last_day) or "长期"])
+        writer.writerow(csv_row(view, record, base))
         if i % 2000 == 1999:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)
             buf.truncate()
     yield buf.getvalue().encode("utf-8")
 
+def mapped_row(site: Site, spec, record: Record) -> list[str]:
+    """A listed record in another system's data items (S1/S2): amounts in 万元, dates ISO."""
+    row = []
+    for _, kind, what, unit in spec.columns:
+        if kind == "column":
+            value = record.get(what)
+            if unit == "万元" and value is not None:
+                value = f"{(value / 10000).normalize():f}"
+            row.append(plain(value))
+        elif kind == "life":
+            row.append(plain(getattr(record.life, what)) or ("长期" if what == "last_day" else ""))
+        elif kind == "agency":
+            agency = site.agency_by_name.get(record.agency)
+            row.append(getattr(agency, what) if agency else "")
+        else:
+            row.append("")
+    return row
+
+
 def export_mapped(site: Site, view: DatasetView, spec):
-    """Listed records in another system's data items (S1/S2): amounts in 万元, dates ISO."""
-    agencies = site.agency_by_name
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow([code for code, *_ in spec.columns])
     yield b"\xef\xbb\xbf"
     for n, record in enumerate(view.listed):
-        row = []
-        for _, kind, what, unit in spec.columns:
-            if kind == "column":
-                value = record.get(what)
-                if unit == "万元" and value is not None:
-                    value = (value / 10000).normalize()
-                    value = f"{value:f}"
-                row.append(plain(value))
-            elif kind == "life":
-                row.append(plain(getattr(record.life, what)))
-            elif kind == "agency":
-                agency = agencies.get(record.agency)
-                row.append(getattr(agency, what) if agency else "")
-            else:
-                row.append("")
-        writer.writerow(row)
+        writer.writerow(mapped_row(site, spec, record))
         if n % 2000 == 1999:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)
@@ -183,15 +151,6 @@ def export_json(site: Site, view: DatasetView):
         yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
         sep = ",\n"
     yield b"\n ]\n}\n"
-
-
-def _updated(record: Record) -> date:
-    life = record.life
-    return max(d for d in (life.published_on, life.status_on, date.min) if d is not None)
-
-
-def _midnight(d: date) -> datetime:
-    return datetime(d.year, d.month, d.day, tzinfo=CHINA)
 
 
 def _json_value(value):

@@ -22,7 +22,7 @@ from ..dates import parse_date, period_last_day
 from ..diagnostics import Diagnostic, diag
 from ..identifiers import (USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid,
                            uscc_problem)
-from ..model import Agency, ContentPage, Layout, Lifecycle, RawTable, Record
+from ..model import Agency, ContentPage, Correction, Layout, Lifecycle, RawTable, Record
 from ..privacy import find_personal_data
 from ..schema import FieldSpec, TableSchema
 
@@ -261,7 +261,9 @@ def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic
 
 
 def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx: Context,
-                   problems: list[Diagnostic]) -> Iterator[Record]:
+                   problems: list[Diagnostic], numbers: dict | None = None) -> Iterator[Record]:
+    """Typed records of the valid rows.  ``numbers``, when given, collects the key's last column
+    → record ids of every row, valid or not (the corrections log names records by number)."""
     cols = check_header(table, schema, problems)
     if cols is None:
         return
@@ -339,6 +341,8 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             elif value:
                 seen_values[value] = line
         key = tuple(_key_part(spec, values[i]) for i, spec in key_specs)
+        if numbers is not None and (rid := record_id(ds.name, key)) not in (same := numbers.setdefault(key[-1], [])):
+            same.append(rid)
         if key in seen:
             last = ds.key[-1]
             flag("E-DUPLICATE", last, value=" ".join(k for k in key if k), other_row=seen[key])
@@ -376,3 +380,86 @@ def validate_content(pages: list[ContentPage], reserved: set[str], problems: lis
             continue
         kept.append(page)
     return kept
+
+
+# ---------------------------------------------------------------- corrections log (P5.1)
+
+@dataclass(frozen=True)
+class PendingCorrection:
+    """A row of the corrections log before its record is found."""
+
+    dataset: str
+    ref: str             # what the editor wrote: the record's id, or its number (the key's last column)
+    on: object           # date
+    shown: tuple
+    line: int
+    ref_col: int
+
+
+def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str],
+                         problems: list[Diagnostic]) -> list[PendingCorrection]:
+    cols = check_header(table, schema, problems)
+    if cols is None:
+        return []
+    parsers = [cell_parser(spec) for spec in schema.fields]
+    index = {spec.name: i for i, spec in enumerate(schema.fields)}
+    public = [(i, s) for i, s in enumerate(schema.fields) if s.public]
+    scanned = [(i, s) for i, s in enumerate(schema.fields) if s.scanned_for_personal_data]
+    width, out = len(table.header), []
+    for line, cells in table.rows:
+        if len(cells) != width:
+            problems.append(diag("E-ROW-LENGTH", table.path, line, got=len(cells), expected=width))
+            continue
+        values, bad = [], False
+        for spec, parse, c in zip(schema.fields, parsers, cols):
+            try:
+                values.append(parse(cells[c]) if c >= 0 else None)
+            except CellError as err:
+                problems.append(diag(err.code, table.path, line, c + 1, column=spec.name, **err.params))
+                values.append(None)
+                bad = True
+        dataset, ref, on = (values[index[n]] for n in ("数据集", "记录", "更正日期"))
+        for name, value in (("数据集", dataset), ("记录", ref), ("更正日期", on)):
+            if value is None and not bad:
+                problems.append(diag("E-REQUIRED", table.path, line, cols[index[name]] + 1, column=name))
+                bad = True
+        if dataset is not None and dataset not in datasets:
+            problems.append(diag("E-CORRECTION-REF", table.path, line, cols[index["数据集"]] + 1,
+                                 detail=f"数据集“{dataset}”不在 site_config.yaml 中"))
+            bad = True
+        for i, spec in scanned:
+            if values[i] and (hit := find_personal_data(values[i])):
+                problems.append(diag("E-PERSONAL-DATA", table.path, line, cols[i] + 1, column=spec.name,
+                                     kind=hit[0], masked=hit[1]))
+                bad = True
+        if not bad:
+            shown = tuple((s.name, _shown(values[i])) for i, s in public)
+            out.append(PendingCorrection(dataset, str(ref).strip(), on, shown, line, cols[index["记录"]] + 1))
+    return out
+
+
+def resolve_corrections(pending: list[PendingCorrection], path: str, numbers: dict,
+                        number_spec: FieldSpec | None, problems: list[Diagnostic]) -> dict:
+    """Corrections by record id, oldest first.  ``numbers``: the key's last column → ids, over
+    every row of the dataset (see ``validate_table``); a number is matched as keys are (I3)."""
+    found: dict[str, list] = {}
+    ids = {i for found_ids in numbers.values() for i in found_ids}
+    for c in pending:
+        if c.ref in ids:
+            matches = [c.ref]
+        else:
+            matches = numbers.get(_key_part(number_spec, c.ref), [])
+        if len(matches) != 1:
+            problems.append(diag("E-CORRECTION-REF", path, c.line, c.ref_col, detail=(
+                f"“{c.ref}”在数据集 {c.dataset} 中{'对应多条记录，请改填记录标识（网址中的 16 位编号）' if matches else '找不到对应的记录'}")))
+            continue
+        found.setdefault(matches[0], []).append(Correction(c.dataset, matches[0], c.on, c.shown, path, c.line))
+    return {k: tuple(sorted(v, key=lambda c: (c.on, c.line))) for k, v in found.items()}
+
+
+def _shown(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return "、".join(value) if isinstance(value, tuple) else str(value)

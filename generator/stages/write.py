@@ -3,10 +3,13 @@ directory only when the whole build has succeeded, so a failed build leaves it u
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
+
+from ..site import FileInfo
 
 
 def staging_dir(out: Path) -> Path:
@@ -73,3 +76,17 @@ def commit(staging: Path, out: Path) -> None:
 
 def discard(staging: Path) -> None:
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def file_infos(root: Path, urls) -> dict:
+    """Size and SHA-256 of written files, by URL (for the downloads page, index.json and
+    datapackage.json)."""
+    infos = {}
+    for url in urls:
+        h, size = hashlib.sha256(), 0
+        with open(root / file_for(url), "rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+                size += len(chunk)
+        infos[url] = FileInfo(url, size, h.hexdigest())
+    return infos

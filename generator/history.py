@@ -1,0 +1,54 @@
+"""A record's public history, derived from its data and the as-of date alone (no state is kept
+between builds, so the build stays a pure function): published (公示日期), corrected (the
+corrections log, P5.1), status changed (已变更, or withdrawn: 撤下 / 撤销 / 确认违法 / 确认无效 —
+P5.2, P6) and expired (the day after its 公示截止期, P2.3).
+
+Feeds, archives and record pages all read it from here: one place decides what a change is.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .config import STATUS_NOTED, STATUS_WITHDRAWN
+from .model import Correction, Event, Lifecycle
+
+PUBLISHED = "公示"
+CORRECTED = "更正"
+EXPIRED = "公示期满"
+# a status that keeps the record shown is announced as a change (已变更 → 变更)
+_NOTED_KIND = {s: s.removeprefix("已") for s in STATUS_NOTED}
+
+
+def history(life: Lifecycle, corrections: tuple[Correction, ...], as_of: date) -> tuple[Event, ...]:
+    """The changes of one record up to and including ``as_of``, oldest first.  Nothing happens
+    before publication; after the record is gone (withdrawn or expired) nothing more is told."""
+    published = life.published_on
+    if published is None or published > as_of:
+        return ()
+    events = [Event(published, PUBLISHED)]
+    events += [Event(c.on, CORRECTED, note=correction_note(c)) for c in corrections
+               if published <= c.on <= as_of]
+    status_on = life.status_on
+    if life.status and status_on is not None and published <= status_on <= as_of:
+        if life.status in STATUS_WITHDRAWN:
+            events.append(Event(status_on, life.status, gone=True))
+        elif life.status in _NOTED_KIND and not _logged(corrections, status_on):
+            events.append(Event(status_on, _NOTED_KIND[life.status]))
+    if life.last_day is not None and life.last_day < as_of:
+        events.append(Event(life.last_day + timedelta(days=1), EXPIRED, gone=True))
+    events.sort(key=lambda e: (e.on, e.gone))
+    # the first tombstone ends the history: a record withdrawn and later expired is gone once
+    for i, e in enumerate(events):
+        if e.gone:
+            return tuple(events[:i + 1])
+    return tuple(events)
+
+
+def correction_note(c: Correction) -> str:
+    return "；".join(f"{name}：{value}" for name, value in c.shown if value and name != "更正日期")
+
+
+def _logged(corrections, on: date) -> bool:
+    """A 已更正/已变更 status dated the same day as a logged correction is that correction."""
+    return any(c.on == on for c in corrections)

@@ -1,0 +1,181 @@
+"""Render, the feeds that credit platforms sync from (art. 9; P5.2, P6): per dataset an Atom
+subscription document with the latest changes, and RFC 5005 archive documents, one per day, that
+hold the whole history — so that a consumer offline for a year can replay it from the start.
+
+Every entry's id is a ``tag:`` URI of the record (RFC 4151) that never changes; ``updated`` is the
+date of the change.  A listed record's entry carries every public field in the gongshi namespace
+(and, for a dataset with 信用中国 data items, its S1/S2 row, amounts in 万元); a withdrawn,
+revoked or expired record is an RFC 6721 tombstone that carries nothing of it but its id, the
+day and the reason.  Feeds are built with feedgen; tombstones are placed among the entries
+afterwards, since feedgen knows no deleted entries.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from feedgen.entry import FeedEntry
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
+from feedgen.feed import FeedGenerator
+from lxml import etree
+
+from ..site import Change, DatasetView, Site
+from .render_data import csv_row, mapped_row, text_of
+
+CHINA = timezone(timedelta(hours=8))
+ATOM = "http://www.w3.org/2005/Atom"
+NS = "https://gongshi.example/ns/feed/1"          # the gongshi namespace: a name, not a location
+AT = "http://purl.org/atompub/tombstones/1.0"      # RFC 6721
+FH = "http://purl.org/syndication/history/1.0"     # RFC 5005
+_NSMAP = {"gs": NS, "at": AT, "fh": FH}
+
+
+class _Namespaces(BaseExtension):
+    def extend_ns(self):
+        return dict(_NSMAP)
+
+
+class _Record(BaseEntryExtension):
+    """The entry's public fields as ``gs:record`` (set by ``record``: an lxml element)."""
+
+    record = None
+
+    def extend_atom(self, entry):
+        if self.record is not None:
+            entry.append(self.record)
+        return entry
+
+
+class _Feed(FeedGenerator):
+    """A feedgen feed whose entries are interleaved with tombstones, in the given order."""
+
+    def __init__(self, order, archive: bool):
+        super().__init__()
+        self._order = order  # ("entry", None) or ("tombstone", element), newest first
+        self._archive = archive
+        self.register_extension("gs", _Namespaces, _Record, rss=False)
+
+    def _create_atom(self, extensions=True):
+        feed, doc = super()._create_atom(extensions)
+        entries = iter(feed.findall("entry"))  # feedgen writes Atom as the default namespace, unqualified
+        for e in feed.findall("entry"):
+            feed.remove(e)
+        if self._archive:
+            etree.SubElement(feed, f"{{{FH}}}archive")
+        for kind, element in self._order:
+            feed.append(next(entries) if kind == "entry" else element)
+        etree.cleanup_namespaces(feed, top_nsmap=_NSMAP)  # declared once, on the feed
+        return feed, doc
+
+
+def subscription(site: Site, view: DatasetView):
+    """The latest ``feed_size`` changes, and every change of the as-of day (so that nothing falls
+    between this document and the newest archive), newest first."""
+    changes = view.changes
+    today = sum(1 for _ in _tail_on(changes, site.as_of))
+    shown = changes[len(changes) - max(site.config.feed_size, today):]
+    fg = _feed(site, view, shown, view.feed_url, archive=False)
+    if view.feed_days:
+        fg.link(href=_abs(site, view.archive_url(view.feed_days[-1].day)), rel="prev-archive")
+    fg.updated(_midnight(view.last_change or site.as_of))
+    yield fg.atom_str(pretty=True)
+
+
+def archive(site: Site, view: DatasetView, k: int):
+    """The changes of one day: immutable once the day is over, except that an entry of a record
+    later corrected carries its corrected values, and one of a record since gone leaves (the law
+    wants them out of every output: P5.1, P5.2, P6, P2.3)."""
+    day = view.feed_days[k]
+    fg = _feed(site, view, view.changes[day.start:day.end], view.archive_url(day.day), archive=True)
+    fg.link(href=_abs(site, view.feed_url), rel="current")
+    if k > 0:
+        fg.link(href=_abs(site, view.archive_url(view.feed_days[k - 1].day)), rel="prev-archive")
+    if k + 1 < len(view.feed_days):
+        fg.link(href=_abs(site, view.archive_url(view.feed_days[k + 1].day)), rel="next-archive")
+    fg.updated(_midnight(day.day))
+    yield fg.atom_str(pretty=True)
+
+
+def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _Feed:
+    cfg = site.config
+    order, entries = [], []
+    for change in reversed(changes):  # newest first
+        if change.record is None:
+            order.append(("tombstone", _tombstone(site, view, change)))
+        else:
+            order.append(("entry", None))
+            entries.append(change)
+    fg = _Feed(order, archive)
+    fg.id(_abs(site, url))
+    title = f"{cfg.title}：{view.config.title}"
+    fg.title(f"{title}（{_day(changes[0].event.on)}归档）" if archive and changes else title)
+    fg.author({"name": cfg.publisher})
+    fg.link(href=_abs(site, view.url), rel="alternate")
+    fg.link(href=_abs(site, url), rel="self")
+    fg.language("zh-CN")
+    for change in entries:
+        fg.add_entry(_entry(site, view, change), order="append")
+    return fg
+
+
+def entry_id(site: Site, view: DatasetView, record_id: str) -> str:
+    return f"tag:{site.config.tag}:{view.config.name}/{record_id}"
+
+
+def _entry(site: Site, view: DatasetView, change: Change) -> FeedEntry:
+    record, event = change.record, change.event
+    fe = FeedEntry()
+    fe.register_extension("gs", _Record, rss=False)
+    fe.id(entry_id(site, view, record.id))
+    title = text_of(record.get(view.config.title_field))
+    fe.title(f"【{event.kind}】{title}")
+    fe.link(href=_abs(site, view.record_url(record) if view.config.record_pages else view.url))
+    fe.updated(_midnight(event.on))
+    fe.published(_midnight(record.life.published_on))
+    fe.category(term=event.kind)
+    note = event.note or (text_of(record.get(view.config.role("status_note"))) if event.kind != "公示" else "")
+    fe.summary(f"{_day(event.on)}{event.kind}：{title}" + (f"。{note}" if note else ""))
+    fe.gs.record = record_element(site, view, record)
+    return fe
+
+
+def record_element(site: Site, view: DatasetView, record) -> etree._Element:
+    """``gs:record``: the same values, in the same order, as the record's row of the CSV export
+    (id, url, public fields, 公示截止期), then its rows in other systems' data items."""
+    base = site.config.base_url.rstrip("/")
+    row = csv_row(view, record, base)
+    el = etree.Element(f"{{{NS}}}record", nsmap=_NSMAP, dataset=view.config.name, id=record.id,
+                       status=record.life.status or "正常")
+    for name, value in zip(("记录标识", "网址", *view.field_names, "公示截止期"), row):
+        etree.SubElement(el, f"{{{NS}}}field", name=name).text = value
+    for spec in view.config.exports:
+        ex = etree.SubElement(el, f"{{{NS}}}export", name=spec.name)
+        for (code, *_), value in zip(spec.columns, mapped_row(site, spec, record)):
+            etree.SubElement(ex, f"{{{NS}}}item", code=code).text = value
+    return el
+
+
+def _tombstone(site: Site, view: DatasetView, change: Change) -> etree._Element:
+    el = etree.Element(f"{{{AT}}}deleted-entry", ref=entry_id(site, view, change.record_id),
+                       when=_midnight(change.event.on).isoformat())
+    etree.SubElement(el, f"{{{AT}}}comment").text = change.event.kind
+    return el
+
+
+def _tail_on(changes, day: date):
+    for c in reversed(changes):
+        if c.event.on < day:
+            return
+        yield c
+
+
+def _abs(site: Site, url: str) -> str:
+    return site.config.base_url.rstrip("/") + url
+
+
+def _day(d: date) -> str:
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _midnight(d: date) -> datetime:
+    return datetime(d.year, d.month, d.day, tzinfo=CHINA)

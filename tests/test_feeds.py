@@ -1,0 +1,208 @@
+"""Feeds and archives (stages/render_feeds.py) and the reference consumer (examples/): a consumer
+that reads only the feeds holds exactly what is on display, through publication, correction,
+withdrawal, revocation and expiry (P5.1, P5.2, P6, P2.3)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+import xml.etree.ElementTree as ET
+from datetime import date
+from pathlib import Path
+
+import feedparser
+import pytest
+
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, edit_row, read_rows, run, write_rows
+
+sys.path.insert(0, str(REPO / "examples"))
+from feed_consumer import AT, ATOM, GS, Replica  # noqa: E402
+
+BASE = "https://gongshi.hrss.nx.example"
+
+
+def fetcher(out: Path):
+    """The consumer's HTTP, served from a build's output directory."""
+    def fetch(url: str) -> bytes:
+        assert url.startswith(BASE + "/"), url
+        return (out / url[len(BASE) + 1:]).read_bytes()
+    return fetch
+
+
+def snapshot(out: Path, path: str) -> dict:
+    """The CSV export: record id → its row, as the consumer's copy should hold it."""
+    text = (out / f"opendata/{path}.csv").read_bytes().decode("utf-8-sig")
+    return {row["记录标识"]: row for row in csv.DictReader(io.StringIO(text))}
+
+
+def copy_of(replica: Replica) -> dict:
+    return {rid: r["fields"] for rid, r in replica.records.items()}
+
+
+def tombstoned(out: Path, path: str) -> set[str]:
+    ids = set()
+    for xml in (out / "feeds").glob(f"{path}*.xml"):
+        ids |= _refs(xml)
+    for xml in (out / "feeds" / path).glob("*.xml"):
+        ids |= _refs(xml)
+    return ids
+
+
+def _refs(xml: Path) -> set[str]:
+    return {el.get("ref").rsplit("/", 1)[-1] for el in ET.parse(xml).getroot().iter(f"{AT}deleted-entry")}
+
+
+def entry_ids(xml: Path) -> set[str]:
+    root = ET.parse(xml).getroot()
+    return {e.find(f"{GS}record").get("id") for e in root.findall(f"{ATOM}entry")} | _refs(xml)
+
+
+# ---------------------------------------------------------------- the scripted history
+
+def test_consumer_stays_exact_through_a_scripted_history(site, tmp_path):
+    pen = site / "data/penalties.csv"
+    corrections = site / "data/corrections.csv"
+    steady = Replica()   # syncs after every build
+    archives_before: dict = {}
+    steps = [
+        (date(2024, 3, 9), None),                     # the first publications
+        (date(2024, 10, 25), None),                   # more, one published late
+        (date(2024, 11, 1), None),                    # a correction (log and status, same day)
+        (date(2024, 12, 21), None),                   # a correction; a decision revoked on review (P6)
+        (date(2025, 1, 15), "publish-and-correct"),   # a new decision published; a correction logged today
+        (date(2025, 1, 21), "take-down"),             # a record taken down on request (P5.2)
+        (date(2025, 3, 6), None),                     # two records expired (1 year, P2.3)
+    ]
+    for n, (as_of, change) in enumerate(steps):
+        if change == "publish-and-correct":
+            edit_row(pen, {"行政处罚决定书文号": "银人社监罚〔2025〕1号"}, 公示日期="2025-01-14")
+            header, rows = read_rows(corrections)
+            rows.append({"数据集": "penalties", "记录": "银人社监罚（2024）40号", "更正日期": "2025-01-15",
+                         "更正内容": "处罚内容更正", "更正原因": "录入错误", "更正依据": "审批单", "经办人": "王某"})
+            write_rows(corrections, header, rows)
+        elif change == "take-down":
+            edit_row(pen, {"行政处罚决定书文号": "银人社监罚〔2024〕41号"}, 状态="撤下", 状态日期="2025-01-20",
+                     状态说明="应处罚机关申请撤下。")
+        out = tmp_path / f"out{n}"
+        result, report = run(site, as_of, out=out)
+        assert result is not None, [d.format() for d in report.errors]
+        for path in ("penalties", "random-checks"):
+            steady_copy = steady if path == "penalties" else Replica()
+            steady_copy.sync(f"{BASE}/feeds/{path}.xml", fetcher(out))
+            fresh = Replica()  # replays the whole history from the first archive
+            fresh.sync(f"{BASE}/feeds/{path}.xml", fetcher(out))
+            expected = snapshot(out, path)
+            assert copy_of(steady_copy) == expected, (as_of, path)
+            assert copy_of(fresh) == expected, (as_of, path)
+            assert not (set(steady_copy.records) & tombstoned(out, path))
+        # an archive document only loses entries (records since gone) and never gains any
+        for xml in sorted((out / "feeds/penalties").glob("*.xml")):
+            ids = entry_ids(xml)
+            if xml.name in archives_before:
+                assert ids <= archives_before[xml.name] | _refs(xml), (as_of, xml.name)
+                assert {i for i in ids if i not in _refs(xml)} <= archives_before[xml.name]
+            archives_before[xml.name] = ids
+    # the end state: what the history did
+    gone = steady.tombstones
+    reasons = sorted(r for _, r in gone.values())
+    assert reasons == ["公示期满", "公示期满", "撤下", "撤销"], gone
+    numbers = {r["fields"]["行政处罚决定书文号"] for r in steady.records.values()}
+    # 宁…8号 is a major penalty: 3 years (P2.5)
+    assert numbers == {"宁人社监罚〔2023〕8号", "银人社监罚〔2024〕40号", "银人社监罚〔2025〕1号"}
+
+
+def test_offline_consumer_catches_up_from_its_last_archive(site, tmp_path):
+    early, late = tmp_path / "early", tmp_path / "late"
+    run(site, date(2024, 3, 9), out=early)
+    run(site, date(2025, 3, 6), out=late)
+    replica = Replica()
+    replica.sync(f"{BASE}/feeds/penalties.xml", fetcher(early))
+    seen = list(replica.applied)
+    read = replica.sync(f"{BASE}/feeds/penalties.xml", fetcher(late))
+    assert copy_of(replica) == snapshot(late, "penalties")
+    total = len(list((late / "feeds/penalties").glob("*.xml")))
+    assert read == total - len(seen) + 1  # only the archives it had not applied, and the feed
+
+
+# ---------------------------------------------------------------- the documents
+
+@pytest.fixture(scope="module")
+def golden_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("golden") / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    return out
+
+
+def test_every_feed_and_archive_parses_as_atom(golden_out):
+    docs = [golden_out / "feeds/penalties.xml", *sorted((golden_out / "feeds/penalties").glob("*.xml"))]
+    assert len(docs) > 5
+    for doc in docs:
+        ET.parse(doc)  # well-formed XML
+        parsed = feedparser.parse(doc.read_bytes())
+        assert not parsed.bozo, (doc, parsed.get("bozo_exception"))
+        assert parsed.version == "atom10"
+        for entry in parsed.entries:
+            assert entry.id.startswith("tag:gongshi.hrss.nx.example,2019:penalties/")
+            assert entry.updated.endswith("+08:00") and entry.link.startswith(BASE + "/penalties/")
+
+
+def test_archives_are_linked_in_a_chain_and_marked(golden_out):
+    feed = ET.parse(golden_out / "feeds/penalties.xml").getroot()
+    links = {l.get("rel"): l.get("href") for l in feed.findall(f"{ATOM}link")}
+    chain, url = [], links["prev-archive"]
+    while url:
+        doc = ET.parse(golden_out / url[len(BASE) + 1:]).getroot()
+        assert doc.find("{http://purl.org/syndication/history/1.0}archive") is not None
+        rels = {l.get("rel"): l.get("href") for l in doc.findall(f"{ATOM}link")}
+        assert rels["current"] == f"{BASE}/feeds/penalties.xml"
+        if chain:
+            assert rels["next-archive"] == chain[-1]
+        chain.append(url)
+        url = rels.get("prev-archive")
+    days = [u.rsplit("/", 1)[-1][:-4] for u in chain]
+    assert days == sorted(days, reverse=True) and days[0] < GOLDEN_AS_OF.isoformat()
+    assert len(chain) == len(list((golden_out / "feeds/penalties").glob("*.xml")))
+
+
+def test_entry_carries_public_fields_and_tombstone_nothing(golden_out):
+    xml = (golden_out / "feeds/penalties.xml").read_text(encoding="utf-8")
+    root = ET.fromstring(xml)
+    entry = root.find(f"{ATOM}entry")
+    fields = {f.get("name"): f.text for f in entry.find(f"{GS}record").findall(f"{GS}field")}
+    assert fields["记录标识"] and fields["公示截止期"] and "行政处罚决定书文号" in fields
+    assert "证件号码" not in fields and "承办人" not in fields  # private (P3.1)
+    [tomb] = root.findall(f"{AT}deleted-entry")
+    assert [child.tag for child in tomb] == [f"{AT}comment"] and tomb.findtext(f"{AT}comment") == "撤销"
+
+
+def test_feed_updated_comes_from_the_data_not_the_clock(golden_out, tmp_path):
+    root = ET.parse(golden_out / "feeds/penalties.xml").getroot()
+    newest = max(e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry"))
+    tombs = [t.get("when") for t in root.findall(f"{AT}deleted-entry")]
+    assert root.findtext(f"{ATOM}updated") == max([newest, *tombs])
+    again = tmp_path / "again"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=again)
+    assert (again / "feeds/penalties.xml").read_bytes() == (golden_out / "feeds/penalties.xml").read_bytes()
+
+
+def test_corrections_show_on_the_record_page(golden_out):
+    feed = ET.parse(golden_out / "feeds/penalties.xml").getroot()
+    corrected = [e for e in feed.findall(f"{ATOM}entry") if e.find(f"{ATOM}category").get("term") == "更正"]
+    assert len(corrected) == 2
+    url = corrected[0].find(f"{ATOM}link").get("href")
+    html = (golden_out / url[len(BASE) + 1:] / "index.html").read_text(encoding="utf-8")
+    assert "更正记录" in html and ("依纠错建议核实" in html or "录入错误" in html)
+    assert "马建平" not in html and "更正审批单" not in html  # private columns of the log (P3.1)
+
+
+def test_consumer_of_the_demo_site_holds_the_credit_platform_rows(tmp_path):
+    out = tmp_path / "demo"
+    run(REPO, date(2026, 11, 29), out=out)
+    replica = Replica()
+    replica.sync(f"{BASE}/feeds/penalties.xml", fetcher(out))
+    assert copy_of(replica) == snapshot(out, "penalties")
+    text = (out / "opendata/penalties-creditchina.csv").read_bytes().decode("utf-8-sig")
+    rows = sorted(tuple(r.values()) for r in csv.DictReader(io.StringIO(text)))
+    held = sorted(tuple(r["exports"]["creditchina"].values()) for r in replica.records.values())
+    assert held == rows and rows

@@ -1,0 +1,65 @@
+"""What describes the downloads (stages/render_manifest.py): index.json with SHA-256, the
+Frictionless data package, the downloads page, and the 410 rules for records no longer shown."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date
+
+import pytest
+from frictionless import Package
+
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, run
+
+BASE = "https://gongshi.hrss.nx.example"
+
+
+@pytest.fixture(scope="module")
+def out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("manifest") / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    return out
+
+
+def test_index_lists_every_download_with_its_hash(out):
+    index = json.loads((out / "opendata/index.json").read_text(encoding="utf-8"))
+    assert index["as_of"] == GOLDEN_AS_OF.isoformat()
+    pen = index["datasets"]["penalties"]
+    assert pen["last_change"] == "2024-12-20" and pen["records"] == 5 and pen["withdrawn"] == 1
+    assert pen["feed"] == f"{BASE}/feeds/penalties.xml" and pen["archives"] > 0
+    assert index["datasets"]["staff"]["feed"] is None  # no feed configured
+    for ds in index["datasets"].values():
+        for f in ds["files"]:
+            data = (out / f["url"][len(BASE) + 1:]).read_bytes()
+            assert f["bytes"] == len(data) and f["sha256"] == hashlib.sha256(data).hexdigest()
+
+
+def test_datapackage_is_valid_and_matches_the_files(out):
+    report = Package(str(out / "opendata/datapackage.json")).validate()
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    doc = json.loads((out / "opendata/datapackage.json").read_text(encoding="utf-8"))
+    pen = next(r for r in doc["resources"] if r["name"] == "penalties")
+    names = [f["name"] for f in pen["schema"]["fields"]]
+    assert names[:2] == ["记录标识", "网址"] and names[-1] == "公示截止期" and "证件号码" not in names
+
+
+def test_downloads_page_gives_sizes_and_update_dates(out):
+    html = (out / "opendata/index.html").read_text(encoding="utf-8")
+    size = (out / "opendata/penalties.csv").stat().st_size
+    assert f"{size / 1024:.1f} KB" in html and "最近变动：2024年12月20日" in html
+    assert hashlib.sha256((out / "opendata/penalties.csv").read_bytes()).hexdigest()[:16] in html
+
+
+def test_records_no_longer_shown_answer_410(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, date(2025, 3, 6), out=out)  # two penalties have expired by then
+    rules = (out / "_redirects").read_text(encoding="utf-8").splitlines()
+    data = json.loads((out / "opendata/penalties.json").read_text(encoding="utf-8"))
+    [withdrawn] = data["withdrawn"]
+    wid = withdrawn["id"]
+    assert f"/penalties/{wid}/* /penalties/{wid}/index.html 410!" in rules
+    expired = [r for r in rules if r.endswith("/gone/index.html 410!")]
+    assert len(expired) == 2 and (out / "gone/index.html").is_file()
+    listed = {r["id"] for r in data["records"]}
+    assert not any(rid in line for line in rules for rid in listed)  # a shown record is never 410
