@@ -88,6 +88,9 @@ def test_github_annotations(demo_site, capsys):
     ("data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2026〕21号"}, {"法制审核收件日期": "2026-10-01"},
      "E-REVIEW-OVERDUE", "L4"),
     ("data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2026〕21号"}, {"处罚决定日期": "2026-10-32"}, "E-DATE", "P2.1"),
+    # L1: the review of a major decision dated after the decision (2026-11-02), which the build rejects too
+    ("data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2026〕25号"}, {"法制审核日期": "2026-11-03"},
+     "E-LEGAL-REVIEW", "L1"),
 ])
 def test_each_error_fails_the_check(demo, capsys, file, match, changes, code, rule):
     edit_row(demo / file, match, **changes)
