@@ -58,8 +58,10 @@ def person(rng):
     return rng.choice(SURNAMES) + "".join(rng.sample(GIVEN, 2))
 
 
-def make_penalties(n: int, seed: int, as_of: date, agencies: list[str], header: list[str], path: Path):
+def make_penalties(n: int, seed: int, as_of: date, agencies: list[str], header: list[str], path: Path) -> list:
+    """Write the records; returns (number, publication day) of every 100th, to be corrected."""
     rng = random.Random(seed)
+    corrected = []
     serial = {name: 0 for name in agencies}
     prefixes = {name: f"宁人社{i:02d}监罚" for i, name in enumerate(agencies)}
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -94,6 +96,26 @@ def make_penalties(n: int, seed: int, as_of: date, agencies: list[str], header: 
                 row.update({"法制审核意见书编号": f"宁人社法审〔{decided.year}〕{i}号",
                             "法制审核日期": (decided - timedelta(days=3)).isoformat(), "法制审核结论": "同意"})
             writer.writerow(row)
+            if i % 100 == 50:
+                corrected.append((row["行政处罚决定书文号"], decided + timedelta(days=2)))
+    return corrected
+
+
+def write_corrections(path: Path, corrected: list, as_of: date) -> None:
+    """The corrections log: the demo's rows for other datasets, and one correction for 1 % of the
+    synthetic penalties (so that feeds carry 更正 entries as they would in use)."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header, rows = reader.fieldnames, [r for r in reader if r["数据集"] != "penalties"]
+    for number, published in corrected:
+        on = min(published + timedelta(days=7), as_of)
+        rows.append(dict.fromkeys(header, "") | {
+            "数据集": "penalties", "记录": number, "更正日期": on.isoformat(), "更正内容": "违法事实中的人数更正",
+            "更正原因": "录入错误", "更正依据": "更正审批单", "经办人": "王某"})
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, header)
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def main():
@@ -112,7 +134,9 @@ def main():
                 yaml.safe_load((args.source / "data/agencies.yaml").read_text(encoding="utf-8"))["agencies"]]
     schema = json.loads((args.source / "data/penalties.schema.json").read_text(encoding="utf-8"))
     header = [f["name"] for f in schema["fields"]]
-    make_penalties(args.n, args.seed, args.as_of, agencies, header, args.out / "data/penalties.csv")
+    corrected = make_penalties(args.n, args.seed, args.as_of, agencies, header, args.out / "data/penalties.csv")
+    if (args.out / "data/corrections.csv").is_file():
+        write_corrections(args.out / "data/corrections.csv", corrected, args.as_of)
     print(f"{args.n} penalties → {args.out}")
 
 

@@ -1,4 +1,5 @@
-"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD]``.
+"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD]`` and
+``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json] [--fail-on error|warning|never]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
 the only place that reads the clock; "today" is the date in China (P2.4).
@@ -41,6 +42,13 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search-index", action="store_true", help="不生成全文检索索引（用于快速预览和性能测试）")
     b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
     b.add_argument("--timings", action="store_true", help="输出各阶段耗时（用于性能测试）")
+    c = sub.add_parser("check", help="合规检查：构建会拒绝的问题、公示时限、撤回、纠错答复、法制审核等（不写任何文件）")
+    c.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    c.add_argument("--as-of", type=_as_of, default=None, help="按哪一天检查（YYYY-MM-DD），默认北京时间今天")
+    c.add_argument("--format", choices=("text", "github", "json"), default="text",
+                   help="text：逐行文字；github：GitHub Actions 注释；json：机器可读（见 generator/compliance/report.schema.json）")
+    c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
+                   help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
     return p
 
 
@@ -53,7 +61,21 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.command == "build":
         return _build(args)
+    if args.command == "check":
+        return _check(args)
     return 2
+
+
+def _check(args) -> int:
+    from .compliance import run_check  # keeps `gongshi --help` fast
+    from .report_formats import FORMATS, failed
+
+    if not args.site.is_dir():
+        print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
+        return 2
+    result = run_check(args.site, args.as_of or today_in_china())
+    sys.stdout.write(FORMATS[args.format](result, args.fail_on))
+    return 1 if failed(result, args.fail_on) else 0
 
 
 def _build(args) -> int:

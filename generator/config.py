@@ -168,6 +168,7 @@ class DatasetConfig:
     exports: tuple[MappedExport, ...] = ()  # CSVs in other systems' data items (S1, S2)
     oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
     feed: bool = False            # an Atom feed with its archives, for sync consumers (art. 9)
+    internal: bool = False        # never published, not even a page: read by `gongshi check` only (P3.1)
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -213,8 +214,11 @@ def _rule(spec: dict, where: str, problems: list) -> PeriodRule:
 
 def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
     where = f"datasets.{name}"
+    internal = spec.get("internal", False)
+    if not isinstance(internal, bool):
+        problems.append(f"{where}.internal 只能是 true 或 false")
     for required in ("item", "title", "file", "schema", "key", "title_field", "period"):
-        if required not in spec:
+        if required not in spec and not (internal is True and required == "item"):
             problems.append(f"{where} 缺少 {required}")
     period_spec = spec.get("period") or {}
     period = Period(
@@ -270,6 +274,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         feed=bool(spec.get("feed", False)),
         exports=tuple(_mapped_export(str(n), e or {}, f"{where}.exports.{n}", problems)
                       for n, e in (spec.get("exports") or {}).items()),
+        internal=internal is True,
     )
 
 
@@ -338,12 +343,15 @@ def load_config(root: Path) -> SiteConfig:
     datasets = tuple(datasets)
     if not datasets:
         problems.append("datasets 不能为空")
-    paths = [ds.path for ds in datasets]
+    paths = [ds.path for ds in datasets if not ds.internal]  # an internal dataset has no URL
     problems += [f"datasets.{ds.name}.path“{ds.path}”只能含小写字母、数字和连字符（用作网址）"
-                 for ds in datasets if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", ds.path)]
+                 for ds in datasets if not ds.internal and not re.fullmatch(r"[a-z0-9][a-z0-9-]*", ds.path)]
+    problems += [f"datasets.{ds.name} 是内部数据集（internal: true），不能设置 {key}（规则 P3.1：内部数据不发布）"
+                 for ds in datasets if ds.internal
+                 for key, value in (("exports", ds.exports), ("record_pages", ds.record_pages)) if value]
     if len(set(paths)) != len(paths):
         problems.append("datasets 的 path 有重复")
-    unknown = [n for n in site.get("nav") or () if n not in {ds.name for ds in datasets}]
+    unknown = [n for n in site.get("nav") or () if n not in {ds.name for ds in datasets if not ds.internal}]
     if unknown:
         problems.append(f"site.nav 中的 {'、'.join(unknown)} 不是已配置的数据集")
     if problems:

@@ -42,8 +42,20 @@ class BuildResult:
     timings: dict = field(default_factory=dict)  # phase → seconds (wall), for benchmarks
 
 
-def load_site(root: Path, as_of: date, report: Report) -> Site:
-    """Read, validate, redact and expire every input, then assemble the site model."""
+@dataclass
+class Validated:
+    """What ``gongshi check`` keeps of a load: the inputs and every dataset's full validated records
+    (private fields included, before redaction), internal datasets too."""
+
+    config: object = None
+    calendar: WorkCalendar | None = None
+    agencies: tuple = ()
+    tables: dict = field(default_factory=dict)  # dataset name → (DatasetConfig, TableSchema, records)
+
+
+def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
+    """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
+    the validated records are also kept there (for ``gongshi check``), even when the load fails."""
     try:
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files)
@@ -57,6 +69,8 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
     ctx = Context(frozenset(a.name for a in agencies), calendar)
+    if keep is not None:
+        keep.config, keep.calendar, keep.agencies = config, calendar, tuple(agencies)
     levels = {a.name: a.level for a in agencies}
     views, counts = {}, {}
     pending = read_corrections(root, config, report)
@@ -77,6 +91,12 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         review_column = table.header.index(review) + 1 if review in table.header else 0
         numbers = {} if pending.get(ds.name) else None  # the corrections log names records by number
         records = validate_table(table, ds, schema, ctx, problems, numbers)
+        if keep is not None:
+            records = keep.tables.setdefault(ds.name, (ds, schema, tuple(records)))[2]
+        if ds.internal:  # never rendered, not even counted on a page (P3.1): validated only
+            for _ in records:
+                pass
+            continue
         shown = expire(redact(records, schema), as_of, review_column, problems,
                        ds.deadline.basis if ds.deadline else "")
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
@@ -87,7 +107,7 @@ def load_site(root: Path, as_of: date, report: Report) -> Site:
         public_fields = tuple(f for f in schema.fields if f.public)
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
                                       shown.expired, corrections, as_of)
-    reserved = RESERVED | {ds.path for ds in config.datasets}
+    reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
     pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))

@@ -57,3 +57,32 @@ def test_bad_calendar_data_is_reported():
         WorkCalendar.from_mappings({"years": {2027: {"holidays": ["2026-01-01"]}}})
     with pytest.raises(CalendarError):
         WorkCalendar.from_mappings({"years": {2027: {"holidays": ["2027-01-05..2027-01-01"]}}})
+
+
+@pytest.mark.parametrize("day, working", [
+    (date(2019, 2, 2), True),    # Saturday before the 2019 Spring Festival, make-up (国办发明电〔2018〕15号)
+    (date(2019, 2, 3), True),    # Sunday, make-up
+    (date(2019, 2, 8), False),   # Friday in the Spring Festival (2/4–2/10)
+    (date(2019, 4, 28), True),   # Sunday, make-up for the 4-day May Day holiday (国办发明电〔2019〕2号)
+    (date(2019, 5, 3), False),   # Friday, May Day holiday as adjusted in March 2019
+    (date(2019, 5, 5), True),    # Sunday, make-up
+    (date(2019, 9, 13), False),  # 中秋
+    (date(2019, 10, 12), True),  # Saturday, make-up after National Day
+])
+def test_2019_notice(cal, day, working):
+    assert cal.is_workday(day) is working
+
+
+def test_every_year_since_2019_is_in_the_calendar(cal):
+    """C1: the data span 2019 (the regulation) to 2026; none of those years may be guessed."""
+    assert all(cal.known(year) for year in range(2019, 2027))
+
+
+def test_deadline_across_2025_national_day_and_its_make_up_saturday(cal):
+    # received Friday 2025-09-26: 9/28 (Sun, make-up)=1, 9/29=2, 9/30=3, 10/1–10/8 off,
+    # 10/9=4, 10/10=5, 10/11 (Sat, make-up)=6, 10/13=7 … 10/16=10
+    assert cal.add_workdays(date(2025, 9, 26), 3) == date(2025, 9, 30)
+    assert cal.add_workdays(date(2025, 9, 26), 6) == date(2025, 10, 11)
+    assert cal.add_workdays(date(2025, 9, 26), 10) == date(2025, 10, 16)
+    # on weekdays alone, the same ten days would end on 2025-10-10: the holiday matters
+    assert cal.workdays_after(date(2025, 9, 26), date(2025, 10, 10)) == 5

@@ -22,8 +22,8 @@ def resident_id(n: int) -> str:
 
 def canary_for(spec, n: int):
     """(cell text, byte strings that must not appear), or None for closed value lists."""
-    if spec.enum:
-        return None  # a closed list (e.g. 法制审核结论) cannot carry a unique marker
+    if spec.enum or spec.references:
+        return None  # a closed list (e.g. 法制审核结论, a department's name) cannot carry a unique marker
     if spec.identifier == "resident-id":
         v = resident_id(n)
         return v, [v]
@@ -36,6 +36,9 @@ def canary_for(spec, n: int):
     if spec.type == "date":
         d = date(1901, 1, 1) + timedelta(days=n)  # no real record is dated 1901
         return d.isoformat(), [d.isoformat(), f"{d.year}年{d.month}月{d.day}日", f"{d.year}/{d.month}/{d.day}"]
+    if spec.type in ("number", "integer"):  # e.g. 法定最高罚款（元）: as typed, and as it might be formatted
+        v = 987600000 + n
+        return str(v), [str(v), f"{v:,}", f"{v / 10000:g}"]
     v = f"CANARY{n:04d}金丝雀"
     return v, [v]
 
@@ -90,7 +93,8 @@ def test_no_private_value_in_any_output_byte(planted):
     assert any(name == "sitemap.xml" for name, _ in outputs)
     covered = {(ds, field) for ds, field, _ in markers}
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
-               if not f.public and not f.enum and f.name not in STRUCTURAL.get(ds.name, ())}
+               if not f.public and not f.enum and not f.references
+               and f.name not in STRUCTURAL.get(ds.name, ())}
     assert covered == private, private - covered  # every private field of every dataset was planted
     for name, data in outputs:
         for ds, field, marker in markers:

@@ -355,7 +355,8 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
         if life.deadline and life.published_on and life.published_on > life.deadline:
             problems.append(diag("W-LATE", path, line, col_of.get(ds.role("published_on"), 0),
                                  published=life.published_on.isoformat(),
-                                 deadline=life.deadline.isoformat(), basis=ds.deadline.basis))
+                                 deadline=life.deadline.isoformat(), basis=ds.deadline.basis,
+                                 days=ctx.calendar.workdays_after(life.deadline, life.published_on)))
         agency = get(ds.agency_field) if ds.agency_field else None
         yield Record(ds.name, record_id(ds.name, key), path, line, layout, values, life, agency)
 

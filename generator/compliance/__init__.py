@@ -1,0 +1,121 @@
+"""``gongshi check``: everything the build would reject, then the compliance rules (P1, P5.3, P6,
+P8, P9, L1–L4, C4) over the full validated records — private columns included, nothing written.
+
+``run_check()`` is a pure function of (site inputs, as-of date), like the build.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from ..config import CONFIG_FILE
+from ..diagnostics import BuildFailed, Diagnostic, Report, diag
+from ..pipeline import Validated, load_site
+from .announcements import announced_on, missing_announcements
+from .common import record_label
+from .duties import duty_findings
+from .expiry import expiry
+from .major import unmarked_major
+from .publication import overdue_publications
+from .references import certificates, law_status, repealed_citations
+from .settings import Compliance, load_compliance
+
+SUPERSEDED = {"W-OVERDUE"}  # the build's warning; the check reports E-OVERDUE instead
+
+
+@dataclass
+class CheckResult:
+    as_of: date
+    report: Report
+    expiry: dict = field(default_factory=dict)      # dataset → expiring / expired counts and lists
+    expiring_days: int = 30
+    calendar_years: tuple[int, ...] = ()
+    provisional_years: tuple[int, ...] = ()
+    where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
+
+
+def run_check(root: Path, as_of: date) -> CheckResult:
+    report, keep = Report(), Validated()
+    try:
+        load_site(Path(root), as_of, report, keep)
+    except BuildFailed:
+        pass  # its errors are in the report; check the records that did validate all the same
+    result = CheckResult(as_of, report)
+    if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
+        return result
+    schemas = {name: schema for name, (_ds, schema, _records) in keep.tables.items()}
+    names = {ds.name for ds in keep.config.datasets}
+
+    def has_column(dataset, column):
+        if dataset not in names:
+            return None
+        return dataset not in schemas or schemas[dataset].field(column) is not None
+
+    compliance, problems = load_compliance(keep.config.raw, has_column)
+    report.items[:] = [d for d in report.items if d.code not in SUPERSEDED] + problems
+    calendar = keep.calendar
+    before = set(calendar.provisional_years)
+    if not problems:
+        report.extend(_findings(compliance, keep, as_of))
+    report.extend(diag("W-CALENDAR", CONFIG_FILE, year=y) for y in sorted(calendar.provisional_years - before))
+    report.extend(_calendar_due(compliance, calendar, as_of))
+    result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
+    result.expiring_days = compliance.expiring_days
+    result.calendar_years = tuple(sorted(calendar.notices))
+    result.provisional_years = tuple(sorted(calendar.provisional_years))
+    result.where = {(r.path, r.line): (ds.name, record_label(ds, r))
+                    for ds, _schema, records in keep.tables.values() for r in records}
+    return result
+
+
+def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
+    tables, calendar, out = keep.tables, keep.calendar, []
+    for ds, _schema, records in tables.values():
+        out += overdue_publications(ds, records, as_of, calendar)
+    for duty in c.duties:
+        if duty.dataset in tables:
+            ds, _schema, records = tables[duty.dataset]
+            out += duty_findings(duty, ds, records, as_of, calendar)
+    for m in c.major:
+        if m.dataset in tables:
+            ds, _schema, records = tables[m.dataset]
+            out += unmarked_major(m, ds, records, c.basis_major)
+    if c.certificates and c.certificates["dataset"] in tables:
+        ds, _schema, records = tables[c.certificates["dataset"]]
+        out += certificates(c.certificates, ds, records, as_of)
+    if c.repealed and c.repealed["dataset"] in tables:
+        status = law_status(c.repealed, tables[c.repealed["dataset"]][2])
+        for name, column in c.repealed["cited_in"].items():
+            if name in tables:
+                ds, _schema, records = tables[name]
+                out += repealed_citations(c.repealed, status, ds, column, records)
+    if c.announcements:
+        months = c.announcements["months"] or _months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
+        announced: dict = {}
+        for name in (c.announcements["dataset"], c.announcements.get("nil_returns")):
+            for agency, days in announced_on(tables.get(name, (None, None, ()))[2], as_of).items():
+                announced.setdefault(agency, []).extend(days)
+        out += missing_announcements({**c.announcements, "months": months}, keep.agencies,
+                                     keep.config.agencies_file, announced, as_of)
+    return out
+
+
+UNIT_MONTHS = {"quarter": 3, "half-year": 6, "year": 12}
+
+
+def _months_by_level(config, dataset: str, agencies) -> dict[str, int]:
+    """P9's rhythm as the dataset's ``group_by`` states it: 市、县 quarterly, 区 half-yearly."""
+    group_by = config.dataset(dataset).group_by
+    if group_by is None:
+        return {}
+    return {a.level: UNIT_MONTHS[group_by.unit(a.level)] for a in agencies if group_by.unit(a.level) in UNIT_MONTHS}
+
+
+def _calendar_due(c: Compliance, calendar, as_of: date) -> list[Diagnostic]:
+    """C4: this year's notice must be in the calendar; next year's from the due day (1 November)."""
+    due = c.next_year_due(as_of)
+    years = [(as_of.year, date(as_of.year, 1, 1))] + ([(as_of.year + 1, due)] if as_of >= due else [])
+    return [diag("W-CALENDAR-NEXT-YEAR", CONFIG_FILE, year=year, due=since.isoformat())
+            for year, since in years if not calendar.known(year)]

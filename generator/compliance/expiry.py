@@ -1,0 +1,35 @@
+"""What the next builds will take down: records whose 公示截止期 falls within the next n days,
+and records that have expired (counts; the list of those gone within the last n days)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from ..visibility import Visibility, visibility
+from .common import record_label
+
+
+def _entry(ds, record) -> dict:
+    return {"record": record_label(ds, record), "file": record.path, "row": record.line,
+            "last_day": record.life.last_day.isoformat()}
+
+
+def expiry(tables: dict, as_of: date, days: int) -> dict:
+    horizon, recent = as_of + timedelta(days=days), as_of - timedelta(days=days)
+    out = {}
+    for name, (ds, _schema, records) in tables.items():
+        if ds.internal:
+            continue
+        expiring, expired, expired_recently = [], 0, []
+        for record in records:
+            v, last = visibility(record.life, as_of), record.life.last_day
+            if v is Visibility.LISTED and last is not None and last <= horizon:
+                expiring.append(_entry(ds, record))
+            elif v is Visibility.EXPIRED:
+                expired += 1
+                if last >= recent:
+                    expired_recently.append(_entry(ds, record))
+        out[name] = {"expiring": len(expiring), "expired": expired,
+                     "expiring_records": sorted(expiring, key=lambda e: (e["last_day"], e["row"])),
+                     "expired_recently": sorted(expired_recently, key=lambda e: (e["last_day"], e["row"]))}
+    return out
