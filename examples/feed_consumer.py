@@ -69,10 +69,12 @@ class Replica:
         if mine and mine["updated"] > updated:
             return  # we hold a later state
         self.tombstones.pop(rid, None)
+        fields = {f.get("name"): f.text or "" for f in record.findall(f"{GS}field")}
         self.records[rid] = {
-            "updated": updated, "status": record.get("status"),
-            "fields": {f.get("name"): f.text or "" for f in record.findall(f"{GS}field")},
-            "exports": {ex.get("name"): {i.get("code"): i.text or "" for i in ex.findall(f"{GS}item")}
+            "updated": updated, "status": record.get("status"), "fields": fields,
+            # an item names the field it copies, or carries its own value; one left out is empty
+            "exports": {ex.get("name"): {i.get("code"): fields[i.get("field")] if i.get("field") else i.text or ""
+                                         for i in ex.findall(f"{GS}item")}
                         for ex in record.findall(f"{GS}export")},
         }
 

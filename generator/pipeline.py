@@ -134,7 +134,8 @@ def read_corrections(root: Path, config, report: Report) -> dict:
     if table is None:
         return {}
     by_dataset: dict = {}
-    for c in validate_corrections(table, schema, {ds.name for ds in config.datasets}, report.items):
+    published = {ds.name for ds in config.datasets if not ds.internal}  # an internal one has nothing to correct
+    for c in validate_corrections(table, schema, published, report.items):
         by_dataset.setdefault(c.dataset, []).append(c)
     return by_dataset
 

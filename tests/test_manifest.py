@@ -42,6 +42,10 @@ def test_datapackage_is_valid_and_matches_the_files(out):
     pen = next(r for r in doc["resources"] if r["name"] == "penalties")
     names = [f["name"] for f in pen["schema"]["fields"]]
     assert names[:2] == ["记录标识", "网址"] and names[-1] == "公示截止期" and "证件号码" not in names
+    for res in doc["resources"]:  # every file it describes, with its hash
+        data = (out / "opendata" / res["path"]).read_bytes()
+        assert res["bytes"] == len(data) and res["hash"] == "sha256:" + hashlib.sha256(data).hexdigest()
+    assert {r["path"] for r in doc["resources"]} >= {"penalties.csv", "penalties.json"}
 
 
 def test_downloads_page_gives_sizes_and_update_dates(out):

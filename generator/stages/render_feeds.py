@@ -93,7 +93,7 @@ def archive(site: Site, view: DatasetView, k: int):
     if k + 1 < len(view.feed_days):
         fg.link(href=_abs(site, view.archive_url(view.feed_days[k + 1].day)), rel="next-archive")
     fg.updated(_midnight(day.day))
-    yield fg.atom_str(pretty=True)
+    yield fg.atom_str(pretty=False)  # for machines; at 100,000 records indentation alone is ~40 MB
 
 
 def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _Feed:
@@ -141,7 +141,9 @@ def _entry(site: Site, view: DatasetView, change: Change) -> FeedEntry:
 
 def record_element(site: Site, view: DatasetView, record) -> etree._Element:
     """``gs:record``: the same values, in the same order, as the record's row of the CSV export
-    (id, url, public fields, 公示截止期), then its rows in other systems' data items."""
+    (id, url, public fields, 公示截止期), then its rows in other systems' data items (S1/S2),
+    whose items either name the field they copy or carry their own value (万元, 公示截止期,
+    the department's name and code)."""
     base = site.config.base_url.rstrip("/")
     row = csv_row(view, record, base)
     el = etree.Element(f"{{{NS}}}record", nsmap=_NSMAP, dataset=view.config.name, id=record.id,
@@ -150,8 +152,11 @@ def record_element(site: Site, view: DatasetView, record) -> etree._Element:
         etree.SubElement(el, f"{{{NS}}}field", name=name).text = value
     for spec in view.config.exports:
         ex = etree.SubElement(el, f"{{{NS}}}export", name=spec.name)
-        for (code, *_), value in zip(spec.columns, mapped_row(site, spec, record)):
-            etree.SubElement(ex, f"{{{NS}}}item", code=code).text = value
+        for (code, kind, what, unit), value in zip(spec.columns, mapped_row(site, spec, record)):
+            if kind == "column" and not unit:  # the same value as a field above: named, not repeated
+                etree.SubElement(ex, f"{{{NS}}}item", code=code, field=what)
+            elif value:                        # an item left out is empty
+                etree.SubElement(ex, f"{{{NS}}}item", code=code).text = value
     return el
 
 

@@ -48,12 +48,18 @@ def datapackage(site: Site):
                     "description": f.description} for f in view.fields]
         fields.append({"name": EXTRA_COLUMNS[2], "type": "string", "description": "公示截止期（YYYY-MM-DD）或“长期”"})
         resources.append(_resource(site, view.config.path, csv_url, view.config.title, fields, ["记录标识"]))
+        json_url = f"/opendata/{view.config.path}.json"
+        info = site.downloads.get(json_url)
+        resources.append({"name": f"{view.config.path}-json", "path": json_url.rsplit("/", 1)[-1],
+                          "profile": "data-resource", "title": f"{view.config.title}（JSON：records 为公示中的记录，"
+                          "withdrawn 为已撤下的记录）", "format": "json", "mediatype": "application/json",
+                          "encoding": "utf-8", **({"bytes": info.bytes, "hash": f"sha256:{info.sha256}"} if info else {})})
         for spec in view.config.exports:
             url = f"/opendata/{view.config.path}-{spec.name}.csv"
             fields = [{"name": code, "type": "string"} for code, *_ in spec.columns]
             resources.append(_resource(site, f"{view.config.path}-{spec.name}", url, spec.title, fields, None,
                                        spec.basis))
-    doc = {"profile": "tabular-data-package", "name": "gongshi", "title": site.config.title,
+    doc = {"profile": "data-package", "name": "gongshi", "title": site.config.title,
            "contributors": [{"title": site.config.publisher, "role": "publisher"}],
            "homepage": site.config.base_url, "version": site.as_of.isoformat(), "resources": resources}
     yield (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
