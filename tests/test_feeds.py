@@ -218,3 +218,15 @@ def test_consumer_of_the_demo_site_holds_the_credit_platform_rows(demo_out):
     rows = sorted(filled(r) for r in csv.DictReader(io.StringIO(text)))
     held = sorted(filled(r["exports"]["creditchina"]) for r in replica.records.values())
     assert held == rows and rows and all(dict(r).get("CF_GSJZQ") and dict(r).get("CF_SJLY") for r in rows)
+
+
+def test_markup_in_a_value_is_text_in_the_feed(site, tmp_path):
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕40号"},
+             违法事实='拖欠工资 <b>12</b> 人 & "加班费" </gs:field><gs:field name="x">')
+    out = tmp_path / "o"
+    run(site, GOLDEN_AS_OF, out=out)
+    replica = Replica()
+    replica.sync(f"{BASE}/feeds/penalties.xml", fetcher(out))
+    assert copy_of(replica) == snapshot(out, "penalties")
+    facts = {r["fields"]["违法事实"] for r in replica.records.values()}
+    assert '拖欠工资 <b>12</b> 人 & "加班费" </gs:field><gs:field name="x">' in facts
