@@ -24,7 +24,7 @@ RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pa
             *PHASE_PATHS.values()}
 
 
-HEAVY_KINDS = ("feed", "export-csv", "export-json", "export-mapped", "sitemap")
+HEAVY_KINDS = ("feed", "feed-archive", "export-csv", "export-json", "export-mapped", "sitemap")
 # outputs that describe the other outputs (sizes, SHA-256): rendered after everything else
 MANIFEST_KINDS = ("opendata", "open-index", "datapackage")
 

@@ -144,7 +144,8 @@ def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, cale
             out += [Output(view.record_url(r), "notice", (name, i)) for i, r in enumerate(view.withdrawn)]
         if view.config.feed:
             heavy.append(Output(view.feed_url, "feed", (name,)))
-            out += [Output(view.archive_url(d.day), "feed-archive", (name, k)) for k, d in enumerate(view.feed_days)]
+            # an archive of a busy day takes as long as 300 pages: each is a task of its own
+            heavy += [Output(view.archive_url(d.day), "feed-archive", (name, k)) for k, d in enumerate(view.feed_days)]
         heavy += [Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
                   Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
         heavy += [Output(f"/opendata/{view.config.path}-{e.name}.csv", "export-mapped", (name, i))
