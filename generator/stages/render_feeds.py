@@ -98,6 +98,7 @@ def archive(site: Site, view: DatasetView, k: int):
     wants them out of every output: P5.1, P5.2, P6, P2.3)."""
     day = view.feed_days[k]
     fg = _feed(site, view, view.changes[day.start:day.end], view.archive_url(day.day), archive=True)
+    fg.title(f"{site.config.title}：{view.config.title}（{_day(day.day)}归档）")
     fg.link(href=_abs(site, view.feed_url), rel="current")
     if k > 0:
         fg.link(href=_abs(site, view.archive_url(view.feed_days[k - 1].day)), rel="prev-archive")
@@ -119,7 +120,7 @@ def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _F
     fg = _Feed(order, archive)
     fg.id(_abs(site, url))
     title = f"{cfg.title}：{view.config.title}"
-    fg.title(f"{title}（{_day(changes[0].event.on)}归档）" if archive and changes else title)
+    fg.title(title)
     fg.author({"name": cfg.publisher})
     fg.link(href=_abs(site, view.url), rel="alternate")
     fg.link(href=_abs(site, url), rel="self")
