@@ -25,8 +25,8 @@ from .stages.index import build_index
 from .stages.read import make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
-from .stages.validate import (Context, resolve_corrections, validate_agencies, validate_content,
-                              validate_corrections, validate_table)
+from .stages.corrections import resolve_corrections, validate_corrections
+from .stages.validate import Context, validate_agencies, validate_content, validate_table
 from .stages.write import Writer, commit, copy_static, discard, file_infos, staging_dir
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves

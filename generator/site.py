@@ -9,7 +9,7 @@ from functools import cached_property
 from math import ceil
 
 from .config import DatasetConfig, SiteConfig
-from .model import Agency, ContentPage, Correction, Event, Expired, Record
+from .model import Agency, ContentPage, Event, Expired, Record
 from .schema import FieldSpec
 
 PHASES = ("事前", "事中", "事后")
