@@ -56,7 +56,7 @@ def sitemap(site: Site):
     yield b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
     buf = []
     for o in site.outputs:
-        if o.url.endswith("/") and o.kind != "gone":
+        if o.url.endswith("/") and o.kind not in ("gone", "notice"):  # 410 Gone: not for indexing
             buf.append(f"  <url><loc>{base}{o.url}</loc></url>\n")
             if len(buf) >= 1000:
                 yield "".join(buf).encode()
