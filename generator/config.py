@@ -132,6 +132,37 @@ def _mapped_export(name: str, spec: dict, where: str, problems: list) -> MappedE
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """What /search/ finds of a dataset.  ``names`` and ``identifiers`` go into the lookup index
+    (exact and part-of-name matches that word segmentation cannot break); ``filters`` and
+    ``amount`` into Pagefind's filters and sort; ``fulltext`` limits the public fields that
+    Pagefind indexes besides the title (``None``: all), which bounds its memory at 100,000 pages."""
+
+    names: tuple[str, ...] = ()        # found by the full name and by any 2+-character part
+    identifiers: tuple[str, ...] = ()  # found exactly, I1/I3-normalised (credit codes, 文号)
+    filters: tuple[str, ...] = ()      # filters besides 公示事项, 执法主体, 地区, 年份
+    amount: str | None = None          # sort by amount
+    fulltext: tuple[str, ...] | None = None
+
+    def columns(self) -> list[tuple[str, str]]:
+        named = [(f"search.{k}", c) for k in ("names", "identifiers", "filters") for c in getattr(self, k)]
+        named += [("search.fulltext", c) for c in self.fulltext or ()]
+        return named + ([("search.amount", self.amount)] if self.amount else [])
+
+
+def _search(spec, where: str, problems: list) -> SearchConfig:
+    if spec is None:
+        return SearchConfig()
+    if not isinstance(spec, dict) or set(spec) - {"names", "identifiers", "filters", "amount", "fulltext"}:
+        problems.append(f"{where} 应为映射，键只能是 names、identifiers、filters、amount、fulltext")
+        return SearchConfig()
+    lists = {k: tuple(str(c) for c in spec.get(k) or ()) for k in ("names", "identifiers", "filters")}
+    fulltext = spec.get("fulltext")
+    return SearchConfig(**lists, amount=str(spec["amount"]) if spec.get("amount") else None,
+                        fulltext=None if fulltext is None else tuple(str(c) for c in fulltext))
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     item: int
@@ -155,6 +186,7 @@ class DatasetConfig:
     group_by: GroupBy | None = None
     exports: tuple[MappedExport, ...] = ()  # CSVs in other systems' data items (S1, S2)
     oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
+    search: SearchConfig = SearchConfig()
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -254,6 +286,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         oldest_first=spec.get("sort", "newest-first") == "oldest-first",
         exports=tuple(_mapped_export(str(n), e or {}, f"{where}.exports.{n}", problems)
                       for n, e in (spec.get("exports") or {}).items()),
+        search=_search(spec.get("search"), f"{where}.search", problems),
     )
 
 
@@ -271,7 +304,7 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     if ds.group_by:
         named.append(("group_by.column", ds.group_by.column))
     named += [(f"exports.{e.name}", what) for e in ds.exports for _, kind, what, _ in e.columns if kind == "column"]
-    return named
+    return named + ds.search.columns()
 
 
 def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lambda col: True) -> list[Diagnostic]:
@@ -283,6 +316,9 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
                       detail=f"datasets.{ds.name}.exports.{e.name}：“{what}”不是公开字段，不能导出（规则 P3.1）")
                  for e in ds.exports for _, kind, what, _ in e.columns
                  if kind == "column" and has_column(what) and not is_public(what)]
+    problems += [diag("E-CONFIG", CONFIG_FILE,
+                      detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，不能用于查询（规则 P3.1）")
+                 for setting, col in ds.search.columns() if has_column(col) and not is_public(col)]
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
     return problems
