@@ -153,7 +153,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
                      (root / site.config.content_dir, ".")], staging)
         clock.lap("render+write")
-        if search_index and (error := build_lookup(staging, lookup_specs(site.config), site.config.base_url)
+        config, counts = site.config, site.counts
+        del site  # free the site model before Pagefind runs beside this process: the build's peak
+        gc.collect()
+        if search_index and (error := build_lookup(staging, lookup_specs(config), config.base_url)
                              or build_index(staging)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
@@ -163,7 +166,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     except BaseException:
         discard(staging)
         raise
-    return BuildResult(report, out, site.counts, files, clock.laps)
+    return BuildResult(report, out, counts, files, clock.laps)
 
 
 def lookup_specs(config) -> list[LookupSpec]:

@@ -162,16 +162,16 @@ class Renderer:
         return Markup("".join(out).rstrip("\n"))
 
     def search_data(self, view: DatasetView, record: Record) -> Markup:
-        """What Pagefind keeps of a record besides its text: the result's fields (meta), the
-        filters (公示事项, the dataset's own, 执法主体, 地区, 年份) and the sort keys (date, amount).
-        Hidden, and ignored as text; read from the page, so the index holds only public values."""
+        """What Pagefind keeps of a record besides its text: the result's name, number and date
+        (meta; its category, department and item are read from its filters, since every meta
+        value costs Pagefind memory on each of 100,000 pages), the filters (公示事项, the
+        dataset's own, 执法主体, 地区, 年份) and the sort keys (date, amount).  Hidden, and not
+        indexed as text; read from the page, so the index holds only public values."""
         cfg, s = view.config, view.config.search
         agency = self.site.agency_by_name.get(record.agency)
         date = record.get(cfg.date_field) if cfg.date_field else None
         meta = [("name", text_of(record.get((s.names or (cfg.title_field,))[0]))),
-                ("number", text_of(record.get(cfg.key[-1]))),
-                ("kind", text_of(record.get(s.filters[0])) if s.filters else ""),
-                ("agency", record.agency or ""), ("date", plain(date)), ("item", cfg.title)]
+                ("number", text_of(record.get(cfg.key[-1]))), ("date", plain(date))]
         out = [f'<span data-pagefind-meta="{k}">{_esc(v)}</span>' for k, v in meta if v]
         filters = [("公示事项", cfg.title), ("执法主体", record.agency), ("地区", agency.region if agency else None),
                    ("年份", str(date.year) if date else None)]

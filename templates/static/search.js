@@ -42,10 +42,15 @@ function hit(r) {
   return li;
 }
 
+// A full-text result: name, number and date from its meta; its category (the dataset's own
+// filter, e.g. 处罚类别), department and item from its filters.
 function fromPagefind(data) {
   const m = data.meta || {};
-  return { url: data.url, name: m.name, title: m.title, number: m.number, kind: m.kind, agency: m.agency,
-    date: m.date, item: m.item, excerpt: data.excerpt };
+  const f = data.filters || {};
+  const own = Object.keys(f).find((k) => !FIRST.includes(k) && !LAST.includes(k));
+  const text = (k) => (k && f[k] ? f[k].join("、") : "");
+  return { url: data.url, name: m.name, title: m.title, number: m.number, kind: text(own),
+    agency: text("执法主体"), date: m.date, item: text("公示事项"), excerpt: data.excerpt };
 }
 
 function filterGroups(counts) {
