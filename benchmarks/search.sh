@@ -11,18 +11,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SIZES=${SIZES:-"10000 100000"}
 SCRATCH=${SCRATCH:-/tmp/gongshi-bench-search}
-AS_OF=${AS_OF:-2026-11-29}
 SAMPLES=${SAMPLES:-20}
-GONGSHI=${GONGSHI:-$(command -v gongshi)}
-PY=$(dirname "$GONGSHI")/python
-
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-mkdir -p "$SCRATCH/out"
-if ! mountpoint -q "$SCRATCH/out"; then
-  mount -t tmpfs -o size=12g tmpfs "$SCRATCH/out" || echo "!! no tmpfs, writing to disk"
-fi
-
-field() { awk -v k="$2" 'index($0, k) {print $NF}' "$1"; }
+. benchmarks/common.sh
 timed() {  # timed <name> <command…>: wall s and peak RSS MiB of the command (its largest process)
   local name=$1; shift
   /usr/bin/time -v -o "$SCRATCH/$name.time" "$@" >"$SCRATCH/$name.log" 2>&1 || { cat "$SCRATCH/$name.log"; exit 1; }

@@ -7,7 +7,8 @@ the bytes of the responses under /lookup/ and under /pagefind/.
 Queries per sampled penalty: its credit code, its document number typed with [] brackets, its
 full name, and 4 characters from the middle of its name.  Prints a Markdown table (median and
 maximum per kind of query; lookup bytes also gzip-compressed, as a server sends JSON) and checks
-that the record is the first result.
+that the record is found (first, for a code or number).  Pagefind is loaded only when the lookup
+finds nothing or the reader asks for full text, filters or sorting: its column is then 0.
 """
 
 from __future__ import annotations
@@ -37,12 +38,17 @@ def serve(root: Path):
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
 
-def queries(record: dict) -> dict[str, str]:
+def queries(record: dict, names: list[str]) -> dict[str, str]:
+    """The four ways the public looks a penalty up; the part of the name is the 4 characters
+    that the fewest names hold (a part many names share identifies no one: the lookup lists 20)."""
     name = record["行政相对人名称"]
+    parts = {name[i:i + 4] for i in range(len(name) - 3)}
+    part = min(sorted(parts), key=lambda p: sum(p in n for n in names))
     return {"credit code": record["统一社会信用代码"],
             "document number, [] brackets": record["行政处罚决定书文号"].replace("〔", "[").replace("〕", "]"),
             "full name": name,
-            "4 characters of the name": name[len(name) // 2 - 2: len(name) // 2 + 2]}
+            "4 characters of the name": part,
+            "full text (工资: in no name, so Pagefind runs)": "工资"}
 
 
 def main():
@@ -54,6 +60,7 @@ def main():
     args = ap.parse_args()
     data = json.loads((args.site / "opendata/penalties.json").read_text(encoding="utf-8"))["records"]
     sample = random.Random(args.seed).sample(data, min(args.samples, len(data)))
+    names = [r["行政相对人名称"] for r in data]
     server, base = serve(args.site)
     figures: dict[str, list] = {}
     misses = []
@@ -61,20 +68,20 @@ def main():
         browser = p.chromium.launch(executable_path=args.chromium, args=["--no-sandbox", "--disable-gpu"])
         for record in sample:
             path = "/" + record["url"].split("/", 3)[3]
-            for kind, query in queries(record).items():
+            for kind, query in queries(record, names).items():
                 context = browser.new_context()  # an empty cache: what a first visit costs
                 page = context.new_page()
                 got = []
                 page.on("response", lambda r: got.append(r))
                 page.goto(f"{base}/search/?q={quote(query)}")
                 page.wait_for_selector("#search-status[data-state=done]", timeout=120000)
-                first = page.get_attribute(".hit a", "href") if page.locator(".hit a").count() else None
-                if first != path and kind != "4 characters of the name":
-                    misses.append((kind, query, first, path))
-                if kind == "4 characters of the name":  # a part may be shared: the record must be listed
-                    hrefs = page.eval_on_selector_all("#search-exact-list a", "els => els.map(e => e.getAttribute('href'))")
-                    if path not in hrefs:
-                        misses.append((kind, query, hrefs[:3], path))
+                hrefs = page.eval_on_selector_all("#search-exact-list a", "els => els.map(e => e.getAttribute('href'))")
+                # codes and numbers identify one record: it comes first; names may be shared
+                # (the synthetic data repeats names): the record is among the matches
+                if kind.startswith("full text"):
+                    pass
+                elif (hrefs[:1] if kind in ("credit code", "document number, [] brackets") else hrefs).count(path) == 0:
+                    misses.append((kind, query, hrefs[:3], path))
                 lookup = pagefind = lookup_gz = 0
                 for r in got:
                     if "/lookup/" in r.url:

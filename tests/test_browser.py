@@ -127,11 +127,30 @@ def test_search_by_a_two_character_part_finds_every_name_holding_it(phone, base_
     assert all(part in n for n in exact)
 
 
+def rerun(page, action):
+    """Do what starts a new search, and wait for it to finish."""
+    page.evaluate("document.getElementById('search-status').dataset.state = ''")
+    action()
+    wait_done(page)
+
+
+def test_an_identifier_lookup_downloads_no_full_text_index_until_asked(phone, base_url):
+    record = penalties(phone, base_url)["records"][0]
+    assert search(phone, base_url, record["统一社会信用代码"])[0] == "/" + record["url"].split("/", 3)[3]
+    assert not any("/pagefind/" in url for url in phone.requests), "Pagefind loaded for an exact answer"
+    rerun(phone, lambda: phone.click("#search-fulltext"))
+    assert any("/pagefind/" in url for url in phone.requests)
+    assert "全文检索" in phone.inner_text("#search-status")
+
+
 def test_filter_narrows_full_text_results_and_shows_counts(phone, base_url):
-    search(phone, base_url, "劳务派遣")
+    search(phone, base_url, "劳务派遣")  # names hold it: the lookup answers, full text on request
+    assert phone.locator("#search-exact-list .hit").count() > 0 and phone.locator("#search-full-list .hit").count() == 0
+    rerun(phone, lambda: phone.click("#search-fulltext"))
     full = phone.locator("#search-full-list .hit")
     before = full.count()
     assert before > 1
+    rerun(phone, lambda: phone.click("summary:has-text('筛选和排序')"))
     phone.click("summary:has-text('公示事项')")
     label = phone.locator("label", has_text="行政处罚结果（")
     count = int(label.inner_text().split("（")[1].rstrip("）"))
@@ -146,10 +165,9 @@ def test_filter_narrows_full_text_results_and_shows_counts(phone, base_url):
 
 
 def test_sorting_by_amount_orders_penalties_by_fine(phone, base_url):
-    search(phone, base_url, "罚款")
-    phone.evaluate("document.getElementById('search-status').dataset.state = ''")
-    phone.select_option("#search-sort", "amount:desc")
-    wait_done(phone)
+    search(phone, base_url, "有限公司")
+    rerun(phone, lambda: phone.click("summary:has-text('筛选和排序')"))
+    rerun(phone, lambda: phone.select_option("#search-sort", "amount:desc"))
     links = phone.eval_on_selector_all("#search-full-list .hit a", "els => els.map(e => e.getAttribute('href'))")
     fines = {"/" + r["url"].split("/", 3)[3]: r["罚款金额（元）"] or 0 for r in penalties(phone, base_url)["records"]}
     amounts = [fines[u] for u in links if u in fines]
@@ -241,7 +259,9 @@ def test_pages_pass_axe_wcag21_aa(browser, base_url, width):
         page.goto(base_url + path)
         if path.startswith("/search/?"):
             page.wait_for_selector("#search-status[data-state=done]", timeout=20000)
-            page.click("summary >> nth=0") if page.locator("summary").count() else None
+            page.evaluate("document.getElementById('search-status').dataset.state = ''")
+            page.click("#search-refine summary")  # the filters and their counts, checked too
+            page.wait_for_selector("#search-status[data-state=done]", timeout=20000)
         result = axe.run(page, options=WCAG_21_AA)
         if result.violations_count:
             found[path] = [(v["id"], v["help"], len(v["nodes"])) for v in result.response["violations"]]

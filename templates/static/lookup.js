@@ -79,6 +79,8 @@ export class Lookup {
         item: m.datasets[row[6]], exact: isExact });
     });
     const rank = (r) => (r.exact ? 0 : 1);
-    return found.sort((a, b) => rank(a) - rank(b) || (a.exact ? 0 : a.name.length - b.name.length));
+    found.sort((a, b) => rank(a) - rank(b) || (a.exact ? 0 : a.name.length - b.name.length));
+    found.more = exact.length + contains.length > MAX_CANDIDATES; // more names hold the query
+    return found;
   }
 }

@@ -8,9 +8,9 @@ const FIRST = ["公示事项"];             // filter groups shown first …
 const LAST = ["执法主体", "地区", "年份"]; // … and last; a dataset's own filters (处罚类别) between
 const $ = (id) => document.getElementById(id);
 
-const state = { query: "", filters: {}, sort: "", results: [], shown: 0, skip: new Set(), run: 0 };
+const state = { query: "", filters: {}, sort: "", results: [], shown: 0, skip: new Set(), run: 0,
+  wantFull: false, refine: false };
 const lookup = new Lookup();
-let pagefind;
 
 function el(tag, attrs = {}, text) {
   const node = document.createElement(tag);
@@ -122,6 +122,26 @@ function pagefindFilters() {
   return out;
 }
 
+// Pagefind costs a first visit about 2.4 MB at 100,000 records (its metadata, filter and sort
+// indexes), the lookup under 100 KB: Pagefind is loaded only when the lookup finds nothing, or
+// when the reader asks for the full text, filters or sorting.
+let pagefindReady = null;
+function loadPagefind() {
+  pagefindReady ||= (async () => {
+    const pf = await import("/pagefind/pagefind.js");
+    await pf.options({ excerptLength: 30 });
+    pf.init();
+    return pf;
+  })();
+  return pagefindReady;
+}
+
+let filtersReady = null;
+function loadFilters() { // once loaded, searches return the count of each filter value
+  filtersReady ||= loadPagefind().then((pf) => pf.filters());
+  return filtersReady;
+}
+
 async function search() {
   const run = ++state.run;
   const q = state.query.trim();
@@ -129,10 +149,17 @@ async function search() {
   const sort = state.sort ? { [state.sort.split(":")[0]]: state.sort.split(":")[1] } : undefined;
   $("search-status").textContent = q || filtering ? "正在查询……" : "";
   $("search-status").dataset.state = "busy";
-  const [exact, full] = await Promise.all([
-    q ? lookup.find(q).catch(() => []) : [],
-    q || filtering ? pagefind.search(q || null, { filters: pagefindFilters(), sort }) : null,
-  ]);
+  const exact = q ? await lookup.find(q).catch(() => []) : [];
+  const answered = exact.length > 0 && !state.wantFull && !filtering && !sort;
+  let full = null;
+  let all = null;
+  if ((q || filtering) && !answered) {
+    const pf = await loadPagefind();
+    if (state.refine) all = await loadFilters();
+    full = await pf.search(q || null, { filters: pagefindFilters(), sort });
+  } else if (state.refine) {
+    all = await loadFilters();
+  }
   if (run !== state.run) return; // a newer search has started
   state.skip = new Set(exact.map((r) => r.url));
   $("search-exact-list").replaceChildren(...exact.map(hit));
@@ -140,17 +167,20 @@ async function search() {
   $("search-full-list").replaceChildren();
   state.results = full ? full.results : [];
   state.shown = 0;
-  renderFilters(full ? full.filters : state.allFilters);
+  if (state.refine) renderFilters(full ? full.filters : all);
   // the full-text count leaves out what the exact matches already show
   const fullCount = state.results.length - (full ? await countShown(state.results) : 0);
   if (run !== state.run) return;
   $("search-full").hidden = fullCount === 0;
+  $("search-fulltext").hidden = !answered;
   await showMore();
   const nothing = exact.length === 0 && fullCount === 0 && (q || filtering);
   $("search-empty").hidden = !nothing;
+  const many = exact.more ? "名称含有这几个字的记录较多，只列出前 20 条，输入更多的字可以缩小范围。" : "";
   $("search-status").textContent = nothing ? `没有找到与“${q}”相关的公示信息。`
     : !q && !filtering ? ""
-      : `找到 ${exact.length} 条名称、代码或文号相符的记录，全文检索 ${fullCount} 条结果。`;
+      : answered ? `找到 ${exact.length} 条名称、代码或文号相符的记录。${many}`
+        : `找到 ${exact.length} 条名称、代码或文号相符的记录，全文检索 ${fullCount} 条结果。${many}`;
   $("search-status").dataset.state = "done"; // for tests and benchmarks: this search has finished
 }
 
@@ -162,31 +192,37 @@ async function countShown(results) {
   return head.filter((d) => state.skip.has(d.url)).length;
 }
 
-async function start() {
+function start() {
   const form = $("search-form");
   const input = $("q");
-  const params = new URLSearchParams(window.location.search);
-  state.query = params.get("q") || "";
+  state.query = new URLSearchParams(window.location.search).get("q") || "";
   input.value = state.query;
   $("search-app").hidden = false;
-  pagefind = await import("/pagefind/pagefind.js");
-  await pagefind.options({ excerptLength: 30 });
-  pagefind.init();
-  state.allFilters = await pagefind.filters(); // also loads the filter index, which search needs
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     state.query = input.value;
+    state.wantFull = false;
     const url = new URL(window.location.href);
     if (state.query.trim()) url.searchParams.set("q", state.query.trim()); else url.searchParams.delete("q");
     window.history.replaceState(null, "", url);
     search();
   });
+  $("search-refine").addEventListener("toggle", () => {
+    if ($("search-refine").open && !state.refine) {
+      state.refine = true;
+      search();
+    }
+  });
   $("search-sort").addEventListener("change", (event) => {
     state.sort = event.target.value;
     search();
   });
+  $("search-fulltext").addEventListener("click", () => {
+    state.wantFull = true;
+    search();
+  });
   $("search-more").addEventListener("click", showMore);
-  await search();
+  search();
 }
 
 start();
