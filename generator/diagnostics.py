@@ -81,7 +81,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
-    _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）"),
+    _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # warnings: the build goes on
     _w("W-UNREVIEWED", "P4", "本条记录尚未完成保密审查（保密审查日期为空或晚于 {as_of}），暂不公开",
        "完成保密审查后填写保密审查人和保密审查日期"),
