@@ -14,19 +14,7 @@ SIZES=${SIZES:-"10000 100000"}
 SCRATCH=${SCRATCH:-/tmp/gongshi-bench}
 SHARED_BENCH=${SHARED_BENCH:-$REPO/../shared/bench}
 WITH_HUGO=${WITH_HUGO:-1}
-AS_OF=${AS_OF:-2026-11-29}
-GONGSHI=${GONGSHI:-$(command -v gongshi)}
-PY=$(dirname "$GONGSHI")/python
-
-[ -x /usr/bin/time ] || { apt-get update -qq && apt-get install -y -qq time; }
-mkdir -p "$SCRATCH/out"
-# Outputs go to a tmpfs, as in the shared bench: on this VM's disk, creating 100k directories
-# costs 2x and more depending on the file system's history, the same for every generator.
-if ! mountpoint -q "$SCRATCH/out"; then
-  mount -t tmpfs -o size=12g tmpfs "$SCRATCH/out" || echo "!! no tmpfs, writing to disk"
-fi
-
-field() { awk -v k="$2" 'index($0, k) {print $NF}' "$1"; }
+. benchmarks/common.sh
 report() {  # report <name> <n> <time -v file>
   local wall cpu_u cpu_s rss
   wall=$(field "$3" "Elapsed (wall clock)"); cpu_u=$(field "$3" "User time"); cpu_s=$(field "$3" "System time")

@@ -39,7 +39,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     b.add_argument("--out", type=Path, default=None, help="输出目录，默认 <site>/public")
     b.add_argument("--as-of", type=_as_of, default=None, help="按哪一天生成（YYYY-MM-DD），默认北京时间今天")
-    b.add_argument("--no-search-index", action="store_true", help="不生成全文检索索引（用于快速预览和性能测试）")
+    b.add_argument("--no-search-index", action="store_true", help="不生成检索索引（全文索引和查询索引；用于快速预览和性能测试）")
     b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
     b.add_argument("--timings", action="store_true", help="输出各阶段耗时（用于性能测试）")
     c = sub.add_parser("check", help="合规检查：构建会拒绝的问题、公示时限、撤回、纠错答复、法制审核等（不写任何文件）")

@@ -144,6 +144,37 @@ CORRECTION_COLUMNS = ("数据集", "记录", "更正日期")
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    """What /search/ finds of a dataset.  ``names`` and ``identifiers`` go into the lookup index
+    (exact and part-of-name matches that word segmentation cannot break); ``filters`` and
+    ``amount`` into Pagefind's filters and sort; ``fulltext`` limits the public fields that
+    Pagefind indexes besides the title (``None``: all), which bounds its memory at 100,000 pages."""
+
+    names: tuple[str, ...] = ()        # found by the full name and by any 2+-character part
+    identifiers: tuple[str, ...] = ()  # found exactly, I1/I3-normalised (credit codes, 文号)
+    filters: tuple[str, ...] = ()      # filters besides 公示事项, 执法主体, 地区, 年份
+    amount: str | None = None          # sort by amount
+    fulltext: tuple[str, ...] | None = None
+
+    def columns(self) -> list[tuple[str, str]]:
+        named = [(f"search.{k}", c) for k in ("names", "identifiers", "filters") for c in getattr(self, k)]
+        named += [("search.fulltext", c) for c in self.fulltext or ()]
+        return named + ([("search.amount", self.amount)] if self.amount else [])
+
+
+def _search(spec, where: str, problems: list) -> SearchConfig:
+    if spec is None:
+        return SearchConfig()
+    if not isinstance(spec, dict) or set(spec) - {"names", "identifiers", "filters", "amount", "fulltext"}:
+        problems.append(f"{where} 应为映射，键只能是 names、identifiers、filters、amount、fulltext")
+        return SearchConfig()
+    lists = {k: tuple(str(c) for c in spec.get(k) or ()) for k in ("names", "identifiers", "filters")}
+    fulltext = spec.get("fulltext")
+    return SearchConfig(**lists, amount=str(spec["amount"]) if spec.get("amount") else None,
+                        fulltext=None if fulltext is None else tuple(str(c) for c in fulltext))
+
+
+@dataclass(frozen=True)
 class DatasetConfig:
     name: str
     item: int
@@ -169,6 +200,7 @@ class DatasetConfig:
     oldest_first: bool = False    # sort: oldest-first (e.g. hearings: the next one first)
     feed: bool = False            # an Atom feed with its archives, for sync consumers (art. 9)
     internal: bool = False        # never published, not even a page: read by `gongshi check` only (P3.1)
+    search: SearchConfig = SearchConfig()
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -275,6 +307,7 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
         exports=tuple(_mapped_export(str(n), e or {}, f"{where}.exports.{n}", problems)
                       for n, e in (spec.get("exports") or {}).items()),
         internal=internal is True,
+        search=_search(spec.get("search"), f"{where}.search", problems),
     )
 
 
@@ -292,7 +325,7 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     if ds.group_by:
         named.append(("group_by.column", ds.group_by.column))
     named += [(f"exports.{e.name}", what) for e in ds.exports for _, kind, what, _ in e.columns if kind == "column"]
-    return named
+    return named + ds.search.columns()
 
 
 def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lambda col: True) -> list[Diagnostic]:
@@ -304,6 +337,9 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
                       detail=f"datasets.{ds.name}.exports.{e.name}：“{what}”不是公开字段，不能导出（规则 P3.1）")
                  for e in ds.exports for _, kind, what, _ in e.columns
                  if kind == "column" and has_column(what) and not is_public(what)]
+    problems += [diag("E-CONFIG", CONFIG_FILE,
+                      detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，不能用于查询（规则 P3.1）")
+                 for setting, col in ds.search.columns() if has_column(col) and not is_public(col)]
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
     return problems

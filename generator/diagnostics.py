@@ -83,7 +83,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
-    _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）"),
+    _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)
     _e("E-OVERDUE", "P8", "应公示而未公示：{start_column} {start}，公示时限 {deadline} 已过 {days} 个工作日（{basis}）",
        "请尽快完成保密审查并公示（填写公示日期）；应公示不公示将列入监督报告"),

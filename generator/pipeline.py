@@ -22,6 +22,7 @@ from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
+from .stages.lookup import LookupSpec, build_lookup
 from .stages.read import make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
@@ -215,7 +216,11 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
                      (root / site.config.content_dir, ".")], staging)
         clock.lap("render+write")
-        if search_index and (error := build_index(staging)):
+        config, counts = site.config, site.counts
+        del site  # free the site model before Pagefind runs beside this process: the build's peak
+        gc.collect()
+        if search_index and (error := build_lookup(staging, lookup_specs(config), config.base_url)
+                             or build_index(staging)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
@@ -224,7 +229,21 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     except BaseException:
         discard(staging)
         raise
-    return BuildResult(report, out, site.counts, files, clock.laps)
+    return BuildResult(report, out, counts, files, clock.laps)
+
+
+def lookup_specs(config) -> list[LookupSpec]:
+    """The datasets whose records the lookup index finds by name or identifier.  A result shows
+    the first name column (else the title), the key's last column (the document number), the
+    first filter column (e.g. 处罚类别), the department and the date."""
+    specs = []
+    for ds in config.datasets:
+        s = ds.search
+        if ds.record_pages and (s.names or s.identifiers):
+            shown = ((s.names or (ds.title_field,))[0], ds.key[-1], s.filters[0] if s.filters else None,
+                     ds.agency_field, ds.date_field)
+            specs.append(LookupSpec(ds.path, ds.title, s.names, s.identifiers, shown))
+    return specs
 
 
 class UnsafeOutput(ValueError):

@@ -2,8 +2,11 @@
 
 import pytest
 
-from generator.identifiers import (USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid,
-                                   uscc_check_char, uscc_problem)
+import json
+from pathlib import Path
+
+from generator.identifiers import (USCC_PLACEHOLDER, doc_number_valid, lookup_key, normalise_doc_number,
+                                   resident_id_valid, uscc_check_char, uscc_problem)
 
 
 def test_uscc_example_from_rules_is_valid():
@@ -51,3 +54,12 @@ def test_doc_numbers_that_differ_stay_different():
 
 def test_doc_number_without_year_is_invalid():
     assert not doc_number_valid("宁人社监罚12号")
+
+
+LOOKUP_VECTORS = json.loads((Path(__file__).parent / "fixtures/lookup_keys.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("typed, key", LOOKUP_VECTORS)
+def test_lookup_key_vectors(typed, key):
+    """The vectors that templates/static/lookup.js must pass too (tests/test_browser.py)."""
+    assert lookup_key(typed) == key

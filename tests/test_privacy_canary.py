@@ -90,6 +90,7 @@ def test_no_private_value_in_any_output_byte(planted):
     assert result is not None, [d.format() for d in report.errors]
     outputs = list(all_output_bytes(site / "public"))
     assert any(name.startswith("pagefind/") for name, _ in outputs), "search index missing"
+    assert any(name.startswith("lookup/r/") for name, _ in outputs), "lookup index missing"
     assert any(name == "sitemap.xml" for name, _ in outputs)
     covered = {(ds, field) for ds, field, _ in markers}
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
@@ -108,6 +109,8 @@ def test_public_values_do_reach_the_output(planted):
     assert all(c["listed"] > 0 for c in result.counts.values()), result.counts
     blob = b"".join(data for _, data in all_output_bytes(site / "public"))
     assert b"data-pagefind-body" in blob
+    rows = b"".join(p.read_bytes() for p in (site / "public/lookup/r").iterdir())
+    assert "行政处罚结果".encode() in rows or b"penalties" in rows  # the lookup holds public values
 
 
 def test_the_schema_alone_decides(planted):
@@ -125,3 +128,14 @@ def test_the_schema_alone_decides(planted):
     blob = b"".join(data for _, data in all_output_bytes(site / "public"))
     leaked = {field for ds, field, m in markers if m.encode() in blob}
     assert leaked == {"承办人"}
+
+
+def test_lookup_of_a_private_field_is_refused(planted):
+    """A private field named for the lookup is a configuration error, not a leak (P3.1)."""
+    site, _, as_of = planted
+    path = site / "site_config.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "names: [行政相对人名称]", "names: [行政相对人名称, 承办人]", 1), encoding="utf-8")
+    result, report = run(site, as_of, search=True)
+    assert result is None
+    assert any(d.code == "E-CONFIG" and "承办人" in d.format() and "P3.1" in d.format() for d in report.errors)

@@ -20,7 +20,11 @@ from ..model import Record
 from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
 from . import render_data, render_feeds, render_manifest
-from .render_data import text_of
+from .render_data import plain, text_of
+
+
+def _values(value) -> tuple:
+    return value if isinstance(value, tuple) else () if value is None else (text_of(value),)
 
 DEFAULT_THEME = Path(__file__).resolve().parents[2] / "templates"
 
@@ -151,8 +155,10 @@ class Renderer:
         return out
 
     def field_rows(self, view: DatasetView, record: Record) -> Markup:
-        """The <tr> rows of a record's public fields (built here: 100,000 pages × 25 fields)."""
+        """The <tr> rows of a record's public fields (built here: 100,000 pages × 25 fields).
+        Fields outside the dataset's ``search.fulltext`` are kept out of the full-text index."""
         out = []
+        fulltext = view.config.search.fulltext
         for f, value, link in self.fields(view, record):
             if link:
                 cell = f'<a href="{link}">{_esc(value)}</a>'
@@ -160,8 +166,30 @@ class Renderer:
                 cell = _esc(value)
             else:
                 cell = "<ul>" + "".join(f"<li>{_esc(v)}</li>" for v in value) + "</ul>"
-            out.append(f'    <tr><th scope="row">{_esc(f.title)}</th><td>{cell}</td></tr>\n')
+            tr = "<tr>" if fulltext is None or f.name in fulltext else "<tr data-pagefind-ignore>"
+            out.append(f'    {tr}<th scope="row">{_esc(f.title)}</th><td>{cell}</td></tr>\n')
         return Markup("".join(out).rstrip("\n"))
+
+    def search_data(self, view: DatasetView, record: Record) -> Markup:
+        """What Pagefind keeps of a record besides its text: the result's name, number and date
+        (meta; its category, department and item are read from its filters, since every meta
+        value costs Pagefind memory on each of 100,000 pages), the filters (公示事项, the
+        dataset's own, 执法主体, 地区, 年份) and the sort keys (date, amount).  Hidden, and not
+        indexed as text; read from the page, so the index holds only public values."""
+        cfg, s = view.config, view.config.search
+        agency = self.site.agency_by_name.get(record.agency)
+        date = record.get(cfg.date_field) if cfg.date_field else None
+        meta = [("name", text_of(record.get((s.names or (cfg.title_field,))[0]))),
+                ("number", text_of(record.get(cfg.key[-1]))), ("date", plain(date))]
+        out = [f'<span data-pagefind-meta="{k}">{_esc(v)}</span>' for k, v in meta if v]
+        filters = [("公示事项", cfg.title), ("执法主体", record.agency), ("地区", agency.region if agency else None),
+                   ("年份", str(date.year) if date else None)]
+        filters += [(c, v) for c in s.filters for v in _values(record.get(c))]
+        out += [f'<span data-pagefind-filter="{_esc(k)}">{_esc(v)}</span>' for k, v in filters if v]
+        amount = record.get(s.amount) if s.amount else None
+        out += [f'<span data-pagefind-sort="{k}">{_esc(plain(v))}</span>'
+                for k, v in (("date", date), ("amount", amount)) if v is not None]
+        return Markup('<div hidden data-pagefind-ignore>' + "".join(out) + "</div>")
 
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED

@@ -1,0 +1,159 @@
+"""Lookup: the written public exports in, a static, sharded lookup index out (under /lookup/).
+
+Pagefind segments Chinese into words and silently drops a query word its index lacks, so a long
+or partial company name can rank the right record far down, and identifiers are cut into
+pieces.  This index answers the public's first question exactly: a credit code or a document
+number however it is typed (I1, I3: ``identifiers.lookup_key``), a full name, or any part of a
+name of two characters or more.  The browser (templates/static/lookup.js) downloads the small
+manifest, one key shard, up to three name-part shards and the row blocks of the candidates.
+
+It reads ``opendata/<dataset>.json`` of the staging directory — the written public output, so
+nothing private, expired, withdrawn or unpublished can be found — and nothing else.
+
+Layout (all JSON, keys sorted, so that two builds are byte-identical):
+
+- ``index.json``: format, rows per block, shard counts, dataset titles, and the name parts that
+  occur in more than ``COMMON`` records (no lookup: they identify no one; full-text search
+  serves them);
+- ``k/<n>.json``: normalised identifier or full name → ordinals of its records;
+- ``g/<n>.json``: two-character name part → ordinals of the records whose name holds it, as
+  gaps (ascending, delta-coded: most gaps are short numbers);
+- ``r/<n>.json``: the result rows, ``ROWS`` per block: url, name, number, kind, department,
+  date, dataset.
+
+A key's shard is its FNV-1a hash (over code points) modulo the shard count, a power of two
+chosen so that a shard holds about ``SHARD_BYTES``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..identifiers import USCC_PLACEHOLDER, lookup_key
+
+LOOKUP_DIR = "lookup"
+FORMAT = 1
+ROWS = 16             # rows per block: a lookup downloads the blocks of its candidates
+SHARD_BYTES = 8192    # aimed-at size of a key shard
+COMMON = 1000         # a name part in more records than this is not looked up
+
+
+@dataclass(frozen=True)
+class LookupSpec:
+    """One dataset's part of the index, from its ``search:`` configuration."""
+
+    export: str                   # reads opendata/<export>.json (the dataset's path)
+    title: str                    # the disclosure item, shown with each result
+    names: tuple[str, ...]        # looked up whole and by any 2+-character part
+    identifiers: tuple[str, ...]  # looked up whole
+    shown: tuple[str | None, ...]  # columns of the row: name, number, kind, department, date
+
+
+def fnv1a(text: str) -> int:
+    h = 0x811C9DC5
+    for ch in text:
+        h = ((h ^ ord(ch)) * 0x01000193) & 0xFFFFFFFF
+    return h
+
+
+def shown_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return str(value)
+
+
+def values_of(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
+
+
+def read_rows(root: Path, specs, base_url: str):
+    """(row, exact keys, name keys) of every published record with a page, in dataset order."""
+    for n, spec in enumerate(specs):
+        with (root / "opendata" / f"{spec.export}.json").open(encoding="utf-8") as fh:
+            records = json.load(fh)["records"]  # the listed records only; `withdrawn` is ignored
+        for record in records:
+            url = record.get("url")
+            if not url:
+                continue  # no record pages: nothing to link to
+            path = "/" + url[len(base_url):] if url.startswith(base_url) else url
+            row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
+            names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
+            exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}
+            exact.discard(USCC_PLACEHOLDER)  # a 个体工商户 without a code (I1) identifies no one
+            exact.update(names)
+            exact.discard("")
+            extra = [shown_text(record.get(c)) for c in spec.names[1:]]
+            if extra:
+                row.append(extra)  # other name columns, which the browser checks a part against
+            yield row, sorted(exact), [k for k in names if len(k) >= 2]
+        del records
+
+
+def bigrams(key: str) -> set[str]:
+    return {key[i:i + 2] for i in range(len(key) - 1)}
+
+
+def shard_count(total_bytes: int) -> int:
+    n = 1
+    while n * SHARD_BYTES < total_bytes:
+        n *= 2
+    return n
+
+
+def write_json(path: Path, obj) -> None:
+    path.write_text(json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":")), encoding="utf-8")
+
+
+def write_shards(folder: Path, postings: dict[str, list[int]], gaps: bool) -> int:
+    size = sum(len(k.encode()) + 7 * len(v) for k, v in postings.items())
+    n = shard_count(size)
+    shards: list[dict] = [{} for _ in range(n)]
+    for key, ordinals in postings.items():
+        if gaps:
+            ordinals = [b - a for a, b in zip([0] + ordinals, ordinals)]
+        shards[fnv1a(key) % n][key] = ordinals
+    os.mkdir(folder)
+    for i, shard in enumerate(shards):
+        write_json(folder / f"{i}.json", shard)
+    return n
+
+
+def build_lookup(root: Path, specs, base_url: str) -> str | None:
+    """Write ``root/lookup/``; None on success, else the error text."""
+    out = root / LOOKUP_DIR
+    exact: dict[str, list[int]] = {}
+    parts: dict[str, list[int]] = {}
+    try:
+        os.mkdir(out)
+        os.mkdir(out / "r")
+        block: list = []
+        ordinal = -1
+        for ordinal, (row, keys, names) in enumerate(read_rows(root, specs, base_url)):
+            for key in keys:
+                exact.setdefault(key, []).append(ordinal)
+            for part in set().union(*map(bigrams, names)) if names else ():
+                parts.setdefault(part, []).append(ordinal)
+            block.append(row)
+            if len(block) == ROWS:
+                write_json(out / "r" / f"{ordinal // ROWS}.json", block)
+                block = []
+        if block:
+            write_json(out / "r" / f"{ordinal // ROWS}.json", block)
+        common = sorted(p for p, ordinals in parts.items() if len(ordinals) > COMMON)
+        for p in common:
+            del parts[p]
+        manifest = {
+            "format": FORMAT, "rows": ROWS, "records": ordinal + 1, "common": common,
+            "datasets": [s.title for s in specs],
+            "k": write_shards(out / "k", {k: v for k, v in exact.items() if len(v) <= COMMON}, gaps=False),
+            "g": write_shards(out / "g", parts, gaps=True),
+        }
+        write_json(out / "index.json", manifest)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"查询索引：{type(exc).__name__}: {exc}"
+    return None

@@ -1,0 +1,86 @@
+// The lookup index (/lookup/, written by generator/stages/lookup.py): exact answers for a credit
+// code, a document number however it is typed, a full company name or any 2+-character part of
+// one — the queries that Chinese word segmentation can break.  No dependencies; CSP-safe.
+
+const BRACKETS = { "[": "〔", "(": "〔", "（": "〔", "【": "〔", "［": "〔", "〖": "〔", "{": "〔", "｛": "〔",
+  "]": "〕", ")": "〕", "）": "〕", "】": "〕", "］": "〕", "〗": "〕", "}": "〕", "｝": "〕" };
+const DOC_NUMBER = /^([^〔〕]*)〔(\d{4})〕(.*)$/u;
+
+// The same as generator/identifiers.py lookup_key(): NFKC (full-width digits and letters), one
+// kind of bracket (I3), no spaces, no leading zeros in the serial number, upper case.
+// tests/fixtures/lookup_keys.json holds the vectors both must pass.
+export function lookupKey(value) {
+  let text = value.normalize("NFKC").replace(/./gsu, (c) => BRACKETS[c] || c).replace(/\s+/gu, "");
+  const m = DOC_NUMBER.exec(text);
+  if (m) text = `${m[1]}〔${m[2]}〕${m[3].replace(/(?<!\d)0+(?=\d)/gu, "")}`;
+  return text.toUpperCase();
+}
+
+export function fnv1a(text) {
+  let h = 0x811c9dc5;
+  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
+  return h;
+}
+
+const MAX_PARTS = 3;       // name-part shards fetched for one query
+const MAX_CANDIDATES = 20; // rows fetched for one query
+
+export class Lookup {
+  constructor(base = "/lookup/") {
+    this.base = base;
+    this.cache = new Map();
+    this.bytes = 0; // what this lookup object has downloaded (for the benchmark)
+  }
+
+  async json(path) {
+    if (!this.cache.has(path)) {
+      this.cache.set(path, fetch(this.base + path).then(async (r) => {
+        if (!r.ok) throw new Error(`${path}: ${r.status}`);
+        const text = await r.text();
+        this.bytes += new TextEncoder().encode(text).length;
+        return JSON.parse(text);
+      }));
+    }
+    return this.cache.get(path);
+  }
+
+  // The records whose identifier or full name equals the query, then those whose name contains
+  // it (shorter names first): [{url, name, number, kind, agency, date, item, exact}].
+  async find(query) {
+    const key = lookupKey(query || "");
+    if ([...key].length < 2) return [];
+    const m = await this.json("index.json");
+    const exactShard = this.json(`k/${fnv1a(key) % m.k}.json`);
+    const chars = [...key];
+    const common = new Set(m.common);
+    const parts = [...new Set(chars.slice(1).map((c, i) => chars[i] + c))].filter((p) => !common.has(p));
+    const chosen = parts.length <= MAX_PARTS ? parts
+      : [parts[0], parts[Math.floor(parts.length / 2)], parts[parts.length - 1]];
+    const postings = await Promise.all(chosen.map(async (p) => {
+      const gaps = (await this.json(`g/${fnv1a(p) % m.g}.json`))[p] || [];
+      let at = 0;
+      return gaps.map((g) => (at += g));
+    }));
+    const exact = (await exactShard)[key] || [];
+    let contains = [];
+    if (postings.length) {  // every chosen part must occur (none usable: all too common)
+      const sets = postings.slice(1).map((p) => new Set(p));
+      contains = postings[0].filter((o) => sets.every((s) => s.has(o)) && !exact.includes(o));
+    }
+    const candidates = [...exact, ...contains].slice(0, MAX_CANDIDATES);
+    const rows = await Promise.all(candidates.map(async (o) =>
+      (await this.json(`r/${Math.floor(o / m.rows)}.json`))[o % m.rows]));
+    const found = [];
+    rows.forEach((row, i) => {
+      const isExact = i < exact.length;
+      const names = [row[1], ...(Array.isArray(row[7]) ? row[7] : [])];
+      if (!isExact && !names.some((n) => lookupKey(n).includes(key))) return; // parts not adjacent
+      found.push({ url: row[0], name: row[1], number: row[2], kind: row[3], agency: row[4], date: row[5],
+        item: m.datasets[row[6]], exact: isExact });
+    });
+    const rank = (r) => (r.exact ? 0 : 1);
+    found.sort((a, b) => rank(a) - rank(b) || (a.exact ? 0 : a.name.length - b.name.length));
+    found.more = exact.length + contains.length > MAX_CANDIDATES; // more names hold the query
+    return found;
+  }
+}

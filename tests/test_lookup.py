@@ -1,0 +1,160 @@
+"""The lookup index (generator/stages/lookup.py): built from the written public exports, it finds
+a record by credit code, document number (however typed, I3), full name or any part of a name —
+read here the way templates/static/lookup.js reads it — and holds nothing unpublished."""
+
+import json
+import shutil
+from datetime import date
+
+import pytest
+
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, all_output_bytes, run
+from generator.identifiers import USCC_PLACEHOLDER, lookup_key
+from generator.stages import lookup
+from generator.stages.lookup import build_lookup, fnv1a
+
+
+def lookup_json(root, path):
+    return json.loads((root / "lookup" / path).read_text(encoding="utf-8"))
+
+
+def find(root, query):
+    """The urls lookup.js shows for ``query``, in its order (same steps, same files)."""
+    key = lookup_key(query)
+    if len(key) < 2:
+        return []
+    m = lookup_json(root, "index.json")
+    exact = lookup_json(root, f"k/{fnv1a(key) % m['k']}.json").get(key, [])
+    parts = list(dict.fromkeys(key[i:i + 2] for i in range(len(key) - 1)))
+    parts = [p for p in parts if p not in m["common"]]
+    if len(parts) > 3:
+        parts = [parts[0], parts[len(parts) // 2], parts[-1]]
+    postings = []
+    for p in parts:
+        gaps = lookup_json(root, f"g/{fnv1a(p) % m['g']}.json").get(p, [])
+        postings.append([sum(gaps[:i + 1]) for i in range(len(gaps))])
+    contains = [o for o in postings[0] if all(o in q for q in postings[1:]) and o not in exact] if postings else []
+    found = []
+    for i, o in enumerate((exact + contains)[:20]):
+        row = lookup_json(root, f"r/{o // m['rows']}.json")[o % m["rows"]]
+        if i < len(exact) or key in lookup_key(row[1]):
+            found.append((i >= len(exact), len(row[1]) if i >= len(exact) else 0, row[0]))
+    return [url for *_, url in sorted(found, key=lambda f: f[:2])]
+
+
+@pytest.fixture(scope="module")
+def golden(tmp_path_factory):
+    out = tmp_path_factory.mktemp("golden") / "out"
+    result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=out, search=True)
+    assert result, [d.format() for d in report.errors]
+    return out
+
+
+def records(out, export="penalties"):
+    return json.loads((out / f"opendata/{export}.json").read_text(encoding="utf-8"))
+
+
+def path_of(record):
+    return "/" + record["url"].split("/", 3)[3]
+
+
+def test_every_penalty_comes_first_by_code_number_and_name(golden):
+    data = records(golden)
+    assert len(data["records"]) >= 5
+    for r in data["records"]:
+        path = path_of(r)
+        number = r["行政处罚决定书文号"]
+        assert find(golden, r["行政相对人名称"])[0] == path, r["行政相对人名称"]
+        assert find(golden, number.replace("〔", "【").replace("〕", "】"))[0] == path, number
+        assert find(golden, number.replace("〔", "(").replace("〕", ")").replace("2", "２"))[0] == path, number
+        if r["统一社会信用代码"] == USCC_PLACEHOLDER:  # 个体工商户 without a code (I1): identifies no one
+            assert find(golden, USCC_PLACEHOLDER) == []
+        elif r["统一社会信用代码"]:
+            assert find(golden, r["统一社会信用代码"].lower())[0] == path
+
+
+def test_any_part_of_two_characters_or_more_finds_the_name(golden):
+    for r in records(golden)["records"]:
+        name, path = r["行政相对人名称"], path_of(r)
+        for size in {s for s in (2, 4, len(name) - 1) if 2 <= s <= len(name)}:
+            for start in (0, len(name) - size):
+                part = name[start:start + size]
+                assert path in find(golden, part), (name, part)
+
+
+def test_parts_not_adjacent_in_the_name_are_no_match(golden):
+    record = records(golden)["records"][0]
+    name = record["行政相对人名称"]
+    shuffled = name[2:4] + name[0:2]  # both parts occur in the name, not in this order
+    assert shuffled not in name
+    assert path_of(record) not in find(golden, shuffled)
+
+
+def test_withdrawn_records_are_not_in_the_lookup(golden):
+    withdrawn = records(golden)["withdrawn"]
+    assert withdrawn
+    blob = b"".join(p.read_bytes() for p in (golden / "lookup").rglob("*.json"))
+    for w in withdrawn:
+        assert find(golden, w["行政处罚决定书文号"]) == []
+        assert w["行政处罚决定书文号"].encode() not in blob and w["id"].encode() not in blob
+
+
+def test_shards_and_rows_have_sorted_keys_and_fixed_blocks(golden):
+    m = lookup_json(golden, "index.json")
+    assert m["records"] == sum(1 for p in (golden / "lookup/r").iterdir() for _ in json.loads(p.read_text()))
+    assert len(list((golden / "lookup/k").iterdir())) == m["k"] and len(list((golden / "lookup/g").iterdir())) == m["g"]
+    for p in (golden / "lookup/k").iterdir():
+        keys = list(json.loads(p.read_text(encoding="utf-8")))
+        assert keys == sorted(keys)
+        assert all(fnv1a(k) % m["k"] == int(p.stem) for k in keys)
+
+
+def test_common_name_parts_are_listed_instead_of_indexed(golden, tmp_path, monkeypatch):
+    site = tmp_path / "built"
+    shutil.copytree(golden, site)
+    shutil.rmtree(site / "lookup")
+    monkeypatch.setattr(lookup, "COMMON", 2)
+    from generator.config import load_config
+    from generator.pipeline import lookup_specs
+    config = load_config(GOLDEN_SITE)
+    assert build_lookup(site, lookup_specs(config), config.base_url) is None
+    m = lookup_json(site, "index.json")
+    assert "有限" in m["common"] and "公司" in m["common"]
+    assert all("有限" not in json.loads(p.read_text(encoding="utf-8")) for p in (site / "lookup/g").iterdir())
+    r = records(site)["records"][0]
+    assert find(site, r["行政相对人名称"])[0] == path_of(r)  # the full name is still an exact key
+
+
+def test_a_broken_export_fails_the_build_with_a_message(golden, tmp_path):
+    site = tmp_path / "built"
+    shutil.copytree(golden, site)
+    shutil.rmtree(site / "lookup")
+    (site / "opendata/penalties.json").write_text("{", encoding="utf-8")
+    from generator.config import load_config
+    from generator.pipeline import lookup_specs
+    config = load_config(GOLDEN_SITE)
+    error = build_lookup(site, lookup_specs(config), config.base_url)
+    assert error and error.startswith("查询索引：")
+
+
+# Demo records that ended or were withdrawn by 2026-11-29 and whose party has no other record
+DEMO_AS_OF = date(2026, 11, 29)
+ENDED = ["吴人社监罚〔2025〕5号", "吴忠市利通区佳美家政服务有限公司", "91640302MA7GHT7E5M",  # 1 year from 2025-05-20
+         "银人社监罚〔2026〕11号", "宁夏嘉禾润泽餐饮管理有限公司"]                           # 撤销 on 2026-08-20
+
+
+def test_search_index_and_lookup_hold_no_ended_or_withdrawn_record(tmp_path):
+    site = tmp_path / "demo"
+    site.mkdir()
+    for part in ("site_config.yaml", "data", "content"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, site / part)
+    result, report = run(site, DEMO_AS_OF, search=True)
+    assert result, [d.format() for d in report.errors]
+    index = [(name, data) for name, data in all_output_bytes(site / "public")
+             if name.startswith(("pagefind/", "lookup/"))]
+    assert any(name.startswith("lookup/r/") for name, _ in index)
+    blob = b"".join(data for _, data in index)
+    assert "宁夏禾川弘远建筑工程有限公司".encode() in blob  # a listed record is there, so the check can fail
+    for value in ENDED:
+        assert value.encode() not in blob, value
+        assert lookup_key(value).encode() not in blob, value
