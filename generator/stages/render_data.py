@@ -77,17 +77,8 @@ def csv_row(view: DatasetView, record: Record, base: str) -> list[str]:
 
 def export_csv(site: Site, view: DatasetView):
     base = site.config.base_url.rstrip("/")
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]])
-    yield b"\xef\xbb\xbf"  # UTF-8 BOM, so that Excel opens it in the right encoding
-    for i, record in enumerate(view.listed):
-        writer.writerow(csv_row(view, record, base))
-        if i % 2000 == 1999:
-            yield buf.getvalue().encode("utf-8")
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode("utf-8")
+    return _csv([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]],
+                (csv_row(view, record, base) for record in view.listed))
 
 def mapped_row(site: Site, spec, record: Record) -> list[str]:
     """A listed record in another system's data items (S1/S2): amounts in 万元, dates ISO."""
@@ -109,13 +100,18 @@ def mapped_row(site: Site, spec, record: Record) -> list[str]:
 
 
 def export_mapped(site: Site, view: DatasetView, spec):
+    return _csv([code for code, *_ in spec.columns], (mapped_row(site, spec, record) for record in view.listed))
+
+
+def _csv(header: list[str], rows):
+    """A CSV export in chunks of 2,000 rows: UTF-8 with a BOM, so that Excel opens it right."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([code for code, *_ in spec.columns])
+    writer.writerow(header)
     yield b"\xef\xbb\xbf"
-    for n, record in enumerate(view.listed):
-        writer.writerow(mapped_row(site, spec, record))
-        if n % 2000 == 1999:
+    for i, row in enumerate(rows):
+        writer.writerow(row)
+        if i % 2000 == 1999:
             yield buf.getvalue().encode("utf-8")
             buf.seek(0)
             buf.truncate()
