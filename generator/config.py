@@ -311,6 +311,15 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
     )
 
 
+def when_matches(value, wanted) -> bool:
+    """Whether a cell meets a ``when:`` condition of this file (period rules, deadlines, compliance
+    duties): one wanted value or any of several; a multi-value cell meets it if one of its values does."""
+    wanted = (wanted,) if isinstance(wanted, str) else wanted
+    if isinstance(value, tuple):
+        return any(v in wanted for v in value)
+    return value is not None and str(value) in wanted
+
+
 def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     """(setting, column) for every column the dataset's configuration names, so that they can be
     checked against its schema before any row is read."""

@@ -16,9 +16,3 @@ def finding(code: str, ds, record, **params) -> Diagnostic:
     """A diagnostic at the record's ``file:row``; dates become ISO strings."""
     params = {k: v.isoformat() if isinstance(v, date) else v for k, v in params.items()}
     return diag(code, record.path, record.line, dataset=ds.name, record=record_label(ds, record), **params)
-
-
-def matches(value, wanted: tuple[str, ...]) -> bool:
-    if isinstance(value, tuple):
-        return any(v in wanted for v in value)
-    return value is not None and str(value) in wanted

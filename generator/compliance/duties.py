@@ -9,14 +9,15 @@ from collections.abc import Iterator
 from datetime import date
 
 from ..calendar import WorkCalendar
-from .common import finding, matches
+from ..config import when_matches
+from .common import finding
 from .settings import DUTY_CODES, Duty
 
 
 def duty_findings(duty: Duty, ds, records, as_of: date, calendar: WorkCalendar) -> Iterator:
     open_code, late_code = DUTY_CODES[duty.kind]
     for record in records:
-        if not all(matches(record.get(col), wanted) for col, wanted in duty.when):
+        if not all(when_matches(record.get(col), wanted) for col, wanted in duty.when):
             continue
         start = record.get(duty.start)
         if not isinstance(start, date) or start > as_of:

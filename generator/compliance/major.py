@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .common import finding, matches
+from ..config import when_matches
+from .common import finding
 from .settings import MajorThresholds
 
 
@@ -43,7 +44,7 @@ def reasons(m: MajorThresholds, record) -> Iterator[str]:
         elif fine is not None and fine >= floor:
             yield f"按涉及劳动者人数罚款，罚款 {_yuan(fine)} 元（{_yuan(floor)} 元以上）"
     r = m.revocation
-    if r and matches(record.get(r["column"]), tuple(r.get("values") or ())):
+    if r and when_matches(record.get(r["column"]), tuple(r.get("values") or ())):
         yield f"“{r['column']}”含{'、'.join(r.get('values') or ())}"
     r = m.amount
     if r and (amount := _num(record.get(r["column"]))) is not None and amount >= _num(r.get("at_least", 500000)):

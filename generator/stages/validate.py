@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ..calendar import WorkCalendar
 from ..checks import CHECKS
-from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig
+from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, when_matches
 from ..cells import CellError, absent, cell_parser, check_header, key_part, record_id
 from ..dates import period_last_day
 from ..diagnostics import Diagnostic, diag
@@ -73,7 +73,7 @@ def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
     period = ds.period
     chosen = period.default
     for rule in period.rules:  # the longest matching period wins (P2.5)
-        if all(_matches(get(col), want) for col, want in rule.when) and \
+        if all(when_matches(get(col), want) for col, want in rule.when) and \
                 (rule.indefinite or (not chosen.indefinite and
                                      rule.years * 12 + rule.months > chosen.years * 12 + chosen.months)):
             chosen = rule
@@ -87,7 +87,7 @@ def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
             last_day = until if last_day is None else min(last_day, until)
     deadline, provisional = None, False
     if ds.deadline and (begin := get(ds.deadline.start)) is not None and \
-            all(_matches(get(col), want) for col, want in ds.deadline.when):
+            all(when_matches(get(col), want) for col, want in ds.deadline.when):
         deadline, provisional = calendar.deadline(begin, ds.deadline.working_days)
     status = get(ds.role("status")) or ""
     return Lifecycle(
@@ -96,12 +96,6 @@ def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
         period_label=chosen.describe(), period_basis=chosen.basis,
         deadline=deadline, deadline_provisional=provisional,
     )
-
-
-def _matches(value, want: str) -> bool:
-    if isinstance(value, tuple):
-        return want in value
-    return value is not None and str(value) == want
 
 
 # ---------------------------------------------------------------- tables
