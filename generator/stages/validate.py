@@ -181,7 +181,8 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             elif value:
                 seen_values[value] = line
         key = tuple(key_part(spec, values[i]) for i, spec in key_specs)
-        if numbers is not None and (rid := record_id(ds.name, key)) not in (same := numbers.setdefault(key[-1], [])):
+        rid = record_id(ds.name, key)
+        if numbers is not None and rid not in (same := numbers.setdefault(key[-1], [])):
             same.append(rid)
         if key in seen:
             last = ds.key[-1]
@@ -198,7 +199,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
                                  deadline=life.deadline.isoformat(), basis=ds.deadline.basis,
                                  days=ctx.calendar.workdays_after(life.deadline, life.published_on)))
         agency = get(ds.agency_field) if ds.agency_field else None
-        yield Record(ds.name, record_id(ds.name, key), path, line, layout, values, life, agency)
+        yield Record(ds.name, rid, path, line, layout, values, life, agency)
 
 
 # ---------------------------------------------------------------- content pages
