@@ -27,8 +27,7 @@ def history(life: Lifecycle, corrections: tuple[Correction, ...], as_of: date) -
     if published is None or published > as_of:
         return ()
     events = [Event(published, PUBLISHED)]
-    events += [Event(c.on, CORRECTED, note=correction_note(c)) for c in corrections
-               if published <= c.on <= as_of]
+    events += [Event(c.on, CORRECTED, note=correction_note(c)) for c in told(life, corrections, as_of)]
     status_on = life.status_on
     if life.status and status_on is not None and published <= status_on <= as_of:
         if life.status in STATUS_WITHDRAWN:
@@ -43,6 +42,12 @@ def history(life: Lifecycle, corrections: tuple[Correction, ...], as_of: date) -
         if e.gone:
             return tuple(events[:i + 1])
     return tuple(events)
+
+
+def told(life: Lifecycle, corrections: tuple[Correction, ...], as_of: date) -> list[Correction]:
+    """The corrections a record shows on a day: made while it was published, up to that day."""
+    published = life.published_on
+    return [c for c in corrections if published is not None and published <= c.on <= as_of]
 
 
 def correction_note(c: Correction) -> str:

@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..config import STATUS_NOTED
 from ..dates import format_cn
+from ..history import told
 from ..model import Record
 from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
@@ -254,7 +255,7 @@ class Renderer:
         view = self.site.datasets[name]
         record = view.listed[i]
         agency = self.site.agency_by_name.get(record.agency)
-        corrections = [c for c in view.corrections.get(record.id, ()) if c.on <= self.site.as_of]
+        corrections = told(record.life, view.corrections.get(record.id, ()), self.site.as_of)
         return self.html("record.html", output, view=view, record=record, agency=agency, corrections=corrections)
 
     def _notice(self, output):
