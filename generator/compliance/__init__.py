@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from ..config import CONFIG_FILE
-from ..diagnostics import BuildFailed, Diagnostic, Report, diag
-from ..pipeline import Validated, load_site
+from ..diagnostics import Diagnostic, Report, diag
+from ..load import Loaded, load
 from .announcements import announced_on, missing_announcements
 from .common import record_label
 from .duties import duty_findings
@@ -37,15 +37,14 @@ class CheckResult:
 
 
 def run_check(root: Path, as_of: date) -> CheckResult:
-    report, keep = Report(), Validated()
-    try:
-        load_site(Path(root), as_of, report, keep)
-    except BuildFailed:
-        pass  # its errors are in the report; check the records that did validate all the same
+    report = Report()
+    # the build's problems, and every dataset's validated records (those that did validate, when
+    # some did not), private fields included
+    keep = load(Path(root), as_of, report, full_records=True)
     result = CheckResult(as_of, report)
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
         return result
-    schemas = {name: schema for name, (_ds, schema, _records) in keep.tables.items()}
+    schemas = {name: t.schema for name, t in keep.tables.items()}
     names = {ds.name for ds in keep.config.datasets}
 
     def has_column(dataset, column):
@@ -65,12 +64,12 @@ def run_check(root: Path, as_of: date) -> CheckResult:
     result.expiring_days = compliance.expiring_days
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
-    result.where = {(r.path, r.line): (ds.name, record_label(ds, r))
-                    for ds, _schema, records in keep.tables.values() for r in records}
+    result.where = {(r.path, r.line): (t.config.name, record_label(t.config, r))
+                    for t in keep.tables.values() for r in t.records}
     return result
 
 
-def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
+def _findings(c: Compliance, keep: Loaded, as_of: date) -> list[Diagnostic]:
     tables, calendar, out = keep.tables, keep.calendar, []
     for ds, _schema, records in tables.values():
         out += overdue_publications(ds, records, as_of, calendar)

@@ -1,0 +1,163 @@
+"""Load: a site's inputs in — configuration, work calendar, departments, the corrections log,
+datasets, content pages — read, validated, redacted and expired; the site model out.  Shared by
+``gongshi build``, which renders the model, and ``gongshi check``, which checks the records.
+
+Records stream from the CSV through validation, redaction and expiry, so the build holds only
+the public values of the records it shows.  ``gongshi check`` asks for ``full_records``: each
+dataset's validated records are then kept as well — private fields included, internal datasets
+too — for its rules, and never rendered.  Every problem goes into the report; the site model is
+made only when there is no error.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import NamedTuple
+
+from .calendar import CalendarError, WorkCalendar
+from .checks import CHECKS
+from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
+from .diagnostics import Report, diag
+from .model import Agency, RawTable, Record
+from .outputs.routes import RESERVED
+from .schema import SchemaError, TableSchema, load_schema
+from .site import Site
+from .stages.assemble import assemble, dataset_view
+from .stages.corrections import resolve_corrections, validate_corrections
+from .stages.expire import expire
+from .stages.read import make_agency, read_agencies, read_content, read_table
+from .stages.redact import redact
+from .stages.validate import Context, validate_agencies, validate_content, validate_table
+
+
+class Table(NamedTuple):
+    """A dataset's validated records, private fields included (``full_records`` only)."""
+
+    config: DatasetConfig
+    schema: TableSchema
+    records: tuple[Record, ...]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    config: SiteConfig | None = None      # None: site_config.yaml or the calendar could not be read
+    calendar: WorkCalendar | None = None
+    agencies: tuple[Agency, ...] = ()
+    tables: dict = field(default_factory=dict)  # dataset name → Table, with ``full_records`` only
+    site: Site | None = None              # None when the inputs have errors (see the report)
+
+
+def load(root: Path, as_of: date, report: Report, *, full_records: bool = False) -> Loaded:
+    """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``."""
+    settings = _settings(root, report)
+    if settings is None:
+        return Loaded()
+    config, calendar = settings
+    agencies = tuple(validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, report.items),
+                                       report.items, make_agency))
+    ctx = Context(frozenset(a.name for a in agencies), calendar)
+    levels = {a.name: a.level for a in agencies}
+    corrections = read_corrections(root, config, report)
+    tables, views, counts = {}, {}, {}
+    for ds in config.datasets:
+        source = _source(root, ds, report)
+        if source is None:
+            continue
+        schema, raw = source
+        numbers = {} if corrections.get(ds.name) else None  # the corrections log names records by number
+        records = validate_table(raw, ds, schema, ctx, report.items, numbers)
+        if full_records:
+            tables[ds.name] = Table(ds, schema, tuple(records))
+            records = tables[ds.name].records
+        if ds.internal:  # never rendered, not even counted on a page (P3.1): validated only
+            deque(records, maxlen=0)
+            continue
+        shown = expire(redact(records, schema), as_of, _column(raw, ds.role("reviewed_on")), report.items,
+                       ds.deadline.basis if ds.deadline else "")
+        counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
+        corrected = {}
+        if _matchable(numbers, ds.file, report):
+            corrected = resolve_corrections(corrections.get(ds.name, []), config.corrections.file if config.corrections
+                                            else "", numbers or {}, schema.field(ds.key[-1]), report.items)
+        public_fields = tuple(f for f in schema.fields if f.public)
+        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
+                                      shown.expired, corrected, as_of)
+    reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
+    pages = validate_content(read_content(root, config.content_dir, report.items), reserved, report.items)
+    for year in sorted(calendar.provisional_years):
+        report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
+    site = None
+    if not report.errors:
+        years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
+        site = assemble(config, as_of, agencies, views, pages, years, counts)
+    return Loaded(config, calendar, agencies, tables, site)
+
+
+def _settings(root: Path, report: Report) -> tuple[SiteConfig, WorkCalendar] | None:
+    """``site_config.yaml`` and the work calendar it names; None when either cannot be read."""
+    try:
+        config = load_config(root)
+    except ConfigError as exc:
+        report.extend(exc.diagnostics)
+        return None
+    except (TypeError, ValueError) as exc:
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=str(exc)))
+        return None
+    try:
+        return config, WorkCalendar.load(*config.calendar_files)
+    except (CalendarError, OSError, ValueError) as exc:
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
+        return None
+
+
+def _source(root: Path, ds: DatasetConfig, report: Report) -> tuple[TableSchema, RawTable] | None:
+    """A dataset's schema, checked against its configuration, and its CSV opened for streaming."""
+    try:
+        schema = load_schema(root, ds.schema)
+    except SchemaError as exc:
+        report.extend(exc.diagnostics)
+        return None
+    if misconfigured := dataset_problems(ds, lambda col: schema.field(col) is not None, CHECKS,
+                                         lambda col: schema.field(col).public):
+        report.extend(misconfigured)
+        return None
+    raw = read_table(root, ds.file, report.items)
+    return None if raw is None else (schema, raw)
+
+
+def _column(raw: RawTable, name: str | None) -> int:
+    """The column of ``name`` in the CSV as read (1 = A), 0 if absent: a diagnostic's position."""
+    return raw.header.index(name) + 1 if name in raw.header else 0
+
+
+def _matchable(numbers: dict | None, path: str, report: Report) -> bool:
+    """Whether a dataset's corrections can be looked for among its rows: not when no row was read
+    because its table was rejected (a bad header …), which is reported already — "record not
+    found" would only repeat it."""
+    return numbers is not None and (bool(numbers) or not any(d.path == path for d in report.errors))
+
+
+def read_corrections(root: Path, config: SiteConfig, report: Report) -> dict:
+    """The corrections log (P5.1), by dataset name; its records are found as the datasets stream."""
+    if config.corrections is None:
+        return {}
+    try:
+        schema = load_schema(root, config.corrections.schema)
+    except SchemaError as exc:
+        report.extend(exc.diagnostics)
+        return {}
+    missing = [c for c in CORRECTION_COLUMNS if schema.field(c) is None]
+    if missing:
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"corrections：{config.corrections.schema} 缺少列 {'、'.join(missing)}"))
+        return {}
+    table = read_table(root, config.corrections.file, report.items)
+    if table is None:
+        return {}
+    by_dataset: dict = {}
+    published = {ds.name for ds in config.datasets if not ds.internal}  # an internal one has nothing to correct
+    for c in validate_corrections(table, schema, published, report.items):
+        by_dataset.setdefault(c.dataset, []).append(c)
+    return by_dataset
