@@ -7,10 +7,12 @@ records by now (see the redact stage).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import NamedTuple
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from ..config import STATUS_NOTED
@@ -26,13 +28,28 @@ THEME = Path(__file__).resolve().parent.parent / "theme"  # package data: instal
 def make_environment(site_templates: Path | None) -> Environment:
     loaders = [FileSystemLoader(str(site_templates))] if site_templates and site_templates.is_dir() else []
     loaders.append(FileSystemLoader(str(THEME)))
+    # auto_reload off: templates do not change during a build, and checking costs two stat()s a page
     env = Environment(loader=ChoiceLoader(loaders), autoescape=select_autoescape(["html", "xml"]),
-                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
     env.filters["text"] = text_of
     env.filters["cn_date"] = format_cn
     env.filters["filesize"] = filesize
+    env.filters["esc"] = esc
     env.globals["routes"] = routes
     return env
+
+
+_SPECIAL = re.compile(r"[&<>\"']")
+
+
+def esc(value) -> str:
+    """``value`` as HTML text, for the theme's hot loops, where autoescape is off: most public
+    values need no escaping, and finding that out costs less than making a Markup of each."""
+    if value.__class__ is not str:
+        if hasattr(value, "__html__"):
+            return value.__html__()
+        value = str(value)
+    return escape(value) if _SPECIAL.search(value) else value
 
 
 def filesize(n: int) -> str:
@@ -41,6 +58,27 @@ def filesize(n: int) -> str:
         if n >= size:
             return f"{n / size:.1f} {unit}"
     return f"{n} 字节"
+
+
+class Row(NamedTuple):
+    """A record as a row of a list table: its number in the list, its page, the first column
+    (the row's header), then the other columns."""
+
+    number: int
+    link: str | None
+    label: str           # the first column's name
+    text: str            # its value, as it reads on a page
+    cells: list          # (column, text) of the other columns
+
+
+class FieldShown(NamedTuple):
+    """A public field of a record as its page shows it (``field_rows`` in ``_macros.html``)."""
+
+    title: str
+    text: str            # as it reads on a page
+    link: str | None     # its page (a department's), if it has one
+    items: tuple         # the values of a field shown as a list (``display: list``), else ()
+    indexed: bool        # in the full-text index (the dataset's ``search.fulltext``)
 
 
 def _values(value) -> tuple:
@@ -115,42 +153,52 @@ class Renderer:
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED
 
-    def cells(self, record: Record, columns) -> list[tuple[str, str]]:
-        """(column, text) of a record's values in ``columns``: a row of a list table."""
-        return [(c, text_of(record.get(c))) for c in columns]
-
-    def fields(self, view: DatasetView, record: Record):
-        """(field, text, link) of each non-empty public field, in schema order; a field shown as
-        a list (``display: list``) with more than one value gives the list."""
+    def rows(self, view: DatasetView, records, columns, offset: int = 0) -> list[Row]:
+        """The rows of a list table (``record_table`` in ``_macros.html``), numbered from
+        ``offset`` + 1."""
+        pages = view.config.record_pages
         out = []
+        for n, record in enumerate(records, offset + 1):
+            cells = [(c, text_of(record.get(c))) for c in columns]
+            out.append(Row(n, routes.record(view, record.id) if pages else None, *cells[0], cells[1:]))
+        return out
+
+    def fields(self, view: DatasetView, record: Record) -> list[FieldShown]:
+        """Each non-empty public field of a record, in schema order (see ``FieldShown``)."""
+        out = []
+        fulltext = view.config.search.fulltext
         # after redaction a record holds exactly the public fields, in schema order
         pairs = zip(view.fields, record.values) if record.layout.names == view.field_names else \
             ((f, record.get(f.name)) for f in view.fields)
         for f, value in pairs:
+            indexed = fulltext is None or f.name in fulltext
             if f.display == "list" and isinstance(value, tuple) and len(value) > 1:
-                out.append((f, value, None))
+                out.append(FieldShown(f.title, text_of(value), None, value, indexed))
                 continue
             text = text_of(value)
             if text:
-                out.append((f, text, self.agency_url(text) if f.references == "agencies" else None))
+                link = self.agency_url(text) if f.references == "agencies" else None
+                out.append(FieldShown(f.title, text, link, (), indexed))
         return out
 
-    def search_facets(self, view: DatasetView, record: Record) -> tuple[list, list, list]:
-        """What Pagefind keeps of a record besides its text, as (name, value) pairs: meta (the
-        result's name, number and date; its category, department and item are read from its
-        filters, since every meta value costs Pagefind memory on each of 100,000 pages), filters
-        (公示事项, the dataset's own, 执法主体, 地区, 年份) and sort keys (date, amount)."""
+    def search_facets(self, view: DatasetView, record: Record) -> list[tuple[str, str, str]]:
+        """What Pagefind keeps of a record besides its text, as (meta/filter/sort, name, value):
+        meta (the result's name, number and date; its category, department and item are read
+        from its filters, since every meta value costs Pagefind memory on each of 100,000
+        pages), filters (公示事项, the dataset's own, 执法主体, 地区, 年份) and sort keys (date,
+        amount).  Only the non-empty ones."""
         cfg, s = view.config, view.config.search
         agency = self.site.agency_by_name.get(record.agency)
         date = record.get(cfg.date_field) if cfg.date_field else None
-        meta = [("name", text_of(record.get((s.names or (cfg.title_field,))[0]))),
-                ("number", text_of(record.get(cfg.key[-1]))), ("date", plain(date))]
-        filters = [("公示事项", cfg.title), ("执法主体", record.agency), ("地区", agency.region if agency else None),
-                   ("年份", str(date.year) if date else None)]
-        filters += [(c, v) for c in s.filters for v in _values(record.get(c))]
+        facets = [("meta", "name", text_of(record.get((s.names or (cfg.title_field,))[0]))),
+                  ("meta", "number", text_of(record.get(cfg.key[-1]))), ("meta", "date", plain(date)),
+                  ("filter", "公示事项", cfg.title), ("filter", "执法主体", record.agency),
+                  ("filter", "地区", agency.region if agency else None),
+                  ("filter", "年份", str(date.year) if date else None)]
+        facets += [("filter", c, v) for c in s.filters for v in _values(record.get(c))]
         amount = record.get(s.amount) if s.amount else None
-        sorts = [(k, plain(v)) for k, v in (("date", date), ("amount", amount)) if v is not None]
-        return [m for m in meta if m[1]], [f for f in filters if f[1]], sorts
+        facets += [("sort", k, plain(v)) for k, v in (("date", date), ("amount", amount)) if v is not None]
+        return [f for f in facets if f[2]]
 
     def grouped(self, view: DatasetView, rows, offset: int):
         """[(group label, rows, offset of the first)] for a grouped list; one group otherwise."""
