@@ -103,8 +103,8 @@ def _settings(root: Path, report: Report) -> tuple[SiteConfig, WorkCalendar] | N
     except ConfigError as exc:
         report.extend(exc.diagnostics)
         return None
-    except (TypeError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=str(exc)))
+    except (TypeError, ValueError) as exc:  # a value of the wrong type (page_size: abc)
+        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"设置的值有误：{exc}"))
         return None
     try:
         return config, WorkCalendar.load(*config.calendar_files)

@@ -162,3 +162,8 @@ def section_root(name: str) -> str:
 def absolute(site, url: str) -> str:
     """``url`` with the site's ``base_url`` before it: for what is read away from the site."""
     return site.config.base_url.rstrip("/") + url
+
+
+def relative(base_url: str, url: str) -> str:
+    """The site-relative URL of an absolute one on the site at ``base_url`` (which ends in "/")."""
+    return "/" + url[len(base_url):] if url.startswith(base_url) else url

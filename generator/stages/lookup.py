@@ -81,7 +81,7 @@ def read_rows(root: Path, specs, base_url: str):
             url = record.get("url")
             if not url:
                 continue  # no record pages: nothing to link to
-            path = "/" + url[len(base_url):] if url.startswith(base_url) else url
+            path = routes.relative(base_url, url)
             row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
             names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
             exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}
