@@ -24,9 +24,10 @@ def record_url(site: Site, view: DatasetView, record) -> str | None:
 
 def csv_row(site: Site, view: DatasetView, record: Record) -> list[str]:
     """A listed record as the export's row: id, URL, public fields, 公示截止期 (feeds reuse it)."""
-    return [record.id, record_url(site, view, record) or "",
-            *(v if v.__class__ is str else plain(v) for v in public_values(view, record)),
-            plain(record.life.last_day) or "长期"]
+    row = [record.id, record_url(site, view, record) or ""]
+    row += [plain(v) for v in public_values(view, record)]
+    row.append(plain(record.life.last_day) or "长期")
+    return row
 
 
 def export_csv(site: Site, view: DatasetView):

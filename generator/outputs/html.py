@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
 
 from markupsafe import Markup, escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.runtime import Macro
 
 from ..config import STATUS_NOTED
 from ..dates import format_cn
@@ -23,6 +23,7 @@ from . import routes
 from .text import plain, text_of
 
 THEME = Path(__file__).resolve().parent.parent / "theme"  # package data: installed with the package
+MACROS = "_macros.html"
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -60,27 +61,6 @@ def filesize(n: int) -> str:
     return f"{n} 字节"
 
 
-class Row(NamedTuple):
-    """A record as a row of a list table: its number in the list, its page, the first column
-    (the row's header), then the other columns."""
-
-    number: int
-    link: str | None
-    label: str           # the first column's name
-    text: str            # its value, as it reads on a page
-    cells: list          # (column, text) of the other columns
-
-
-class FieldShown(NamedTuple):
-    """A public field of a record as its page shows it (``field_rows`` in ``_macros.html``)."""
-
-    title: str
-    text: str            # as it reads on a page
-    link: str | None     # its page (a department's), if it has one
-    items: tuple         # the values of a field shown as a list (``display: list``), else ()
-    indexed: bool        # in the full-text index (the dataset's ``search.fulltext``)
-
-
 def _values(value) -> tuple:
     return value if isinstance(value, tuple) else () if value is None else (text_of(value),)
 
@@ -93,6 +73,10 @@ class Renderer:
         self.site = site
         self.env = make_environment(site_templates)
         self.env.globals["downloads"] = lambda view: downloads(site, view)
+        # the macros of _macros.html (the site's, if it has one) are globals of every template:
+        # importing them in each page would cost a tenth of a record page's time
+        macros = self.env.get_template(MACROS).module
+        self.env.globals.update({name: m for name, m in vars(macros).items() if isinstance(m, Macro)})
         self._templates = {}
         self._partials = {}
         # top navigation: the three phases of attachment 2, then the datasets named in site.nav
@@ -153,18 +137,22 @@ class Renderer:
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED
 
-    def rows(self, view: DatasetView, records, columns, offset: int = 0) -> list[Row]:
+    # The two below are called for every list row and every record page: they return plain
+    # tuples, which cost a tenth of named ones to make.
+    def rows(self, view: DatasetView, records, columns, offset: int = 0) -> list[tuple]:
         """The rows of a list table (``record_table`` in ``_macros.html``), numbered from
-        ``offset`` + 1."""
+        ``offset`` + 1: (number, link to the record's page or None, first column's name, its
+        text, [(column, text) of the other columns])."""
         pages = view.config.record_pages
-        out = []
-        for n, record in enumerate(records, offset + 1):
-            cells = [(c, text_of(record.get(c))) for c in columns]
-            out.append(Row(n, routes.record(view, record.id) if pages else None, *cells[0], cells[1:]))
-        return out
+        first, rest = columns[0], columns[1:]
+        return [(n, routes.record(view, record.id) if pages else None, first, text_of(record.get(first)),
+                 [(c, text_of(record.get(c))) for c in rest]) for n, record in enumerate(records, offset + 1)]
 
-    def fields(self, view: DatasetView, record: Record) -> list[FieldShown]:
-        """Each non-empty public field of a record, in schema order (see ``FieldShown``)."""
+    def fields(self, view: DatasetView, record: Record) -> list[tuple]:
+        """Each non-empty public field of a record, in schema order (``field_rows`` in
+        ``_macros.html``): (title, text as it reads on a page, link to its page (a
+        department's) or None, its values if shown as a list (``display: list``) else (),
+        whether it is in the full-text index (the dataset's ``search.fulltext``))."""
         out = []
         fulltext = view.config.search.fulltext
         # after redaction a record holds exactly the public fields, in schema order
@@ -173,12 +161,11 @@ class Renderer:
         for f, value in pairs:
             indexed = fulltext is None or f.name in fulltext
             if f.display == "list" and isinstance(value, tuple) and len(value) > 1:
-                out.append(FieldShown(f.title, text_of(value), None, value, indexed))
+                out.append((f.title, text_of(value), None, value, indexed))
                 continue
             text = text_of(value)
             if text:
-                link = self.agency_url(text) if f.references == "agencies" else None
-                out.append(FieldShown(f.title, text, link, (), indexed))
+                out.append((f.title, text, self.agency_url(text) if f.references == "agencies" else None, (), indexed))
         return out
 
     def search_facets(self, view: DatasetView, record: Record) -> list[tuple[str, str, str]]:

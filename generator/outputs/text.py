@@ -28,6 +28,8 @@ def text_of(value) -> str:
 
 def plain(value) -> str:
     """How a value reads in exports: ISO dates, plain numbers."""
+    if value.__class__ is str:  # the common case first
+        return value
     if value is None:
         return ""
     if isinstance(value, date):

@@ -4,7 +4,7 @@ Pagefind segments Chinese into words and silently drops a query word its index l
 or partial company name can rank the right record far down, and identifiers are cut into
 pieces.  This index answers the public's first question exactly: a credit code or a document
 number however it is typed (I1, I3: ``identifiers.lookup_key``), a full name, or any part of a
-name of two characters or more.  The browser (templates/static/lookup.js) downloads the small
+name of two characters or more.  The browser (generator/theme/static/lookup.js) downloads the small
 manifest, one key shard, up to three name-part shards and the row blocks of the candidates.
 
 It reads the datasets' JSON exports (``/opendata/<dataset>.json``) in the staging directory — the written public output, so
