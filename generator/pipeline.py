@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .calendar import CalendarError, WorkCalendar
+from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import BuildFailed, Report, diag
@@ -57,14 +57,11 @@ class Validated:
 def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
     the validated records are also kept there (for ``gongshi check``), even when the load fails."""
-    try:
+    try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
-        calendar = WorkCalendar.load(*config.calendar_files)
+        calendar = WorkCalendar.load(*config.calendar_files, root=root)
     except ConfigError as exc:
         report.extend(exc.diagnostics)
-        raise BuildFailed(report) from None
-    except (CalendarError, OSError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
