@@ -101,7 +101,7 @@ def parse_yaml(text: str, relpath: str, first_line: int = 1, *, max_bytes: int =
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None)
-        _Walk(loader, fail).check(node)
+        _Walk(loader, fail, first_line).check(node)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -128,8 +128,8 @@ class _Walk:
     (counted, cycles refused), duplicate keys, and scalars that cannot be constructed (a date
     that does not exist, an integer of 5,000 digits), each with its line."""
 
-    def __init__(self, loader, fail):
-        self.loader, self.fail = loader, fail
+    def __init__(self, loader, fail, first_line: int):
+        self.loader, self.fail, self.first_line = loader, fail, first_line
         self.sizes: dict[int, int] = {}   # id(node) → its size with every alias expanded
         self.open: set[int] = set()
 
@@ -158,7 +158,7 @@ class _Walk:
                 if isinstance(k, yaml.ScalarNode) and k.tag != _MERGE:
                     if (k.tag, k.value) in seen:
                         raise self.fail(k.start_mark.line, f"键“{k.value}”重复（第 {seen[k.tag, k.value]} 行已有）")
-                    seen[k.tag, k.value] = k.start_mark.line + 1
+                    seen[k.tag, k.value] = k.start_mark.line + self.first_line
                 total += self.size(k, depth + 1) + self.size(v, depth + 1)
         elif node.tag not in (_STR, _MERGE):
             self._scalar(node)

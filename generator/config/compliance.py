@@ -134,6 +134,8 @@ class _Announcements:
 
 @section
 class Compliance:
+    groups = {"major": "attachment 6: thresholds of a major decision (L3)", "expiring": "the expiry report",
+              "calendar": "the calendar's next year (C4)"}
     basis_major: str = Option(Basis(), "legal basis of the thresholds", key="major.basis")
     major: tuple = Option(MapOf(Section(MajorThresholds), into=values_of, name="dataset", placeholder="<dataset>"),
                           "attachment 6 thresholds per dataset (L3)", key="major.datasets")
@@ -145,7 +147,7 @@ class Compliance:
     expiring_days: int = Option(Integer(min=0, max=366), "list records whose display ends within this many days",
                                 key="expiring.days", default=30)
     next_year_from: tuple = Option(MonthDay(), "from this day, next year's holiday notice is due (C4)",
-                                   key="calendar.next_year_from", default=(11, 1))
+                                   key="calendar.next_year_from", default=(11, 1), default_doc='`"11-01"`')
     next_year_basis: str = Option(Basis(), "legal basis of that day", key="calendar.basis")
 
     def next_year_due(self, as_of: date) -> date:
@@ -154,15 +156,19 @@ class Compliance:
 
 def with_correction_terms(compliance: Compliance, correction, at) -> Compliance:
     """The term the site promises for answering a correction suggestion (``correction:``, P5.3) is
-    the one checked: a ``correction`` duty takes its working days and basis from there."""
+    the one checked: a ``correction`` duty takes its working days and basis from there.  With
+    ``correction`` None (missing or wrong, reported already), such a duty is left as it is."""
     duties = []
     for i, d in enumerate(compliance.duties):
-        if d.kind == "correction" and correction is not None:
+        if d.kind == "correction":
+            if correction is None:
+                duties.append(d)
+                continue
             d = replace(d, working_days=d.working_days or correction.answer_working_days,
                         basis=d.basis or correction.basis)
-        if not d.working_days:
+        if not d.working_days and at.clean("duties", i):
             (at / "duties" / i / "working_days").fail("缺少 {path}（必填）")
-        if not d.basis:
+        if not d.basis and at.clean("duties", i):
             (at / "duties" / i / "basis").fail("缺少 {path}（法律依据）")
         duties.append(d)
     return replace(compliance, duties=tuple(duties))

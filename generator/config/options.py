@@ -83,6 +83,11 @@ class At:
     def __truediv__(self, key) -> "At":
         return At(self.path + (key,), self.problems)
 
+    def clean(self, *keys) -> bool:
+        """Whether nothing was reported at or under ``keys``: rules across keys skip what failed."""
+        path = self.path + keys
+        return not any(p[:len(path)] == path for p, _ in self.problems)
+
     def fail(self, message: str) -> None:
         """``message`` names the key at ``{path}``, or is prefixed with it."""
         where = dotted(self.path)
@@ -196,8 +201,11 @@ class Integer(Kind):
         return 0
 
     def describe(self):
-        bounds = [f"≥ {self.min}" if self.min is not None else "", f"≤ {self.max}" if self.max is not None else ""]
-        return " ".join(["integer"] + [b for b in bounds if b])
+        if self.min is not None and self.max is not None:
+            return f"integer {self.min}–{self.max}"
+        if self.min is not None or self.max is not None:
+            return f"integer ≥ {self.min}" if self.min is not None else f"integer ≤ {self.max}"
+        return "integer"
 
 
 class Number(Integer):
@@ -304,7 +312,7 @@ class MapOf(Kind):
         return self.into([])
 
     def describe(self):
-        return f"mapping {self.placeholder} → {self.value.describe()}"
+        return f"mapping {self.placeholder} → {self.value.describe()}".replace("→ mapping", "→ settings")
 
     def sections(self):
         return [(f".{self.placeholder}" + suffix, s) for suffix, s in self.value.sections()]
@@ -406,10 +414,12 @@ class Section(Kind):
         return [("", self)]
 
 
-def _read(tree: dict, mapping, at: At, out: dict, present: bool) -> None:
+def _read(tree: dict, mapping, at: At, out: dict, present: bool, quiet: bool = False) -> None:
+    """Fill ``out`` from ``mapping`` by ``tree``; ``quiet``: the mapping was wrong, so its keys are
+    not reported missing too."""
     if not isinstance(mapping, dict):
         at.fail(f"应为映射（键: 值），现为{shown(mapping)}")
-        mapping, present = {}, False
+        mapping, present, quiet = {}, False, True
     given = {str(k): v for k, v in mapping.items()}
     for key in given:
         if key not in tree:
@@ -417,16 +427,17 @@ def _read(tree: dict, mapping, at: At, out: dict, present: bool) -> None:
     for name, node in tree.items():
         sub, value = at / name, given.get(name)
         if isinstance(node, dict):
-            _read(node, value or {}, sub, out, value is not None)
+            _read(node, {} if value is None else value, sub, out, value is not None, quiet)
             continue
         attr, opt = node
         if value is None:
-            if opt.required or (present and isinstance(opt.kind, Basis)):
+            if not quiet and (opt.required or (present and isinstance(opt.kind, Basis))):
                 sub.fail("缺少 {path}" + ("（法律依据）" if isinstance(opt.kind, Basis) else "（必填）"))
             out[attr] = opt.value()
             continue
+        before = len(at.problems)
         out[attr] = opt.kind.parse(value, sub)
-        if opt.required and out[attr] in ("", (), {}):
+        if opt.required and out[attr] in ("", (), {}) and len(at.problems) == before:
             sub.fail("不能为空")
 
 
@@ -459,21 +470,28 @@ def _default_text(opt: Option) -> str:
     if opt.default_doc:
         return opt.default_doc
     d = opt.default
-    if d is None or d == "" or d == () or d == {} or isinstance(opt.kind, Section):
+    if opt.required or d is None or d == "" or d == () or d == {} or isinstance(opt.kind, Section):
         return ""
-    if isinstance(d, bool):
-        return f"`{str(d).lower()}`"
     if isinstance(opt.kind, Choice):
         d = next(k for k, v in opt.kind.values.items() if v == d)
-    if isinstance(d, tuple):
+    elif isinstance(d, bool):
+        d = str(d).lower()
+    elif isinstance(d, tuple):
         d = "[" + ", ".join(map(str, d)) + "]"
     return f"`{d}`"
 
 
 def reference(section: Section, prefix: str = "") -> list[Row]:
-    """Every declared key under ``section``, depth first, as the README's configuration reference shows it."""
-    rows = []
+    """Every declared key under ``section``, depth first, as the README's configuration reference
+    shows it; a mapping without a class of its own (``site``) is described by the section's ``groups``."""
+    rows, groups = [], getattr(section.cls, "groups", {})
     for _attr, opt in declared(section.cls):
+        parts = opt.key.split(".")
+        for i in range(1, len(parts)):
+            group = ".".join(parts[:i])
+            if not any(r.key == prefix + group for r in rows):
+                needed = any(o.required and o.key.startswith(group + ".") for _, o in declared(section.cls))
+                rows.append(Row(prefix + group, "mapping", "", "yes" if needed else "", groups.get(group, "")))
         path = prefix + opt.key
         required = "yes" if opt.required else ("with its mapping" if isinstance(opt.kind, Basis) else "")
         rows.append(Row(path, opt.kind.describe(), _default_text(opt), required, opt.doc))

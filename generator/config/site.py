@@ -54,6 +54,8 @@ class Remedy:
 
 @section
 class SiteConfig:
+    groups = {"site": "the site itself"}
+
     root: Path
     title: str = Option(Text(), "the platform's name", key="site.title", required=True)
     short_title: str = Option(Text(), "short name, in page titles", key="site.short_title", default_doc="`site.title`")
@@ -62,21 +64,21 @@ class SiteConfig:
     publisher: str = Option(Text(), "the department that publishes", key="site.publisher", required=True)
     page_size: int = Option(Integer(min=1, max=1000), "records per list page", key="site.page_size", default=50)
     feed_size: int = Option(Integer(min=1, max=10000), "changes per feed", key="site.feed_size", default=100)
-    correction: CorrectionChannel = Option(Section(CorrectionChannel), "the correction channel (P5.3, P5.4)",
-                                           required=True)
-    remedy: Remedy | None = Option(Section(Remedy), "remedies (P7); required when a dataset has `remedy_notice`",
-                                   default=None)
-    calendar_files: tuple = Option(ListOf(Text()), "extra holiday notices (YAML, like generator/holidays.yaml; C4)",
-                                   key="calendar")
-    datasets: tuple = Option(MapOf(Section(DatasetConfig), into=values_of, name="name"), "the datasets, by name",
-                             required=True)
-    agencies_file: str = Option(Text(), "the departments (item 1)", key="agencies", default="data/agencies.yaml")
-    content_dir: str = Option(Text(), "Markdown pages and their files", key="content", default="content")
     nav: tuple = Option(ListOf(Text()), "datasets linked from the top navigation", key="site.nav",
                         default_doc="the first two datasets")
     tag: str = Option(Text(TAG, "hrss.nx.gov.cn,2019"), "authority of the feeds' tag: ids (RFC 4151); never change it",
                       key="site.tag", default_doc="host of `base_url`, 2019")
+    agencies_file: str = Option(Text(), "the departments (item 1)", key="agencies", default="data/agencies.yaml")
+    content_dir: str = Option(Text(), "Markdown pages and their files", key="content", default="content")
+    calendar_files: tuple = Option(ListOf(Text()), "extra holiday notices (YAML, like generator/holidays.yaml; C4)",
+                                   key="calendar")
+    correction: CorrectionChannel = Option(Section(CorrectionChannel), "the correction channel (P5.3, P5.4)",
+                                           required=True)
+    remedy: Remedy | None = Option(Section(Remedy), "remedies (P7); required when a dataset has `remedy_notice`",
+                                   default=None)
     corrections: Corrections | None = Option(Section(Corrections), "the corrections log (P5.1)", default=None)
+    datasets: tuple = Option(MapOf(Section(DatasetConfig), into=values_of, name="name"), "the datasets, by name",
+                             required=True)
     compliance: Compliance = Option(Section(Compliance), "what `gongshi check` checks beyond the build",
                                     default=Compliance())
     raw: dict = field(repr=False, default_factory=dict)  # the YAML as read
@@ -95,18 +97,20 @@ class SiteConfig:
         values["tag"] = values["tag"] or _default_tag(base_url)
         values["calendar_files"] = tuple(values["root"] / p for p in values["calendar_files"])
         datasets = values["datasets"]
-        published = [ds.name for ds in datasets if not ds.internal]  # an internal dataset has no URL
-        values["nav"] = values["nav"] or tuple(published[:2])
-        for name in values["nav"]:
-            if name not in published:
-                (at / "site" / "nav").fail(f"{{path}} 中的“{name}”不是已配置的（公开）数据集")
-        paths = [ds.path for ds in datasets if not ds.internal]
-        for path in sorted({p for p in paths if paths.count(p) > 1}):
-            (at / "datasets").fail(f"{{path}} 中有多个数据集的 path 都是“{path}”")
-        noticed = [ds.name for ds in datasets if ds.remedy_notice]
-        if noticed and values["remedy"] is None:
-            (at / "remedy").fail(f"缺少 {{path}}（数据集 {'、'.join(noticed)} 设置了 remedy_notice，须写明救济途径，规则 P7）")
-        values["compliance"] = with_correction_terms(values["compliance"], values["correction"], at / "compliance")
+        if at.clean("datasets"):  # else a dataset that failed would be reported missing again
+            published = [ds.name for ds in datasets if not ds.internal]  # an internal dataset has no URL
+            values["nav"] = values["nav"] or tuple(published[:2])
+            for name in values["nav"]:
+                if name not in published:
+                    (at / "site" / "nav").fail(f"{{path}} 中的“{name}”不是已配置的（公开）数据集")
+            paths = [ds.path for ds in datasets if not ds.internal]
+            for path in sorted({p for p in paths if paths.count(p) > 1}):
+                (at / "datasets").fail(f"{{path}} 中有多个数据集的 path 都是“{path}”")
+            noticed = [ds.name for ds in datasets if ds.remedy_notice]
+            if noticed and values["remedy"] is None and at.clean("remedy"):
+                (at / "remedy").fail(f"缺少 {{path}}（数据集 {'、'.join(noticed)} 设置了 remedy_notice，须写明救济途径，规则 P7）")
+        correction = values["correction"] if at.clean("correction") else None
+        values["compliance"] = with_correction_terms(values["compliance"], correction, at / "compliance")
 
 
 def _default_tag(base_url: str) -> str:
