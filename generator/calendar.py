@@ -12,8 +12,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-from .config.options import (At, Basis, ConfigError, Integer, ListOf, MapOf, Option, Section, Text,
-                             problems_as_diagnostics, section)
+from .config.kinds import Basis, Integer, ListOf, MapOf, Text
+from .config.options import At, ConfigError, Option, Section, problems_as_diagnostics, section
 from .diagnostics import diag
 from .yamlfile import YamlError, read_yaml
 

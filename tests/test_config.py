@@ -13,7 +13,8 @@ from conftest import GOLDEN_SITE, REPO
 from generator.calendar import WorkCalendar
 from generator.cli import main
 from generator.config import SITE, ConfigError, load_config, nearest
-from generator.config.options import At, Flag, Integer, Option, Section, reference, section
+from generator.config import Flag, Integer, Option, Section, reference, section
+from generator.config.options import At
 from generator.stages import assemble
 from generator.stages.read import read_agencies, read_content
 from generator.yamlfile import ALIAS_BUDGET, YamlError, parse_yaml, read_yaml

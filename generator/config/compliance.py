@@ -8,8 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from .options import (Basis, Choice, Integer, Kind, ListOf, MapOf, Number, OneOrMany, Option, Section, Text,
-                      section, values_of)
+from .kinds import Basis, Choice, Integer, ListOf, MapOf, Number, OneOrMany, Text, values_of
+from .options import Kind, Option, Section, section
 
 # duty kind → (code when the duty is still open past its deadline, code when it was done late)
 DUTY_CODES = {

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic, diag
-from .options import (Basis, Choice, Flag, Integer, Kind, ListOf, MapOf, OneOrMany, Option, Section, Text,
-                      given, section, shown, sorted_pairs, unknown_key, values_of)
+from .kinds import Basis, Choice, Flag, Integer, ListOf, MapOf, OneOrMany, Text, sorted_pairs, values_of
+from .options import Kind, Option, Section, given, section, shown, unknown_key
 
 CONFIG_FILE = "site_config.yaml"
 

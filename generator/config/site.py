@@ -11,8 +11,8 @@ from ..diagnostics import diag
 from ..yamlfile import YamlError, read_yaml
 from .compliance import Compliance, with_correction_terms
 from .datasets import CONFIG_FILE, DatasetConfig
-from .options import (At, Basis, ConfigError, Integer, ListOf, MapOf, Option, Section, Text, problems_as_diagnostics,
-                      section, values_of)
+from .kinds import Basis, Integer, ListOf, MapOf, Text, values_of
+from .options import At, ConfigError, Option, Section, problems_as_diagnostics, section
 
 TAG = r"[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?"
 
