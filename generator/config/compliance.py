@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from .kinds import Basis, Choice, Integer, ListOf, MapOf, Number, OneOrMany, Text, values_of
+from .datasets import WHEN
+from .kinds import Basis, Choice, Integer, ListOf, MapOf, Number, Text, values_of
 from .options import Kind, Option, Section, section
 
 # duty kind → (code when the duty is still open past its deadline, code when it was done late)
@@ -50,8 +51,7 @@ class Duty:
     working_days: int = Option(Integer(min=1, max=365), "the term in working days",
                                default_doc="correction: `correction.answer_working_days`")
     basis: str = Option(Text(), "legal basis of the term", default_doc="correction: `correction.basis`")
-    when: tuple = Option(MapOf(OneOrMany(Text()), into=lambda items: tuple(items), placeholder="<column>"),
-                         "the duty applies to records with these column values")
+    when: tuple = Option(WHEN, "the duty applies to records with these column values")
 
 
 @section

@@ -9,6 +9,7 @@ from typing import Callable
 
 from .options import Kind, Section, nearest, shown
 
+
 class Text(Kind):
     """Text; numbers and dates are taken as written (a postcode, a year), true/false are not."""
 
@@ -161,10 +162,6 @@ class ListOf(Kind):
 
     def sections(self):
         return [("[]" + suffix, s) for suffix, s in self.kind.sections()]
-
-
-def pairs(items) -> tuple:
-    return tuple(items)
 
 
 def sorted_pairs(items) -> tuple:
