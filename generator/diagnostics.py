@@ -7,7 +7,8 @@ codes are defined, so that documentation and tests can list them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -164,31 +165,113 @@ def diag(code: str, path: str, row: int = 0, col: int = 0, **params) -> Diagnost
     return Diagnostic(code, path, row, col, tuple(sorted(params.items())))
 
 
-@dataclass
-class Report:
-    """Collects every problem of a build, so that all are reported at once."""
+def excel_column(n: int) -> str:
+    """The letters Excel shows above the n-th column (1-based): 1 → A, 26 → Z, 27 → AA, 35 → AI."""
+    if n < 1:
+        raise ValueError(n)
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
-    items: list[Diagnostic] = field(default_factory=list)
+
+DEFAULT_MAX_PER_CODE = 20  # messages kept per file and code; the rest are counted (issue 10)
+
+
+def _position(d: Diagnostic) -> tuple:
+    return (d.path, d.row, d.column, d.code, d.params)
+
+
+class Report:
+    """Every problem of a build, counted exactly; of each file and code, the first ``limit`` (by
+    position) are kept to be shown, the others only counted, so that 100,000 bad rows cost a few
+    kilobytes, not a gigabyte.  ``limit=None`` keeps them all.
+
+    Stages append to ``report.items`` (the report itself) as to a list."""
+
+    def __init__(self, limit: int | None = DEFAULT_MAX_PER_CODE):
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1 (None: no limit)")
+        self.limit = limit
+        self._kept: dict[tuple[str, str], list[Diagnostic]] = {}  # (path, code) → kept, by position
+        self._total: dict[tuple[str, str], int] = {}
 
     def add(self, d: Diagnostic) -> None:
-        self.items.append(d)
+        key = (d.path, d.code)
+        kept = self._kept.setdefault(key, [])
+        i = bisect_left(kept, _position(d), key=_position)
+        if i < len(kept) and kept[i] == d:
+            return  # the same problem found twice (e.g. by the build and by the check) counts once
+        self._total[key] = self._total.get(key, 0) + 1
+        if self.limit is None or len(kept) < self.limit:
+            kept.insert(i, d)
+        elif i < len(kept):  # earlier in the file than one kept: keep this one instead
+            kept.insert(i, d)
+            kept.pop()
+
+    append = add
 
     def extend(self, ds) -> None:
-        self.items.extend(ds)
+        for d in ds:
+            self.add(d)
+
+    @property
+    def items(self) -> Report:
+        return self
+
+    def __iter__(self):
+        return iter(self.sorted())
+
+    def drop(self, codes) -> None:
+        """Forget every problem of these codes (the check replaces some of the build's)."""
+        for key in [k for k in self._kept if k[1] in codes]:
+            del self._kept[key], self._total[key]
+
+    def sorted(self) -> list[Diagnostic]:
+        """The kept problems, by file and position."""
+        return sorted((d for kept in self._kept.values() for d in kept), key=_position)
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
 
-    def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items), key=lambda d: (d.path, d.row, d.column, d.code, d.params))
+    def groups(self) -> list[tuple[str, str, list[Diagnostic], int]]:
+        """(path, code, kept problems, total) of each file and code: errors first, then by file,
+        then by the position of the code's first problem in the file."""
+        out = [(path, code, kept, self._total[(path, code)]) for (path, code), kept in self._kept.items()]
+        return sorted(out, key=lambda g: (CATALOGUE[g[1]].severity is not Severity.ERROR, g[0],
+                                          _position(g[2][0]) if g[2] else (), g[1]))
+
+    def by_code(self) -> dict[str, int]:
+        """Exact number of problems of each code, by code."""
+        counts: dict[str, int] = {}
+        for (_path, code), n in self._total.items():
+            counts[code] = counts.get(code, 0) + n
+        return dict(sorted(counts.items()))
+
+    def count(self, severity: Severity) -> int:
+        return sum(n for (_path, code), n in self._total.items() if CATALOGUE[code].severity is severity)
+
+    @property
+    def error_count(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def omitted(self) -> int:
+        """Problems counted but not kept."""
+        return sum(n - len(self._kept[key]) for key, n in self._total.items())
 
     def summary(self) -> str:
-        return f"共 {len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        return f"共 {self.error_count} 个错误，{self.warning_count} 个警告"
 
 
 class BuildFailed(Exception):

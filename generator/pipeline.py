@@ -16,7 +16,7 @@ from jinja2 import TemplateError
 from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
-from .diagnostics import BuildFailed, Report, diag
+from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
@@ -183,17 +183,18 @@ def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
-          search_index: bool = True, jobs: int | None = None) -> BuildResult:
+          search_index: bool = True, jobs: int | None = None,
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
-    as it was."""
+    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
     check_output_dir(root, out)
-    report = Report()
+    report = Report(max_per_code)
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
