@@ -272,6 +272,7 @@ _GEOMETRY = {"d", "points", "viewBox", "transform", "gradientTransform", "patter
 _URL_REF = re.compile(r"url\(\s*['\"]?\s*([^'\")\s]*)", re.I)
 _SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]*):")
 _NUMBER = re.compile(r"[0-9][0-9.]*[Xx]?")
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _local(name) -> str:
@@ -319,8 +320,10 @@ def check_svg(data: bytes) -> None:
                 pieces.append((f"<{name}> 的 {_local(attr)} 属性", value))
     try:
         scan(pieces)
-    except Refused as refused:
-        refused.line = next((n for n, line in enumerate(text.splitlines(), 1) if find_personal_data(line)), 0)
+    except Refused as refused:  # the line: of the number as written, or with the tags inside it taken out
+        lines = text.splitlines()
+        refused.line = next((n for n, line in enumerate(lines, 1) if find_personal_data(line)), 0) or next(
+            (n for n, line in enumerate(lines, 1) if find_personal_data(_TAG.sub("", line))), 0)
         raise
 
 
