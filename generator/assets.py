@@ -105,7 +105,7 @@ def decode_text(data: bytes) -> str:
 def check_text(data: bytes) -> None:
     text = decode_text(data)
     try:
-        scan([("", text)])
+        scan([("正文", text)])
     except Refused as refused:  # name the line, when the number sits on one
         lines = text.splitlines()
         refused.line = next((n for n, line in enumerate(lines, 1) if find_personal_data(line)), 0)

@@ -86,7 +86,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     # content/ (README "Security": what is published from content/ and what is refused)
     _e("E-CONTENT-DIR", "P3.1", "content 文件夹设置不安全：{detail}",
        "site_config.yaml 的 content 应指向站点目录下单独的文件夹（默认 content），不能是站点目录本身、data、templates 或输出目录，也不能是符号链接"),
-    _e("E-SYMLINK", "P3.1", "content 中的“{path}”是符号链接（快捷方式），不能发布",
+    _e("E-SYMLINK", "P3.1", "content 中的“{name}”是符号链接（快捷方式），不能发布",
        "请把文件本身放入 content，或删除该链接：链接会把 content 以外的文件（如 data 中的数据）带到网上"),
     _e("E-ASSET-TYPE", "P3.1", "content 中的文件类型“{suffix}”不能发布{detail}",
        "可发布的附件：PNG/JPEG 图片、SVG 图、PDF、Word（.docx）、Excel（.xlsx）、纯文本（.txt）；其他文件请移出 content"),
@@ -98,7 +98,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "本站只发布静态内容、不加载站外资源；请删除这些内容后另存（流程图请导出为不含脚本的 SVG）"),
     _e("E-ASSET-HIDDEN", "P3.1", "文件含有打开时看不到的内容：{detail}",
        "公开的文件须经保密审查（规则 P4），审查人看不到的内容不能发布；请按提示删除后另存"),
-    _e("E-ASSET-COLLISION", "P1", "content 中的文件“{path}”与生成的“{other}”占用同一地址",
+    _e("E-ASSET-COLLISION", "P1", "content 中的文件“{name}”与生成的“{other}”占用同一地址",
        "生成的页面和数据（如 /penalties/、/opendata/、/_redirects、/robots.txt）由构建写出，不能用 content 中的文件替换；请改名或换一个文件夹"),
     _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)

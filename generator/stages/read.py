@@ -208,7 +208,7 @@ def content_files(root: Path, config, problems: list[Diagnostic]) -> tuple[tuple
                 continue
             if (here / name).is_symlink():
                 problems.append(diag("E-SYMLINK", (here / name).relative_to(root).as_posix(),
-                                     path=(here / name).relative_to(base).as_posix()))
+                                     name=(here / name).relative_to(base).as_posix()))
             else:
                 dirs.append(name)
         for name in sorted(files):
@@ -217,7 +217,7 @@ def content_files(root: Path, config, problems: list[Diagnostic]) -> tuple[tuple
             if ignored(name):
                 continue
             if path.is_symlink():
-                problems.append(diag("E-SYMLINK", relpath, path=path.relative_to(base).as_posix()))
+                problems.append(diag("E-SYMLINK", relpath, name=path.relative_to(base).as_posix()))
             elif not stat.S_ISREG(path.lstat().st_mode):
                 problems.append(diag("E-ASSET-TYPE", relpath, suffix="（特殊文件）", detail=""))
             elif path.suffix.lower() == ".md":
