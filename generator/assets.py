@@ -218,13 +218,22 @@ def _jpeg_segments(data: bytes, keep_orientation: bool, keep_all: bool = False) 
         end = i + 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
         segment = data[i:end]
         if marker == 0xDA:  # start of scan: the entropy-coded data runs to the next real marker
-            while end + 1 < len(data) and not (data[end] == 0xFF and data[end + 1] not in (0x00, *range(0xD0, 0xD8))):
-                end += 1
+            end = _scan_end(data, end)
             out.append(data[i:end])
         elif keep_all or not (0xE0 <= marker <= 0xEF or marker == 0xFE) or _keep_app(marker, segment[4:]):
             out.append(segment)
         i = end
     raise Refused("E-ASSET-UNREADABLE", "JPEG 图片不完整（缺少结尾）")
+
+
+def _scan_end(data: bytes, i: int) -> int:
+    """Where entropy-coded data starting at ``i`` ends: at the first 0xFF that is neither a stuffed
+    0xFF00 nor a restart marker (found with bytes.find: a photo is megabytes)."""
+    while (i := data.find(b"\xff", i)) >= 0 and i + 1 < len(data):
+        if data[i + 1] != 0x00 and not 0xD0 <= data[i + 1] <= 0xD7:
+            return i
+        i += 2
+    return len(data)
 
 
 def _keep_app(marker: int, body: bytes) -> bool:
