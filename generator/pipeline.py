@@ -24,7 +24,7 @@ from .stages.expire import expire
 from .stages.index import build_index
 from .stages.lookup import LookupSpec, build_lookup
 from .stages.assets import asset_collisions, check_assets, write_assets
-from .stages.read import content_dir_problem, content_files, make_agency, read_agencies, read_content, read_table
+from .stages.read import content_files, make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
@@ -55,9 +55,10 @@ class Validated:
     tables: dict = field(default_factory=dict)  # dataset name → (DatasetConfig, TableSchema, records)
 
 
-def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
+def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None, out: Path | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
-    the validated records are also kept there (for ``gongshi check``), even when the load fails."""
+    the validated records are also kept there (for ``gongshi check``), even when the load fails.
+    ``out``: the output directory of a build, which the content folder may not overlap."""
     try:
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files)
@@ -110,7 +111,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
                                       shown.expired, corrections, as_of)
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
-    markdown, files = content_files(root, config, problems)
+    markdown, files = content_files(root, config, problems, out)
     pages = validate_content(read_content(root, config.content_dir, markdown, problems), reserved, problems)
     assets = check_assets(root, config.content_dir, files, reserved, problems)
     for year in sorted(calendar.provisional_years):
@@ -207,12 +208,9 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load_site(root, as_of, report)
+        site = load_site(root, as_of, report, out=out)
     finally:
         gc.enable()
-    if problem := content_dir_problem(root, site.config, out):
-        report.add(diag("E-CONTENT-DIR", CONFIG_FILE, detail=problem))
-        raise BuildFailed(report)
     clock.lap("read+validate+redact+expire+assemble")
     templates = root / "templates"
     staging = staging_dir(out)

@@ -51,6 +51,7 @@ def test_a_linked_file_is_refused(site):
 def test_a_content_folder_overlapping_the_site_data_or_output_is_refused(site, value):
     (site / "templates").mkdir(exist_ok=True)
     (site.parent / "elsewhere").mkdir()
+    assert run(site, GOLDEN_AS_OF)[0] is not None  # a previous output in public/, not to be read as content
     set_content(site, value)
     result, report = run(site, GOLDEN_AS_OF)
     assert result is None and [d.code for d in report.errors] == ["E-CONTENT-DIR"], [d.format() for d in report.errors]

@@ -189,11 +189,12 @@ def _inputs(config):
     yield from (str(p) for p in config.calendar_files)
 
 
-def content_files(root: Path, config, problems: list[Diagnostic]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def content_files(root: Path, config, problems: list[Diagnostic],
+                  out: Path | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """(Markdown pages, other files) under the content folder, as site-root-relative paths in a
     stable order.  Symbolic links are refused, never followed; hidden files and the by-products of
     editors and file managers (.DS_Store, Thumbs.db, ~$ lock files) are skipped."""
-    if problem := content_dir_problem(root, config):
+    if problem := content_dir_problem(root, config, out):
         problems.append(diag("E-CONTENT-DIR", CONFIG_FILE, detail=problem))
         return (), ()
     base = root / config.content_dir
