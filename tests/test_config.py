@@ -377,7 +377,7 @@ def test_alias_bomb_in_front_matter(tmp_path):
     (tmp_path / "content").mkdir()
     (tmp_path / "content/notice.md").write_text("---\ntitle: 通知\n" + BOMB + "---\n正文\n", encoding="utf-8")
     found: list = []
-    assert read_content(tmp_path, "content", found) == []
+    assert read_content(tmp_path, "content", ["content/notice.md"], found) == []
     assert [d.location() + " " + d.code for d in found] == ["content/notice.md:2 E-YAML"]
     assert "展开后过大" in found[0].message
 
@@ -386,7 +386,7 @@ def test_front_matter_problem_names_the_file_line(tmp_path):
     (tmp_path / "content").mkdir()
     (tmp_path / "content/notice.md").write_text("---\ntitle: 通知\ntitle: 又一个\n---\n正文\n", encoding="utf-8")
     found: list = []
-    read_content(tmp_path, "content", found)
+    read_content(tmp_path, "content", ["content/notice.md"], found)
     assert [d.format().split("（规则")[0] for d in found] == [
         "content/notice.md:3: E-YAML YAML 格式错误：键“title”重复（第 2 行已有）"]
 
