@@ -36,7 +36,9 @@ def _w(code, rule, message, hint=""):
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in [
     # files and configuration
-    _e("E-FILE-MISSING", "P1", "找不到文件 {path}", "请确认文件已提交，或在 site_config.yaml 中修正路径"),
+    _e("E-FILE-MISSING", "P1", "找不到文件 {file}",
+       "请确认文件已提交，或在 site_config.yaml 中修正路径；找不到的是 site_config.yaml 本身时，"
+       "请在站点目录中运行，或用 --site DIR 指定站点目录；新建站点请运行 gongshi init DIR"),
     _e("E-ENCODING", "P5.1", "文件编码无法识别（第 {offset} 字节附近）",
        "请另存为 UTF-8 或 GB18030/GBK 编码的 CSV"),
     _e("E-CSV", "P5.1", "CSV 格式错误：{detail}", "请检查引号是否成对"),
@@ -84,6 +86,23 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
+    # content/ (README "Security": what is published from content/ and what is refused)
+    _e("E-CONTENT-DIR", "P3.1", "content 文件夹设置不安全：{detail}",
+       "site_config.yaml 的 content 应指向站点目录下单独的文件夹（默认 content），不能是站点目录本身、data、templates 或输出目录，也不能是符号链接"),
+    _e("E-SYMLINK", "P3.1", "content 中的“{name}”是符号链接（快捷方式），不能发布",
+       "请把文件本身放入 content，或删除该链接：链接会把 content 以外的文件（如 data 中的数据）带到网上"),
+    _e("E-ASSET-TYPE", "P3.1", "content 中的文件类型“{suffix}”不能发布{detail}",
+       "可发布的附件：PNG/JPEG 图片、SVG 图、PDF、Word（.docx）、Excel（.xlsx）、纯文本（.txt）；其他文件请移出 content"),
+    _e("E-ASSET-UNREADABLE", "P3.3", "无法读取文件中的内容，不能确认其中没有个人信息：{detail}",
+       "请确认文件未损坏、未加密；扫描件请改用可复制文字的 PDF，或把内容写成网页（.md）"),
+    _e("E-ASSET-PERSONAL-DATA", "P3.3", "{detail}，该文件不能发布",
+       "请删除或遮蔽该个人信息（如 6401**********1234）后另存；注意文件属性（作者等）、页眉页脚和表格也会发布"),
+    _e("E-ASSET-ACTIVE", "P3.1", "文件含有脚本、宏、嵌入对象或站外引用：{detail}",
+       "本站只发布静态内容、不加载站外资源；请删除这些内容后另存（流程图请导出为不含脚本的 SVG）"),
+    _e("E-ASSET-HIDDEN", "P3.1", "文件含有打开时看不到的内容：{detail}",
+       "公开的文件须经保密审查（规则 P4），审查人看不到的内容不能发布；请按提示删除后另存"),
+    _e("E-ASSET-COLLISION", "P1", "content 中的文件“{name}”与生成的“{other}”占用同一地址",
+       "生成的页面和数据（如 /penalties/、/opendata/、/_redirects、/robots.txt）由构建写出，不能用 content 中的文件替换；请改名或换一个文件夹"),
     _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)
     _e("E-OVERDUE", "P8", "应公示而未公示：{start_column} {start}，公示时限 {deadline} 已过 {days} 个工作日（{basis}）",
@@ -117,6 +136,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline} {days} 个工作日（{basis}）", "请及时公示；逾期情况将列入监督报告"),
     _w("W-OVERDUE", "P8", "本条记录尚未公示，已超过公示时限 {deadline}（{basis}）",
        "请尽快完成审查并公示；应公示而未公示的情况将列入监督报告"),
+    _w("W-HTML-REMOVED", "P3.1", "页面中的 {what} 不安全，已删除",
+       "Markdown 页面只能用标题、段落、列表、表格、链接和站内图片；脚本、样式、事件属性、javascript:/data: 链接、iframe 和表单会被删除"),
     _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
        "国务院办公厅公布次年安排后，请更新工作日历"),
 ]}

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .calendar import CalendarError, WorkCalendar
+from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
@@ -23,12 +23,13 @@ from .stages.assemble import assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
 from .stages.lookup import LookupSpec, build_lookup
-from .stages.read import make_agency, read_agencies, read_content, read_table
+from .stages.assets import asset_collisions, check_assets, write_assets
+from .stages.read import content_files, make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import Writer, commit, copy_static, discard, file_infos, staging_dir
+from .stages.write import Writer, commit, copy_static, discard, file_for, file_infos, staging_dir
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -54,17 +55,15 @@ class Validated:
     tables: dict = field(default_factory=dict)  # dataset name → (DatasetConfig, TableSchema, records)
 
 
-def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
+def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None, out: Path | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
-    the validated records are also kept there (for ``gongshi check``), even when the load fails."""
-    try:
+    the validated records are also kept there (for ``gongshi check``), even when the load fails.
+    ``out``: the output directory of a build, which the content folder may not overlap."""
+    try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
-        calendar = WorkCalendar.load(*config.calendar_files)
+        calendar = WorkCalendar.load(*config.calendar_files, root=root)
     except ConfigError as exc:
         report.extend(exc.diagnostics)
-        raise BuildFailed(report) from None
-    except (CalendarError, OSError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
@@ -109,13 +108,19 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
                                       shown.expired, corrections, as_of)
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
-    pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
+    markdown, files = content_files(root, config, problems, out)
+    pages = validate_content(read_content(root, config.content_dir, markdown, problems), reserved, problems)
+    assets = check_assets(root, config.content_dir, files, reserved, problems)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
     if report.errors:
         raise BuildFailed(report)
     years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
-    return assemble(config, as_of, agencies, views, pages, years, counts)
+    site = assemble(config, as_of, agencies, views, pages, years, counts)
+    asset_collisions(assets, (file_for(o.url) for o in site.outputs), problems)
+    if report.errors:
+        raise BuildFailed(report)
+    return replace(site, assets=assets)
 
 
 def read_corrections(root: Path, config, report: Report) -> dict:
@@ -201,7 +206,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load_site(root, as_of, report)
+        site = load_site(root, as_of, report, out=out)
     finally:
         gc.enable()
     clock.lap("read+validate+redact+expire+assemble")
@@ -216,8 +221,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             raise BuildFailed(report) from None
         # the theme's root/ holds what browsers ask for at the root (/favicon.ico)
         copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
-                     (DEFAULT_THEME / "root", "."), (templates / "root", "."),
-                     (root / site.config.content_dir, ".")], staging)
+                     (DEFAULT_THEME / "root", "."), (templates / "root", ".")], staging)
+        if changed := write_assets(root, site.assets, staging):  # content/: checked files only
+            report.extend(changed)
+            raise BuildFailed(report)
         clock.lap("render+write")
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
