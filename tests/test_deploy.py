@@ -46,8 +46,9 @@ def test_build_installs_the_lock_checks_then_builds_and_pins_python():
     command = NETLIFY["build"]["command"]
     steps = [s.strip() for s in command.split("&&")]
     assert re.fullmatch(r"pip install --quiet uv==\d+\.\d+\.\d+", steps[0])
-    assert steps[1] == "uv sync --frozen"  # exactly the lock: nothing resolved at deploy time
-    assert steps[2:] == [".venv/bin/gongshi check --fail-on never", ".venv/bin/gongshi build"]
+    # exactly the lock, nothing resolved at deploy time (not even a build backend for gongshi)
+    assert steps[1] == "uv sync --frozen --no-install-project"
+    assert steps[2:] == [".venv/bin/python -m generator check --fail-on never", ".venv/bin/python -m generator build"]
     assert NETLIFY["build"]["publish"] == "public"
     assert re.fullmatch(r"3\.\d+", NETLIFY["build"]["environment"]["PYTHON_VERSION"])
     assert NETLIFY["build"]["environment"]["UV_PYTHON_DOWNLOADS"] == "never"
