@@ -162,8 +162,7 @@ def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic
         problems.append(diag("E-CSV-EMPTY", table.path, 1))
         return None
     if garbled := garbled_header(table.header, schema.names):  # the whole file, not each column
-        problems.append(diag("E-EXCEL-ENCODING", table.path, 1, garbled[0] + 1, value=garbled[1],
-                             fixed=f"，原文应为“{garbled[2]}”"))
+        problems.append(diag("E-EXCEL-ENCODING", table.path, 1, value=garbled[1], fixed=f"，原文应为“{garbled[2]}”"))
         return None
     positions: dict[str, int] = {}
     ok = True

@@ -543,3 +543,25 @@ def test_a_required_column_must_still_be_present(site):
     write_csv(path, tuple(c for j, c in enumerate(rows[0]) if j != i), [[c for j, c in enumerate(r) if j != i] for r in rows[1:]])
     _, report = run(site, GOLDEN_AS_OF)
     assert [(d.code, dict(d.params)["column"]) for d in report.errors] == [("E-COLUMN-MISSING", "处罚机关")]
+
+
+def test_the_fast_inline_string_reader_reads_what_openpyxl_reads(tmp_path):
+    """sheet.py reads inline strings without openpyxl's rich-text objects: the same text."""
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.rich_text import CellRichText, TextBlock
+    from openpyxl.cell.text import InlineFont
+
+    from generator.excel.sheet import _values
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("s")
+    rich = CellRichText(["开头", TextBlock(InlineFont(b=True), "加粗"), "结尾"])
+    ws.append(["纯文本", " 前后空格 ", "第一行\n第二行", WriteOnlyCell(ws, rich), 12, None, "=1+1", "#N/A"])
+    path = tmp_path / "r.xlsx"
+    wb.save(path)
+    for data_only in (True, False):
+        book = load_workbook(path, read_only=True, data_only=data_only)
+        ours = list(_values(book["s"]))
+        theirs = list(book["s"].iter_rows(values_only=True))
+        assert ours == theirs and ours[0][3] == "开头加粗结尾"
+        book.close()

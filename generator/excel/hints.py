@@ -112,8 +112,8 @@ def unmojibake(text: str) -> str | None:
 
 
 def garbled_header(header: tuple[str, ...], names) -> tuple[int, str, str] | None:
-    """(index, garbled name, the column it stands for) when the header row is mojibake of the
-    schema's column names: the whole file was read in the wrong encoding and saved again."""
+    """(index, garbled name, the column it stands for) of the first header cell that is mojibake
+    of a schema column's name: the whole file was read in the wrong encoding and saved again."""
     known = set(names)
     for i, name in enumerate(header):
         if name in known or not name:

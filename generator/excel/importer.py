@@ -12,6 +12,7 @@ and column name.
 from __future__ import annotations
 
 import csv
+import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -223,7 +224,7 @@ def _positioned(sheet, shown: str, read: list, checked: list, elsewhere: list) -
 def _write(root: Path, target: Target, sheet_header: tuple[str, ...], filled: set[str], rows) -> bool:
     """Write the spooled rows in the canonical form; whether the file changed."""
     path = root / target.file
-    before = path.read_bytes() if path.is_file() else None
+    before = _digest(path)
     existing = None
     if before is not None:
         scratch: list = []
@@ -234,7 +235,14 @@ def _write(root: Path, target: Target, sheet_header: tuple[str, ...], filled: se
     where = {name: i for i, name in enumerate(sheet_header)}
     picks = [where.get(name, -1) for name in header]
     write_csv(path, header, ([cells[i] if i >= 0 else "" for i in picks] for cells in rows))
-    return path.read_bytes() != before
+    return _digest(path) != before
+
+
+def _digest(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _title(config, name: str) -> str:

@@ -15,7 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.worksheet import _read_only
+from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
+from openpyxl.xml.constants import SHEET_MAIN_NS
 
 from ..diagnostics import Diagnostic, diag
 from ..privacy import mask
@@ -25,6 +28,48 @@ from .workbook import HELP_SHEET, LISTS_SHEET, WORKBOOK_ID, sheet_title
 
 HEADER_SEARCH_ROWS = 10
 ERROR_VALUES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
+
+
+_T, _RUN_T = f"{{{SHEET_MAIN_NS}}}t", f"{{{SHEET_MAIN_NS}}}r/{{{SHEET_MAIN_NS}}}t"
+
+
+class _InlineStringParser(WorkSheetParser):
+    """openpyxl's sheet parser, reading an inline string (how openpyxl writes text, so how every
+    workbook of ``gongshi excel`` holds it) as its plain text without building openpyxl's rich-text
+    objects first: the import of 100,000 rows takes a third less time.  The text is the same as
+    openpyxl's ``Text.content``: the ``t`` element, then the runs' ``t`` (phonetic runs left out)."""
+
+    def parse_cell(self, element):
+        child = element.find(INLINE_STRING) if element.get("t") == "inlineStr" else None
+        if child is None or self.rich_text or (not self.data_only and element.find(FORMULA_TAG) is not None):
+            return super().parse_cell(element)
+        coordinate = element.get("r")
+        if coordinate:
+            row, column = coordinate_to_tuple(coordinate)
+            self.col_counter = column
+        else:
+            self.col_counter += 1
+            row, column = self.row_counter, self.col_counter
+        style_id = int(element.get("s", 0))
+        if len(child) == 1 and child[0].tag == _T:  # plain text: nearly every cell
+            text = child[0].text or ""
+        else:
+            text = "".join([child.findtext(_T) or "", *(t.text or "" for t in child.iterfind(_RUN_T))])
+        return {"row": row, "column": column, "value": text, "data_type": "s", "style_id": style_id}
+
+
+def _values(ws, **bounds):
+    """The rows' values (read-only mode), read by the parser above.  openpyxl makes a sheet's
+    parser when the first row is asked for: the swap lasts only that long."""
+    rows = ws.iter_rows(values_only=True, **bounds)
+    saved, _read_only.WorkSheetParser = _read_only.WorkSheetParser, _InlineStringParser
+    try:
+        first = next(rows, None)
+    finally:
+        _read_only.WorkSheetParser = saved
+    if first is not None:
+        yield first
+        yield from rows
 
 
 class SheetError(Exception):
@@ -83,8 +128,10 @@ def read_sheet(wb, ws, target: Target, shown: str, problems: list[Diagnostic]) -
     errors, text in a column without a name) go to ``problems`` as the rows are read, positioned
     at the Excel row and the Excel column number (the validator's count the table's columns)."""
     names = set(target.schema.names)
+    if hasattr(ws, "reset_dimensions"):  # read every row, whatever size the file claims (some tools write it wrong)
+        ws.reset_dimensions()
     found_row, best, best_score = 0, (), 0
-    for n, values in enumerate(ws.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), 1):
+    for n, values in enumerate(_values(ws, max_row=HEADER_SEARCH_ROWS), 1):
         cells = tuple("" if v is None else str(v).strip() for v in values)
         score = sum(c in names for c in cells)
         if score > best_score:
@@ -102,16 +149,22 @@ def read_sheet(wb, ws, target: Target, shown: str, problems: list[Diagnostic]) -
 
     def rows():
         unnamed_seen: set[int] = set()
-        for row_no, values in enumerate(ws.iter_rows(min_row=found_row + 1, values_only=True), found_row + 1):
+        for row_no, values in enumerate(_values(ws, min_row=found_row + 1), found_row + 1):
             width = len(values)
             cells = []
             for i, kind, name in zip(positions, kinds, header):
                 value = values[i] if i < width else None
-                if isinstance(value, str) and value in ERROR_VALUES:
+                if value is None:
+                    cells.append("")
+                elif value.__class__ is str and value[:1] != "#" and "\r" not in value:
+                    cells.append(value)  # most cells: text as it is
+                elif isinstance(value, str) and value in ERROR_VALUES:
                     problems.append(diag("E-XLSX-FORMULA-ERROR", shown, row_no, i + 1, column=name, value=value))
-                    value = None
-                cells.append(from_excel(value, kind, epoch))
-            stray = [i for i in (*gaps, *range(last, width)) if i < width and values[i] not in (None, "")]
+                    cells.append("")
+                else:
+                    cells.append(from_excel(value, kind, epoch))
+            stray = [i for i in (*gaps, *range(last, width)) if i < width and values[i] not in (None, "")] \
+                if gaps or width > last else ()
             for i in stray:
                 if i not in unnamed_seen:  # once a column: the editor fixes the header, not each cell
                     unnamed_seen.add(i)

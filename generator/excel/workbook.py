@@ -80,6 +80,7 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     columns = [target.schema.field(n) for n in order]
     agencies = [a.name for a in load_agencies(root, target.config, [])]
 
+    count = sum(1 for _ in read_table(root, target.file, []).rows) if table is not None and not empty else 0
     wb = Workbook(write_only=True)
     wb.properties.identifier = WORKBOOK_ID + target.name
     wb.properties.title = target.title
@@ -90,6 +91,9 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     lists = wb.create_sheet(LISTS_SHEET)
     lists.sheet_state = "hidden"
     choices = _write_lists(lists, columns, agencies)
+    # openpyxl's write-only sheets carry no <dimension>; a reader in read-only mode (openpyxl's,
+    # so gongshi import's) would then read the whole sheet once more only to find its size
+    ws.calculate_dimension = lambda: f"A1:{get_column_letter(len(columns))}{HEADER_ROW + count}"
     styles = _prepare_data_sheet(ws, columns, choices)
     _write_help(help_ws, target, columns, agencies)
 
@@ -106,7 +110,18 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     return rows
 
 
+def _styled_cells(row, row_idx):
+    """openpyxl's WriteOnlyWorksheet._values_to_row for rows of styled cells: it tries to assign
+    each cell as a value, catches the ValueError and makes a spare cell after every styled one;
+    this places them, a quarter less time for 100,000 rows."""
+    for col_idx, cell in enumerate(row, 1):
+        if cell is not None:
+            cell.column, cell.row = col_idx, row_idx
+            yield cell
+
+
 def _write_rows(ws, table, columns: list[FieldSpec], styles, problems: list[Diagnostic]) -> int:
+    ws._values_to_row = _styled_cells  # every row from here on holds cells (the header rows are written)
     where = {name: i for i, name in enumerate(table.header)}
     source = [where.get(spec.name, -1) for spec in columns]
     kinds = [column_kind(spec) for spec in columns]
