@@ -565,3 +565,12 @@ def test_the_fast_inline_string_reader_reads_what_openpyxl_reads(tmp_path):
         theirs = list(book["s"].iter_rows(values_only=True))
         assert ours == theirs and ours[0][3] == "开头加粗结尾"
         book.close()
+
+
+def test_a_control_character_cannot_go_into_a_workbook(demo, tmp_path, capsys):
+    line = set_cell(demo / PEN, 2, "违法事实", "经查\x01该单位")
+    out = tmp_path / "x.xlsx"
+    assert excel(demo, "penalties", out) == 1
+    err = capsys.readouterr().err
+    assert f"data/penalties.csv:{line}:{csv_rows(demo / PEN)[0].index('违法事实') + 1}: E-XLSX-CHARACTER" in err
+    assert not out.exists()

@@ -20,9 +20,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..cells import check_header
@@ -70,17 +70,20 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     table = read_table(root, target.file, problems) if (root / target.file).is_file() else None
     if table is None and problems:
         raise WorkbookError(problems)
+    count = 0
     if table is not None:
-        header_problems: list[Diagnostic] = []
-        check_header(table, target.schema, header_problems)
+        check_header(table, target.schema, header_problems := [])
         if blocking := [d for d in header_problems if d.code != "E-COLUMN-MISSING"]:
             raise WorkbookError(blocking)
+        if not empty:  # a first pass finds what would stop the workbook half-written, and counts the rows
+            count = _check_rows(read_table(root, target.file, problems), problems)
+        if problems:
+            raise WorkbookError(problems)
     names = target.schema.names
     order = canonical_header(names, table.header if table else None, set(names), set())
     columns = [target.schema.field(n) for n in order]
     agencies = [a.name for a in load_agencies(root, target.config, [])]
 
-    count = sum(1 for _ in read_table(root, target.file, []).rows) if table is not None and not empty else 0
     wb = Workbook(write_only=True)
     wb.properties.identifier = WORKBOOK_ID + target.name
     wb.properties.title = target.title
@@ -96,18 +99,24 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     ws.calculate_dimension = lambda: f"A1:{get_column_letter(len(columns))}{HEADER_ROW + count}"
     styles = _prepare_data_sheet(ws, columns, choices)
     _write_help(help_ws, target, columns, agencies)
-
-    rows = 0
-    if table is not None and not empty:
-        rows = _write_rows(ws, table, columns, styles, problems)
-    else:
-        for _ in table.rows if table is not None else ():  # read to the end: reading problems count
-            pass
-    if problems:
-        raise WorkbookError(problems)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(rows, 1)}"
+    if count:
+        _write_rows(ws, table, columns, styles)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(count, 1)}"
     _save(wb, out)
-    return rows
+    return count
+
+
+def _check_rows(table, problems: list[Diagnostic]) -> int:
+    """The number of rows; rows of the wrong length and cells Excel cannot hold go to ``problems``."""
+    width, count = len(table.header), 0
+    for line, cells in table.rows:
+        count += 1
+        if len(cells) != width:
+            problems.append(diag("E-ROW-LENGTH", table.path, line, got=len(cells), expected=width))
+        elif ILLEGAL_CHARACTERS_RE.search("\n".join(cells)):
+            col = next(i for i, c in enumerate(cells) if ILLEGAL_CHARACTERS_RE.search(c))
+            problems.append(diag("E-XLSX-CHARACTER", table.path, line, col + 1, column=table.header[col]))
+    return count
 
 
 def _styled_cells(row, row_idx):
@@ -120,35 +129,25 @@ def _styled_cells(row, row_idx):
             yield cell
 
 
-def _write_rows(ws, table, columns: list[FieldSpec], styles, problems: list[Diagnostic]) -> int:
+def _write_rows(ws, table, columns: list[FieldSpec], styles) -> None:
+    """The rows, every cell with its column's style (rows were checked by ``_check_rows``)."""
     ws._values_to_row = _styled_cells  # every row from here on holds cells (the header rows are written)
     where = {name: i for i, name in enumerate(table.header)}
     source = [where.get(spec.name, -1) for spec in columns]
     kinds = [column_kind(spec) for spec in columns]
-    width, rows = len(table.header), 0
-    for line, cells in table.rows:
-        if len(cells) != width:
-            problems.append(diag("E-ROW-LENGTH", table.path, line, got=len(cells), expected=width))
-            continue
+    for _, cells in table.rows:
         row = []
-        for spec, i, kind, style in zip(columns, source, kinds, styles):
+        for i, kind, style in zip(source, kinds, styles):
             value = to_excel(kind, cells[i]) if i >= 0 else None
             if value is None:
                 row.append(None)
                 continue
-            try:
-                cell = WriteOnlyCell(ws, value)
-            except IllegalCharacterError:
-                problems.append(diag("E-XLSX-CHARACTER", table.path, line, i + 1, column=spec.name))
-                row.append(None)
-                continue
+            cell = WriteOnlyCell(ws, value)
             if cell.data_type == "f":  # text that begins with "=" is text, not a formula
                 cell.data_type = "s"
             cell._style = style  # the column's style, shared (openpyxl copies nothing per cell)
             row.append(cell)
         ws.append(row)
-        rows += 1
-    return rows
 
 
 def _prepare_data_sheet(ws, columns: list[FieldSpec], choices: dict) -> list:
