@@ -14,7 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from openpyxl.utils import get_column_letter
@@ -60,7 +60,7 @@ class Problem:
             where += f" 第{self.row}行"
         if self.letter:
             where += f" {self.letter}列" + (f"“{self.column}”" if self.column else "")
-        return Diagnostic(d.code, where, 0, 0, d.params).format()
+        return replace(d, path=where, row=0, column=0).format()
 
 
 @dataclass
