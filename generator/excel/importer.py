@@ -17,9 +17,7 @@ import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from openpyxl.utils import get_column_letter
-
-from ..diagnostics import Diagnostic, Report, Severity, diag
+from ..diagnostics import Diagnostic, Report, Severity, diag, excel_column
 from ..model import RawTable
 from ..pipeline import read_corrections
 from ..schema import load_schema
@@ -205,7 +203,7 @@ def _positioned(sheet, shown: str, read: list, checked: list, elsewhere: list) -
     for d in read:  # columns counted as Excel counts them
         seen.add((d.row, d.column))
         column = dict(d.params).get("column", "")
-        out.append(Problem(d, sheet.title, d.row, get_column_letter(d.column) if d.column else "", column))
+        out.append(Problem(d, sheet.title, d.row, excel_column(d.column) if d.column else "", column))
     for d in checked:  # columns counted in the table (the named columns)
         excel_col = sheet.columns[d.column - 1] if 0 < d.column <= len(sheet.columns) else 0
         if d.path == shown and (d.row, excel_col) in seen:

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils import coordinate_to_tuple, get_column_letter
+from openpyxl.utils import coordinate_to_tuple
 from openpyxl.worksheet import _read_only
 from openpyxl.worksheet._reader import FORMULA_TAG, INLINE_STRING, WorkSheetParser
 from openpyxl.xml.constants import SHEET_MAIN_NS
 
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import Diagnostic, diag, excel_column
 from ..privacy import mask
 from .source import Target
 from .values import CODE, column_kind, from_excel
@@ -120,7 +120,7 @@ class Sheet:
 
     def letter(self, index: int) -> str:
         """The Excel letter of the table's column ``index`` (1-based), as the diagnostics count."""
-        return get_column_letter(self.columns[index - 1]) if 0 < index <= len(self.columns) else ""
+        return excel_column(self.columns[index - 1]) if 0 < index <= len(self.columns) else ""
 
 
 def read_sheet(wb, ws, target: Target, shown: str, problems: list[Diagnostic]) -> Sheet:

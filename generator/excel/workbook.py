@@ -22,11 +22,11 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..cells import check_header
-from ..diagnostics import Diagnostic, diag
+from ..diagnostics import Diagnostic, diag, excel_column
 from ..schema import FieldSpec
 from ..stages.read import read_table
 from .canonical import canonical_header, install
@@ -96,12 +96,12 @@ def write_workbook(root: Path, target: Target, out: Path, empty: bool = False) -
     choices = _write_lists(lists, columns, agencies)
     # openpyxl's write-only sheets carry no <dimension>; a reader in read-only mode (openpyxl's,
     # so gongshi import's) would then read the whole sheet once more only to find its size
-    ws.calculate_dimension = lambda: f"A1:{get_column_letter(len(columns))}{HEADER_ROW + count}"
+    ws.calculate_dimension = lambda: f"A1:{excel_column(len(columns))}{HEADER_ROW + count}"
     styles = _prepare_data_sheet(ws, columns, choices)
     _write_help(help_ws, target, columns, agencies)
     if count:
         _write_rows(ws, table, columns, styles)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(columns))}{HEADER_ROW + max(count, 1)}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{excel_column(len(columns))}{HEADER_ROW + max(count, 1)}"
     _save(wb, out)
     return count
 
@@ -155,7 +155,7 @@ def _prepare_data_sheet(ws, columns: list[FieldSpec], choices: dict) -> list:
     the style of each column's data cells."""
     styles, labels, names = [], [], []
     for n, spec in enumerate(columns, 1):
-        letter, kind = get_column_letter(n), column_kind(spec)
+        letter, kind = excel_column(n), column_kind(spec)
         fill = None if spec.public else PatternFill("solid", fgColor=_LIGHT_GREY)
         dim = ws.column_dimensions[letter]
         dim.width = _width(spec, kind)
@@ -234,7 +234,7 @@ def _write_lists(ws, columns: list[FieldSpec], agencies: list[str]) -> dict[str,
     found = {}
     sheet = quote_sheetname(LISTS_SHEET)
     for n, (name, values) in enumerate(lists.items(), 1):
-        letter = get_column_letter(n)
+        letter = excel_column(n)
         found[name] = f"{sheet}!${letter}$2:${letter}${len(values) + 1}"
     ws.append(list(lists))
     for i in range(max((len(v) for v in lists.values()), default=0)):
@@ -269,7 +269,7 @@ def _write_help(ws, target: Target, columns: list[FieldSpec], agencies: list[str
     ws.append(header)
     for n, spec in enumerate(columns, 1):
         kind = column_kind(spec)
-        ws.append([get_column_letter(n), spec.name, "是" if spec.required else "否",
+        ws.append([excel_column(n), spec.name, "是" if spec.required else "否",
                    "公开" if spec.public else PRIVATE, KIND_NAMES[kind], _format_help(spec, kind, agencies),
                    spec.description])
 
