@@ -574,3 +574,12 @@ def test_a_control_character_cannot_go_into_a_workbook(demo, tmp_path, capsys):
     err = capsys.readouterr().err
     assert f"data/penalties.csv:{line}:{csv_rows(demo / PEN)[0].index('违法事实') + 1}: E-XLSX-CHARACTER" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("dataset", DEMO_DATASETS)
+def test_the_repository_csvs_are_in_the_canonical_form(dataset):
+    """UTF-8 with BOM (a double-click opens it in Excel), LF, minimal quoting: what import writes."""
+    path = REPO / "data" / f"{dataset}.csv"
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r" not in data
+    assert data == canonical_bytes(path)
