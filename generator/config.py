@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from .diagnostics import Diagnostic, diag
+from .guards import private_column_problems
 
 CONFIG_FILE = "site_config.yaml"
 
@@ -349,6 +350,7 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
     problems += [diag("E-CONFIG", CONFIG_FILE,
                       detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，不能用于查询（规则 P3.1）")
                  for setting, col in ds.search.columns() if has_column(col) and not is_public(col)]
+    problems += private_column_problems(ds, has_column, is_public, CONFIG_FILE)  # key, title, lists … (P3.1)
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
     return problems

@@ -17,6 +17,7 @@ from .calendar import CalendarError, WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import BuildFailed, Report, diag
+from .privacy import site_text_problems
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
@@ -67,6 +68,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
+    problems += site_text_problems(root, CONFIG_FILE)  # site texts reach every page (P3.3)
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
     ctx = Context(frozenset(a.name for a in agencies), calendar)

@@ -18,6 +18,7 @@ import yaml
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..model import Agency, ContentPage, RawTable
+from ..privacy import yaml_strings
 
 _CHUNK = 1 << 20
 
@@ -92,8 +93,9 @@ AGENCY_KEYS = {
 }
 
 
-def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[tuple[int, dict]]:
-    """(line, mapping) of each department, as written; checked by the validate stage."""
+def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[tuple[int, dict, tuple]]:
+    """(line, mapping, public texts) of each department, as written; checked by the validate stage.
+    The public texts are (key, text, line, column) of the keys that reach the output."""
     path = root / relpath
     if not path.is_file():
         problems.append(diag("E-FILE-MISSING", relpath, path=relpath))
@@ -114,7 +116,8 @@ def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[
     out = []
     for n, item in zip(seq.value, items):
         if isinstance(item, dict):
-            out.append((n.start_mark.line + 1, item))
+            shown = [s for s in yaml_strings(n) if re.split(r"[.\[]", s[0])[0] in AGENCY_KEYS]  # the public keys
+            out.append((n.start_mark.line + 1, item, tuple(shown)))
         else:
             problems.append(diag("E-YAML", relpath, n.start_mark.line + 1,
                                  detail="每个执法主体应为一组“键: 值”（标识、名称 …）"))
@@ -182,5 +185,6 @@ def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> li
             item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
             phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
             updated=updated, html=md.convert(m.group(2)), path=relpath,
+            front_matter=tuple(yaml_strings(yaml.compose(m.group(1), Loader=yaml.SafeLoader), first_line=2)),
         ))
     return pages
