@@ -16,10 +16,10 @@ date, mobile prefix, card issuer) and context: a 15-digit number is an ID only a
 (准考证号, 许可编号, 注册号 …; the column's name counts as such a word) is not a mobile or card
 number.  A valid credit code (I1) is never a card number.
 
-Speed: almost every public string of 100,000 records holds nothing of the kind.  ``_PREFILTER``
-decides that in C, on the raw text, and is correct *after* normalisation: its character classes
-hold every code point whose NFKC form is a digit, a separator or a keyword character
-(tests/test_privacy.py checks the classes against every code point).
+Speed: almost every public string of 100,000 records holds nothing of the kind.
+``may_hold_personal_data`` decides that in C, on the raw text, and is correct *after*
+normalisation: its character classes hold every code point whose NFKC form is a digit, a
+separator or a keyword character (tests/test_privacy.py checks them against every code point).
 """
 
 from __future__ import annotations
@@ -58,16 +58,17 @@ def is_separator(ch: str) -> bool:
 # the import fast.
 _RANGES = ((0, 0x33FF), (0xF900, 0xFFFF), (0x110BD, 0x110CD), (0x13430, 0x1345F), (0x1BCA0, 0x1BCA3),
            (0x1D173, 0x1D17A), (0x1D400, 0x1D7FF), (0x1F100, 0x1F10F), (0x1FBF0, 0x1FBF9),
-           (0x2F800, 0x2FA1F), (0xE0000, 0xE007F))
+           (0x10EAD, 0x10EAD), (0x2F800, 0x2FA1F), (0xE0000, 0xE007F))
 _KEYWORD_CHARS = frozenset("".join(_ID_KEYWORDS + _PASSPORT_KEYWORDS))
 
 
-def _classes() -> tuple[str, str, str, dict[str, str]]:
-    """(separators after NFKC, raw separators, raw one-digit, raw several-digit, keyword char →
-    raw characters that become it)."""
-    sep, raw_sep, one, several, kw = [], [], [], [], {k: [k] for k in _KEYWORD_CHARS}
+def _classes() -> tuple[str, str, str, str]:
+    """Characters (of the basic multilingual plane) that matter before and after NFKC:
+    (separators after NFKC; raw separators; raw characters that become one digit; raw characters
+    that become several digits or a keyword character though they are not one)."""
+    sep, raw_sep, one, rare = [], [], [], []
     for low, high in _RANGES:
-        for cp in range(low, high + 1):
+        for cp in range(low, min(high, 0xFFFF) + 1):
             ch = chr(cp)
             if is_separator(ch):
                 sep.append(ch)
@@ -75,46 +76,54 @@ def _classes() -> tuple[str, str, str, dict[str, str]]:
             digits = sum(c in "0123456789" for c in norm)
             if digits == 1:
                 one.append(ch)
-            elif digits:
-                several.append(ch)
+            elif digits or (norm != ch and not _KEYWORD_CHARS.isdisjoint(norm)):
+                rare.append(ch)
             elif norm and all(map(is_separator, norm)):
                 raw_sep.append(ch)
-            if norm != ch:
-                for k in _KEYWORD_CHARS.intersection(norm):
-                    kw[k].append(ch)
-    return "".join(sep), "".join(raw_sep), "".join(one), "".join(several), {k: "".join(v) for k, v in kw.items()}
+    return "".join(sep), "".join(raw_sep), "".join(one), "".join(rare)
 
 
 def _cls(chars: str) -> str:
     return "[" + "".join("\\" + c if c in "\\]^-[" else c for c in chars) + "]"
 
 
-_SEP, _RAW_SEP, _RAW_DIGIT, _RAW_DIGITS, _RAW_KW = _classes()
+_SEP, _RAW_SEP, _RAW_DIGIT, _RAW_RARE = _classes()
+_SEP += "".join(chr(cp) for low, high in _RANGES if high > 0xFFFF  # format characters (tags …)
+                for cp in range(max(low, 0x10000), high + 1) if is_separator(chr(cp)))
 _SEP_SET = frozenset(_SEP)
+_MAX_GAP = 6  # separators between two groups of one number: " - ", "\r\n    " (a wrapped, indented line)
+
+# Three searches, each simple enough for the regex engine to be quick (one alternation of them
+# all is ten times slower):
+# - 11 characters that are digits after NFKC, separators allowed between them (the shortest
+#   number reported is a mobile's 11 digits; a 15-digit ID or a passport needs a keyword);
+_PRE_RUN = re.compile(f"{_cls(_RAW_DIGIT)}(?:{_cls(_RAW_SEP)}{{0,{_MAX_GAP}}}+{_cls(_RAW_DIGIT)}){{10}}")
+# - a character that NFKC turns into several digits (⑪) or into a keyword's character (⾝), or any
+#   character outside the basic plane (𝟏, tags): rare, decided after NFKC;
+_PRE_RARE = re.compile(_cls(_RAW_RARE)[:-1] + "\U00010000-\U0010FFFF]")
+# - a keyword, shortened to parts that begin with rarer characters (社会保障号 → 保障号): the
+#   test may say yes too often, never too seldom, and the engine skips quickly to those characters.
+_PRE_KEYWORD = re.compile("身份|件号|件號|保障号|保卡|护照|護照|行证|行證|胞证|胞證|乡证|鄉證|居留")
 
 
-def _raw_keyword(word: str) -> str:
-    return "".join(_cls(_RAW_KW[c]) for c in word)
+def may_hold_personal_data(text: str) -> bool:
+    """False when ``text`` certainly holds nothing that ``find_personal_data`` reports: decided
+    in C on the raw text, and true of its NFKC form too."""
+    return bool(_PRE_RUN.search(text) or _PRE_KEYWORD.search(text) or _PRE_RARE.search(text))
 
-
-# The shortest number reported has 11 digits (a mobile); 15-digit IDs and passports need a keyword.
-_PREFILTER = re.compile("|".join([
-    _cls(_RAW_DIGITS),                                               # ⑪, ㉑: several digits in one
-    f"{_cls(_RAW_DIGIT)}(?:{_cls(_RAW_SEP)}{{0,4}}+{_cls(_RAW_DIGIT)}){{10}}",
-    *(_raw_keyword(w) for w in _ID_KEYWORDS + _PASSPORT_KEYWORDS),
-]))
 
 # ---------------------------------------------------------------- after normalisation
 
-_GROUP = re.compile(r"[0-9]+(?:[Xx](?![A-Za-z0-9]))?")
-_MAX_GAP = 4      # separators between two groups of one number: " - ", "\r\n  "
+# a group of digits; an ID's check digit X ends one, or stands alone after a spaced digit (… 8 X)
+_GROUP = re.compile(r"[0-9]+(?:[Xx](?![A-Za-z0-9]))?|(?<=[0-9] )[Xx](?![A-Za-z0-9])")
 _WINDOW = 12      # characters before a number in which a keyword counts
 _ID_KW = re.compile("|".join(_ID_KEYWORDS))
 _PASSPORT_KW = re.compile("|".join(_PASSPORT_KEYWORDS))
 _NOT_PERSONAL_KW = re.compile("|".join(_NOT_PERSONAL))
 _MOBILE = re.compile(r"(?:0086|86)?(1[3-9][0-9]{9})")
-_PASSPORT = re.compile(r"[^A-Za-z0-9]{0,8}?((?<![A-Za-z0-9])(?:[A-Za-z]{1,2}[0-9]{7,10}|[A-Za-z]{3}[0-9]{12}|[0-9]{8,10}))"
-                       r"(?![A-Za-z0-9])")
+# E12345678, EA1234567, C12345678 (港澳), H1234567801 (回乡证), 12345678 (台胞证), USA110070523901
+_PASSPORT = re.compile(r"[^A-Za-z0-9]{0,8}?((?<![A-Za-z0-9])"
+                       r"(?:[A-Za-z]{1,2}[0-9]{7,10}|[A-Za-z]{3}[0-9]{12}|[0-9]{8,10}))(?![A-Za-z0-9])")
 _ALNUM_GAP = re.compile(f"(?<=[A-Za-z0-9]){_cls(_SEP)}{{1,{_MAX_GAP}}}(?=[A-Za-z0-9])")
 # provinces of GB/T 2260 (first two digits of an ID); 83: residence permits of Taiwan residents
 _PROVINCES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
@@ -136,14 +145,19 @@ def _birth_date(year: int, month: int, day: int) -> bool:
     return True
 
 
-def resident_id_plausible(number: str) -> bool:
-    """An 18-character ID (GB 11643, I2): check digit, province and birth date; also the new
-    foreigners' permanent residence ID (9 + province …), which uses the same layout."""
-    if not resident_id_valid(number):
+def _id_layout(number: str) -> bool:
+    """17 digits and a digit or X, a province (also the new foreigners' permanent residence ID:
+    9 + province …) and a birth date (GB 11643, I2)."""
+    if not (number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
         return False
     if number[:2] not in _PROVINCES and not (number[0] == "9" and number[1:3] in _PROVINCES):
         return False
     return _birth_date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
+def resident_id_plausible(number: str) -> bool:
+    """An 18-character ID with a valid check digit and the layout of one."""
+    return resident_id_valid(number) and _id_layout(number)
 
 
 def _first_generation_id(number: str) -> bool:
@@ -165,8 +179,19 @@ def mask(value: str) -> str:
     return value[:keep] + "*" * (len(value) - 2 * keep) + value[-keep:] if len(value) > 2 * keep else "*" * len(value)
 
 
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x85\u2028\u2029")
+# how people group the digits of a mobile number (after +86), and of a card number
+_MOBILE_SHAPES = frozenset({(11,), (3, 4, 4), (4, 3, 4), (3, 8), (7, 4), (4, 4, 3)})
+
+
+def _card_shape(shape: tuple[int, ...]) -> bool:
+    return (len(shape) == 1 or (len(shape) == 2 and shape[0] == 6)
+            or (all(n == 4 for n in shape[:-1]) and 2 <= shape[-1] <= 4))
+
+
 def _runs(text: str):
-    """Lists of (digits, start) of digit groups that separators join into one number."""
+    """Lists of (digits, start, wrapped) of digit groups that separators join into one number;
+    ``wrapped``: the group follows a line break, which may split a number anywhere."""
     run, end = [], -1
     for m in _GROUP.finditer(text):
         gap = text[end:m.start()]
@@ -176,42 +201,66 @@ def _runs(text: str):
         if not joined and run:
             yield run
             run = []
-        run.append((m.group(), m.start()))
+        run.append((m.group(), m.start(), bool(run) and not _LINE_BREAKS.isdisjoint(gap)))
         end = m.end()
     if run:
         yield run
 
 
-def _classify(digits: str, text: str, start: int) -> tuple[str, str] | None:
+def _classify(digits: str, shape: tuple[int, ...], text: str, start: int) -> tuple[str, str] | None:
+    """The kind of personal datum ``digits`` is, typed in groups of ``shape``, at ``text[start]``."""
     n = len(digits)
     if n == 18 and resident_id_plausible(digits.upper()):
         return ID, mask(digits.upper())
+    before = text[max(0, start - _WINDOW):start]
+    if n == 18 and _ID_KW.search(before) and _id_layout(digits.upper()):
+        return ID, mask(digits.upper())  # after 身份证号: an ID even with a mistyped check digit
     if not digits.isdigit():
         return None
-    before = text[max(0, start - _WINDOW):start]
     if n == 15 and _first_generation_id(digits) and _ID_KW.search(before):
         return ID, mask(digits)
     if _NOT_PERSONAL_KW.search(before):
         return None
     if n in (11, 13, 15) and (m := _MOBILE.fullmatch(digits)):
-        return MOBILE, mask(m.group(1))
-    if _card(digits):
+        code = n - 11  # +86 or 0086, a group of its own or glued to the first
+        national = (shape[0] - code,) + shape[1:] if shape[0] > code else shape[1:]
+        if national in _MOBILE_SHAPES:
+            return MOBILE, mask(m.group(1))
+    if _card(digits) and _card_shape(shape):
         return CARD, mask(digits)
     return None
 
 
 def _numbers(text: str) -> tuple[str, str] | None:
     for run in _runs(text):
+        if len(run) >= 11 and all(len(g) == 1 or g[1:] in ("X", "x") for g, _, _ in run):
+            # one digit a box: a form's number as text comes out of a PDF (6 4 0 1 0 4 …)
+            if hit := _classify("".join(g for g, _, _ in run), (len(run),), text, run[0][1]):
+                return hit
+            continue
         for i in range(len(run)):
-            digits = ""
-            for group, _ in run[i:]:
-                if digits and digits[-1] in "Xx":
+            digits, shape = "", []
+            for group, _, wrapped in run[i:]:
+                if digits[-1:] in ("X", "x"):
                     break
+                if wrapped and digits:  # a wrapped line: no typing convention to check
+                    shape[-1] += len(group)
+                    last = False
+                else:
+                    # Groups of 3 or more (138 1234 5678, 6-8-4, 4-4-4-4-3), a country code first
+                    # (86 138…), a last group of 2 (an ID or card in fours); "198 218 27 165 …"
+                    # is a list of small numbers.
+                    last = len(group) == 2 and bool(digits)
+                    if len(group) < 3 and not last and not (group == "86" and not digits):
+                        break
+                    shape.append(len(group))
                 digits += group
                 if len(digits) > 19:
                     break
-                if len(digits) >= 11 and (hit := _classify(digits, text, run[i][1])):
+                if len(digits) >= 11 and (hit := _classify(digits, tuple(shape), text, run[i][1])):
                     return hit
+                if last:
+                    break
     return None
 
 
@@ -227,20 +276,21 @@ def _passports(text: str) -> tuple[str, str] | None:
     return None
 
 
-def may_hold_personal_data(text: str) -> bool:
-    """False when ``text`` certainly holds nothing ``find_personal_data`` reports (cheap, in C)."""
-    return _PREFILTER.search(text) is not None
-
-
 def find_personal_data(text: str, context: str = "") -> tuple[str, str] | None:
     """(kind, masked value) of the first personal datum in ``text``, or None.  ``context``: what
     precedes the text, e.g. the name of its column (准考证号, 护照号码 …), read as if it were
     written before it."""
     if context:
         text = context + "：" + text
-    if not _PREFILTER.search(text):
+    if not may_hold_personal_data(text):
         return None  # the common case, decided in C
-    text = unicodedata.normalize("NFKC", text)
+    return scan_normalised(text)
+
+
+def scan_normalised(text: str) -> tuple[str, str] | None:
+    """``find_personal_data`` without the quick test (the tests check that the quick test never
+    says no where this says yes)."""
+    text = unicodedata.normalize("NFKC", text).replace("×", "X")  # 11010519491231002× (a typed check digit X)
     return _numbers(text) or _passports(text)
 
 
@@ -250,12 +300,12 @@ def cell_scanner(columns):
     column's name as context.  The whole row is tested once first ("\\0" joins no number and no
     keyword, so a row that fails has no cell that passes), except the cells of a column whose name
     is itself a keyword (护照号码 …), always read."""
-    always = [(i, name) for i, name in columns if _PREFILTER.search(name)]
-    rest = [(i, name) for i, name in columns if not _PREFILTER.search(name)]
+    always = [(i, name) for i, name in columns if may_hold_personal_data(name)]
+    rest = [(i, name) for i, name in columns if not may_hold_personal_data(name)]
 
     def scan(cells) -> list[tuple[int, str, str, str]]:
         todo = always
-        if rest and _PREFILTER.search("\0".join([cells[i] for i, _ in rest])):
+        if rest and may_hold_personal_data("\0".join([cells[i] for i, _ in rest])):
             todo = columns
         return [(i, name, *hit) for i, name in todo if (hit := find_personal_data(cells[i], name))]
     return scan
