@@ -320,10 +320,11 @@ def yaml_problems(relpath: str, strings) -> list[Diagnostic]:
             for where, text, line, col in strings if (hit := find_personal_data(text, where))]
 
 
-def site_text_problems(root: Path, relpath: str) -> list[Diagnostic]:
-    """Every text of ``site_config.yaml`` (titles, publisher, correction and remedy texts, bases …)
-    is scanned, whether a template shows it today or not.  A file that does not parse is left to
-    the configuration's own loader to report."""
+def yaml_text_problems(root: Path, relpath: str) -> list[Diagnostic]:
+    """E-PERSONAL-DATA for every text of a YAML file whose texts reach pages: ``site_config.yaml``
+    (titles, publisher, correction and remedy texts, bases …, whether a template shows them today
+    or not) and the site's calendar files (a notice's basis is shown on the platform page).  A
+    file that does not parse is left to its own loader to report."""
     try:
         node = yaml.compose((root / relpath).read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError):

@@ -150,3 +150,15 @@ def test_a_failed_build_leaves_the_previous_output(site):
     result, report = run(site, GOLDEN_AS_OF)
     assert result is None and _errors(report)
     assert dict(all_output_bytes(site / "public")) == before
+
+
+def test_a_site_calendar_is_scanned(site):
+    """A notice's basis is shown on the platform page: the site's calendar files are scanned."""
+    (site / "data/calendar-2027.yaml").write_text(
+        "years:\n  2027:\n    basis: 国务院办公厅通知（经办人 138 1234 5678）\n    holidays: [2027-01-01]\n    workdays: []\n",
+        encoding="utf-8")
+    _replace(site, "site_config.yaml", "content: content\n", "content: content\ncalendar: [data/calendar-2027.yaml]\n")
+    result, report = run(site, GOLDEN_AS_OF)
+    [hit] = _errors(report)
+    assert (hit.path, hit.row, hit.column) == ("data/calendar-2027.yaml", 3, 12)
+    assert dict(hit.params)["column"] == "years.2027.basis"
