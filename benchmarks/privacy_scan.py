@@ -28,7 +28,7 @@ sys.path.insert(0, str(REPO))
 from generator.config import load_config  # noqa: E402
 from generator.privacy import cell_scanner, find_personal_data, yaml_text_problems, yaml_problems  # noqa: E402
 from generator.schema import SchemaError, load_schema  # noqa: E402
-from generator.stages.read import read_agencies, read_content, read_table  # noqa: E402
+from generator.stages.read import content_files, read_agencies, read_content, read_table  # noqa: E402
 
 CORPUS = REPO / "tests/fixtures/privacy_corpus"
 
@@ -80,7 +80,8 @@ def site_texts(site: Path):
     for _, _, shown in read_agencies(site, config.agencies_file, problems):
         strings += len(shown)
         hits += [d.format() for d in yaml_problems(config.agencies_file, shown)]
-    for page in read_content(site, config.content_dir, problems):
+    markdown, _ = content_files(site, config, problems)  # other content files: scanned by assets.py
+    for page in read_content(site, config.content_dir, markdown, problems):
         strings += len(page.front_matter) + 1
         hits += [d.format() for d in yaml_problems(page.path, page.front_matter)]
         if hit := find_personal_data(page.html):

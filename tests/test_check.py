@@ -61,7 +61,11 @@ def test_json_report_follows_its_schema(demo_site, capsys):
     late = next(p for p in doc["problems"] if p["code"] == "W-WITHDRAWAL-LATE")
     assert late == {**late, "file": "data/penalties.csv", "dataset": "penalties", "rule": "P6",
                     "record": "青铜峡市人力资源和社会保障局 青人社监罚〔2026〕5号"}
-    assert late["dates"] == {"start": "2026-07-06", "deadline": "2026-07-09", "done": "2026-07-14"}
+    # 撤回日期 is a private column: the report masks it like any private value (P3.1), dates too
+    assert late["dates"] == {"start": "2026-07-06", "deadline": "2026-07-09"}
+    assert "2026-07-14" not in late["message"] and "******** 才撤回" in late["message"]
+    # line 30 of the CSV is Excel's row 28: two earlier records hold line breaks in a cell
+    assert late["excel_row"] == 28 and late["excel_column"] is None
     assert doc["summary"]["by_code"]["W-CERT-EXPIRING"] == 2
     assert doc["calendar"]["years"][0] == 2019 and doc["calendar"]["provisional_years"] == []
     hearings = doc["expiry"]["datasets"]["hearings"]

@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
 import markdown
 import yaml
 
+from ..assets import ignored
+from ..config import CONFIG_FILE
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..model import Agency, ContentPage, RawTable
 from ..privacy import yaml_strings
+from ..sanitize import find_line, sanitize
 
 _CHUNK = 1 << 20
 
@@ -143,20 +148,101 @@ def make_agency(line: int, item: dict) -> Agency:
     )
 
 
-# ---------------------------------------------------------------- content pages (Markdown)
+# ---------------------------------------------------------------- content/ (pages and files)
+
+def content_dir_problem(root: Path, config, out: Path | None = None) -> str | None:
+    """Why the content folder may not be published from, or None.  Everything under it can reach
+    the output, so it must be a folder of its own inside the site: not the site itself, not data/
+    or templates/, holding no input the build reads, not the output, not reached by a link (P3.1)."""
+    rel = Path(config.content_dir)
+    step = root
+    for part in rel.parts:
+        step = step / part
+        if step.is_symlink():
+            return f"“{config.content_dir}”经过符号链接 {step.relative_to(root).as_posix()}"
+    top, base = root.resolve(), (root / rel).resolve()
+    if base == top:
+        return f"“{config.content_dir}”是站点目录本身，会把 data 等全部文件发布出去"
+    if not base.is_relative_to(top):
+        return f"“{config.content_dir}”在站点目录之外"
+    for name in ("data", "templates"):
+        if _overlap(base, top / name):
+            return f"“{config.content_dir}”与 {name} 文件夹重叠"
+    for name in _inputs(config):
+        if (top / name).resolve().is_relative_to(base):
+            return f"“{config.content_dir}”中有构建读取的输入文件 {name}"
+    if out is not None and _overlap(base, out.resolve()):
+        return f"“{config.content_dir}”与输出目录 {out} 重叠"
+    return None
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    b = b.resolve()
+    return a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _inputs(config):
+    yield config.agencies_file
+    for ds in config.datasets:
+        yield ds.file
+        yield ds.schema
+    if config.corrections:
+        yield config.corrections.file
+        yield config.corrections.schema
+    yield from (str(p) for p in config.calendar_files)
+
+
+def content_files(root: Path, config, problems: list[Diagnostic],
+                  out: Path | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(Markdown pages, other files) under the content folder, as site-root-relative paths in a
+    stable order.  Symbolic links are refused, never followed; hidden files and the by-products of
+    editors and file managers (.DS_Store, Thumbs.db, ~$ lock files) are skipped."""
+    if problem := content_dir_problem(root, config, out):
+        problems.append(diag("E-CONTENT-DIR", CONFIG_FILE, detail=problem))
+        return (), ()
+    base = root / config.content_dir
+    if not base.is_dir():
+        return (), ()
+    pages, assets = [], []
+    for folder, dirs, files in os.walk(base):
+        here = Path(folder)
+        for name in sorted(dirs):
+            dirs.remove(name)
+            if ignored(name):
+                continue
+            if (here / name).is_symlink():
+                problems.append(diag("E-SYMLINK", (here / name).relative_to(root).as_posix(),
+                                     name=(here / name).relative_to(base).as_posix()))
+            else:
+                dirs.append(name)
+        for name in sorted(files):
+            path = here / name
+            relpath = path.relative_to(root).as_posix()
+            if ignored(name):
+                continue
+            if path.is_symlink():
+                problems.append(diag("E-SYMLINK", relpath, name=path.relative_to(base).as_posix()))
+            elif not stat.S_ISREG(path.lstat().st_mode):
+                problems.append(diag("E-ASSET-TYPE", relpath, suffix="（特殊文件）", detail=""))
+            elif path.suffix.lower() == ".md":
+                pages.append(relpath)
+            else:
+                assets.append(relpath)
+    return tuple(sorted(pages)), tuple(sorted(assets))
+
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 
-def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> list[ContentPage]:
+def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]) -> list[ContentPage]:
+    """The Markdown pages (``files``, from ``content_files``), rendered and sanitised: what the
+    sanitiser took out is reported as a warning at its line (P3.1)."""
     base = root / content_dir
     pages = []
-    if not base.is_dir():
-        return pages
     md = markdown.Markdown(extensions=["tables", "attr_list", "def_list", "sane_lists"],
                            output_format="html")
-    for path in sorted(base.rglob("*.md")):
-        relpath = path.relative_to(root).as_posix()
+    for relpath in files:
+        path = root / relpath
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
@@ -180,11 +266,20 @@ def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> li
             updated = parse_date(str(updated))
         slug = str(meta.get("slug") or path.relative_to(base).with_suffix("").as_posix())
         md.reset()
+        html, removed = sanitize(md.convert(m.group(2)))
+        _report_removed(removed, m.group(2), text.count("\n", 0, m.start(2)), relpath, problems)
         pages.append(ContentPage(
             slug=slug.strip("/"), title=str(meta["title"]),
             item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
             phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
-            updated=updated, html=md.convert(m.group(2)), path=relpath,
+            updated=updated, html=html, path=relpath,
             front_matter=tuple(yaml_strings(yaml.compose(m.group(1), Loader=yaml.SafeLoader), first_line=2)),
         ))
     return pages
+
+
+def _report_removed(removed, body: str, offset: int, relpath: str, problems: list[Diagnostic]) -> None:
+    cursors: dict[str, int] = {}  # the second <script> of a page is on the line of the second
+    for r in removed:
+        line, cursors[r.needle] = find_line(body, r.needle, cursors.get(r.needle, 0))
+        problems.append(diag("W-HTML-REMOVED", relpath, line + offset if line else 0, what=r.what))
