@@ -71,7 +71,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         raise BuildFailed(report) from None
     problems = report.items
     for f in (root / CONFIG_FILE, *config.calendar_files):  # site texts and calendar notices reach pages (P3.3)
-        problems += yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f))
+        problems.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
     ctx = Context(frozenset(a.name for a in agencies), calendar)

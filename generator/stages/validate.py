@@ -42,7 +42,7 @@ def validate_agencies(relpath: str, items: list[tuple[int, dict, tuple]], proble
                       make) -> list[Agency]:
     agencies, ids, names = [], {}, {}
     for line, item, shown in items:
-        problems += yaml_problems(relpath, shown)  # office phones pass; a mobile or an ID does not (P3.3)
+        problems.extend(yaml_problems(relpath, shown))  # office phones pass; a mobile or an ID does not (P3.3)
         agency = make(line, item)
         bad = False
         for key, value in (("标识", agency.id), ("名称", agency.name), ("层级", agency.level),
@@ -225,7 +225,7 @@ def validate_content(pages: list[ContentPage], reserved: set[str], problems: lis
             continue
         seen[page.slug] = page.path
         if found := yaml_problems(page.path, page.front_matter):  # title, summary … (P3.3)
-            problems += found
+            problems.extend(found)
             continue
         if hit := find_personal_data(page.html):
             problems.append(diag("E-PERSONAL-DATA", page.path, 1, column="正文", kind=hit[0], masked=hit[1]))
