@@ -36,7 +36,9 @@ def _w(code, rule, message, hint=""):
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in [
     # files and configuration
-    _e("E-FILE-MISSING", "P1", "找不到文件 {path}", "请确认文件已提交，或在 site_config.yaml 中修正路径"),
+    _e("E-FILE-MISSING", "P1", "找不到文件 {file}",
+       "请确认文件已提交，或在 site_config.yaml 中修正路径；找不到的是 site_config.yaml 本身时，"
+       "请在站点目录中运行，或用 --site DIR 指定站点目录；新建站点请运行 gongshi init DIR"),
     _e("E-ENCODING", "P5.1", "文件编码无法识别（第 {offset} 字节附近）",
        "请另存为 UTF-8 或 GB18030/GBK 编码的 CSV"),
     _e("E-CSV", "P5.1", "CSV 格式错误：{detail}", "请检查引号是否成对"),

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .calendar import CalendarError, WorkCalendar
+from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
@@ -60,14 +60,11 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
     the validated records are also kept there (for ``gongshi check``), even when the load fails.
     ``out``: the output directory of a build, which the content folder may not overlap."""
-    try:
+    try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
-        calendar = WorkCalendar.load(*config.calendar_files)
+        calendar = WorkCalendar.load(*config.calendar_files, root=root)
     except ConfigError as exc:
         report.extend(exc.diagnostics)
-        raise BuildFailed(report) from None
-    except (CalendarError, OSError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
     for f in (root / CONFIG_FILE, *config.calendar_files):  # site texts and calendar notices reach pages (P3.3)

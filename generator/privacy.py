@@ -29,8 +29,6 @@ import unicodedata
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from .diagnostics import Diagnostic, diag
 from .identifiers import luhn, resident_id_valid, uscc_problem
 
@@ -324,12 +322,13 @@ def yaml_text_problems(root: Path, relpath: str) -> list[Diagnostic]:
     """E-PERSONAL-DATA for every text of a YAML file whose texts reach pages: ``site_config.yaml``
     (titles, publisher, correction and remedy texts, bases …, whether a template shows them today
     or not) and the site's calendar files (a notice's basis is shown on the platform page).  A
-    file that does not parse is left to its own loader to report."""
+    file that cannot be read is left to its own loader to report."""
+    from .yamlfile import YamlError, read_yaml  # it imports this module
+
     try:
-        node = yaml.compose((root / relpath).read_text(encoding="utf-8-sig"), Loader=yaml.SafeLoader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return yaml_problems(relpath, read_yaml(root / relpath, relpath).texts)
+    except YamlError:
         return []
-    return yaml_problems(relpath, yaml_strings(node)) if node is not None else []
 
 
 def yaml_strings(node, path: str = "", first_line: int = 1):

@@ -15,15 +15,14 @@ from datetime import date
 from pathlib import Path
 
 import markdown
-import yaml
 
 from ..assets import ignored
 from ..config import CONFIG_FILE
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..model import Agency, ContentPage, RawTable
-from ..privacy import yaml_strings
 from ..sanitize import find_line, sanitize
+from ..yamlfile import YamlError, parse_yaml, read_yaml
 
 _CHUNK = 1 << 20
 
@@ -72,7 +71,7 @@ def read_table(root: Path, relpath: str, problems: list[Diagnostic]) -> RawTable
     later, while the rows are consumed) are appended to ``problems``."""
     path = root / relpath
     if not path.is_file():
-        problems.append(diag("E-FILE-MISSING", relpath, path=relpath))
+        problems.append(diag("E-FILE-MISSING", relpath, file=relpath))
         return None
     encoding, offset = detect_encoding(path)
     if encoding is None:
@@ -98,33 +97,35 @@ AGENCY_KEYS = {
 }
 
 
+_AGENCY_TEXT = re.compile(r"agencies\[(\d+)\]\.([^.\[]+)(.*)")
+
+
 def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[tuple[int, dict, tuple]]:
     """(line, mapping, public texts) of each department, as written; checked by the validate stage.
     The public texts are (key, text, line, column) of the keys that reach the output."""
     path = root / relpath
     if not path.is_file():
-        problems.append(diag("E-FILE-MISSING", relpath, path=relpath))
+        problems.append(diag("E-FILE-MISSING", relpath, file=relpath))
         return []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(diag("E-YAML", relpath, mark.line + 1 if mark else 0, detail=str(exc).splitlines()[0]))
+        doc = read_yaml(path, relpath)
+    except YamlError as exc:
+        problems.append(exc.diagnostic)
         return []
-    items = data.get("agencies") if isinstance(data, dict) else None
+    items = doc.data.get("agencies") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         problems.append(diag("E-YAML", relpath, 1, detail="顶层应为 agencies: 列表"))
         return []
-    seq = next(v for k, v in node.value if k.value == "agencies")
+    shown: dict[int, list] = {}  # item → (key, text, line, column) of its public keys (AGENCY_KEYS)
+    for where, *text in doc.texts:
+        if (m := _AGENCY_TEXT.match(where)) and m[2] in AGENCY_KEYS:
+            shown.setdefault(int(m[1]), []).append((m[2] + m[3], *text))
     out = []
-    for n, item in zip(seq.value, items):
+    for i, item in enumerate(items):
         if isinstance(item, dict):
-            shown = [s for s in yaml_strings(n) if re.split(r"[.\[]", s[0])[0] in AGENCY_KEYS]  # the public keys
-            out.append((n.start_mark.line + 1, item, tuple(shown)))
+            out.append((doc.line(("agencies", i)), item, tuple(shown.get(i, ()))))
         else:
-            problems.append(diag("E-YAML", relpath, n.start_mark.line + 1,
+            problems.append(diag("E-YAML", relpath, doc.line(("agencies", i)),
                                  detail="每个执法主体应为一组“键: 值”（标识、名称 …）"))
     return out
 
@@ -249,14 +250,13 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
             problems.append(diag("E-ENCODING", relpath, 1, offset=0))
             continue
         m = _FRONT.match(text)
-        meta = None
+        meta, front = None, ()
         if m:
             try:
-                meta = yaml.safe_load(m.group(1))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                problems.append(diag("E-CONTENT", relpath, mark.line + 2 if mark else 1,
-                                     detail=str(exc).splitlines()[0]))
+                doc = parse_yaml(m.group(1), relpath, first_line=2)
+                meta, front = doc.data, doc.texts
+            except YamlError as exc:
+                problems.append(exc.diagnostic)
                 continue
         if not isinstance(meta, dict) or not meta.get("title"):
             problems.append(diag("E-CONTENT", relpath, 1, detail="缺少 front matter 或 title"))
@@ -273,7 +273,7 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
             item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
             phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
             updated=updated, html=html, path=relpath,
-            front_matter=tuple(yaml_strings(yaml.compose(m.group(1), Loader=yaml.SafeLoader), first_line=2)),
+            front_matter=front,
         ))
     return pages
 
