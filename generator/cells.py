@@ -11,7 +11,8 @@ from decimal import Decimal, InvalidOperation
 from .dates import parse_date
 from .diagnostics import Diagnostic, diag
 from .excel.hints import excel_damage, garbled_header
-from .identifiers import USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid, uscc_problem
+from .identifiers import (USCC_PLACEHOLDER, bank_card_valid, doc_number_valid, normalise_doc_number,
+                          passport_valid, resident_id_valid, uscc_problem)
 from .model import RawTable
 from .schema import FieldSpec, TableSchema
 
@@ -131,7 +132,17 @@ def _mobile(text):
     return text
 
 
-IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile}
+def _personal_number(valid, kind):
+    def check(text):
+        if not valid(text):  # the value is private: the message does not repeat it
+            raise CellError("E-IDENTIFIER", kind=kind)
+        return text
+    return check
+
+
+IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile,
+                     "bank-card": _personal_number(bank_card_valid, "银行卡号"),
+                     "passport": _personal_number(passport_valid, "护照或通行证号码")}
 
 
 

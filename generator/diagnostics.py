@@ -67,6 +67,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请填写 18 位统一社会信用代码；无代码的个体工商户填 00000000000000000X"),
     _e("E-REGNO-REQUIRED", "I1", "统一社会信用代码为占位符 00000000000000000X 时必须填写工商注册号", "请填写工商注册号"),
     _e("E-RESIDENT-ID", "I2", "身份证号码“{value}”校验不通过", "请核对 18 位身份证号码及最后一位校验码"),
+    _e("E-IDENTIFIER", "P3.1", "“{column}”不是有效的{kind}",
+       "银行卡号填 12–19 位数字，护照或通行证号码填 5–17 位字母和数字（可含空格、连字符）；该列不公开"),
     _e("E-DOC-NUMBER", "I3", "文号“{value}”无法识别", "文号应形如 宁人社监罚〔2024〕12号"),
     # what Excel does to data: reported instead of the plain error of the cell (generator/excel/hints.py)
     _e("E-EXCEL-SCIENTIFIC", "P1", "“{column}”的值“{value}”被 Excel 当成了数字：超过 15 位的数字只保留前 15 位，"
@@ -112,8 +114,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
     _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
-    _e("E-PERSONAL-DATA", "P3.3", "公开字段“{column}”中含有{kind}（{masked}），本条记录不能公开",
-       "请删除或遮蔽该个人信息（如 6401**********1234）"),
+    _e("E-PERSONAL-DATA", "P3.3", "公开内容“{column}”中含有{kind}（{masked}），不能公开",
+       "请删除或遮蔽该个人信息（如 6401**********1234）；单位的联系电话请填座机号码或服务热线"),
     _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
