@@ -7,7 +7,8 @@ codes are defined, so that documentation and tests can list them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -35,7 +36,9 @@ def _w(code, rule, message, hint=""):
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in [
     # files and configuration
-    _e("E-FILE-MISSING", "P1", "找不到文件 {path}", "请确认文件已提交，或在 site_config.yaml 中修正路径"),
+    _e("E-FILE-MISSING", "P1", "找不到文件 {file}",
+       "请确认文件已提交，或在 site_config.yaml 中修正路径；找不到的是 site_config.yaml 本身时，"
+       "请在站点目录中运行，或用 --site DIR 指定站点目录；新建站点请运行 gongshi init DIR"),
     _e("E-ENCODING", "P5.1", "文件编码无法识别（第 {offset} 字节附近）",
        "请另存为 UTF-8 或 GB18030/GBK 编码的 CSV"),
     _e("E-CSV", "P5.1", "CSV 格式错误：{detail}", "请检查引号是否成对"),
@@ -64,7 +67,43 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请填写 18 位统一社会信用代码；无代码的个体工商户填 00000000000000000X"),
     _e("E-REGNO-REQUIRED", "I1", "统一社会信用代码为占位符 00000000000000000X 时必须填写工商注册号", "请填写工商注册号"),
     _e("E-RESIDENT-ID", "I2", "身份证号码“{value}”校验不通过", "请核对 18 位身份证号码及最后一位校验码"),
+    _e("E-IDENTIFIER", "P3.1", "“{column}”不是有效的{kind}",
+       "银行卡号填 12–19 位数字，护照或通行证号码填 5–17 位字母和数字（可含空格、连字符）；该列不公开"),
     _e("E-DOC-NUMBER", "I3", "文号“{value}”无法识别", "文号应形如 宁人社监罚〔2024〕12号"),
+    # what Excel does to data: reported instead of the plain error of the cell (generator/excel/hints.py)
+    _e("E-EXCEL-SCIENTIFIC", "P1", "“{column}”的值“{value}”被 Excel 当成了数字：超过 15 位的数字只保留前 15 位，"
+       "显示为 6.40302E+17 这样的科学计数法，其余数字已经丢失",
+       "在 Excel 中选中该列，设置单元格格式为“文本”，再从原始材料重新输入完整号码（已变形的单元格无法恢复）；"
+       "用 gongshi excel 生成的工作簿填写，号码和代码列已设为文本"),
+    _e("E-EXCEL-LEADING-ZEROS", "P1", "“{column}”的值“{value}”少了开头的 {zeros} 个 0（应为 {fixed}）："
+       "Excel 把它当成数字，去掉了开头的 0",
+       "在 Excel 中把该列设置为“文本”格式后重新输入，或在号码前加英文单引号（'）；"
+       "用 gongshi excel 生成的工作簿填写，代码列已设为文本"),
+    _e("E-EXCEL-SERIAL-DATE", "P2.1", "“{column}”的值“{value}”是 Excel 的日期序列号（即 {date}），不是日期",
+       "该单元格被设成了数字或常规格式：在 Excel 中把该列设置为日期格式（yyyy-mm-dd）后保存，或直接输入 {date}；"
+       "用 gongshi excel 生成的工作簿填写，日期列已设为日期格式"),
+    _e("E-EXCEL-FULLWIDTH-SPACE", "P1", "“{column}”的值“{value}”中有全角空格",
+       "在 Excel 中按 Ctrl+H，在“查找内容”中输入一个全角空格（中文输入法下按 Shift+空格切换全角后输入），"
+       "“替换为”留空，全部替换，再核对该值"),
+    _e("E-EXCEL-SPACES", "P1", "“{column}”的值“{value}”中有空格或看不见的字符",
+       "号码、代码、日期和金额中不能有空格：在 Excel 中按 Ctrl+H 把空格替换为空，或用 =TRIM(CLEAN(单元格)) 清理后"
+       "“选择性粘贴 → 数值”；从网页、Word 或微信复制来的内容常带看不见的空格"),
+    _e("E-EXCEL-ENCODING", "P5.1", "“{value}”是乱码{fixed}：文件曾按错误的编码打开后又保存（UTF-8 当作 GBK，或相反）",
+       "不要在 Excel 中双击打开不带 BOM 的 CSV 后保存。请先恢复该文件（GitHub Desktop：右键 → Discard changes），"
+       "再用 gongshi excel 生成的工作簿编辑、用 gongshi import 导回；仓库中的 CSV 是带 BOM 的 UTF-8，双击可正确打开"),
+    # gongshi import: the workbook itself (generator/excel/sheet.py)
+    _e("E-XLSX", "P5.1", "无法读取 Excel 工作簿：{detail}",
+       "请在 Excel 中“另存为 → Excel 工作簿 (*.xlsx)”后再导入；.xls、.csv 和设了打开密码的工作簿不能导入"),
+    _e("E-XLSX-DATASET", "P1", "无法确定工作簿属于哪个数据集：{detail}",
+       "请用 --dataset 指定数据集（site_config.yaml 中 datasets 下的名称，如 penalties），或用 gongshi excel 生成的工作簿"),
+    _e("E-XLSX-HEADER", "P1", "工作表“{sheet}”的前 {rows} 行中找不到表头（与表结构相同的列名）",
+       "表头一行应写列名，如“行政处罚决定书文号”；可用 gongshi excel 数据集名 --empty 生成模板"),
+    _e("E-XLSX-UNNAMED-COLUMN", "P1", "这一列有内容（“{value}”），但表头中没有列名",
+       "请在表头填写该列的列名，或删除这一列的内容：没有列名的内容无法导入"),
+    _e("E-XLSX-CHARACTER", "P5.1", "“{column}”中有 Excel 工作簿不能保存的控制字符",
+       "请在 CSV 中删除该字符（多为从其他系统复制来的看不见的字符），再运行 gongshi excel"),
+    _e("E-XLSX-FORMULA-ERROR", "P1", "“{column}”的单元格是公式错误值 {value}",
+       "请修正公式，或把该单元格改为具体的值（复制 → 选择性粘贴 → 数值）"),
     _e("E-DUPLICATE", "I3", "“{column}”与第 {other_row} 行重复（{value}）",
        "同一机关的文号不能重复：括号、全半角不同也视为同一文号"),
     _e("E-AGENCY-DUPLICATE", "P1", "“{column}”与第 {other_row} 行的执法主体重复（{value}）",
@@ -75,14 +114,31 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
     _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
-    _e("E-PERSONAL-DATA", "P3.3", "公开字段“{column}”中含有{kind}（{masked}），本条记录不能公开",
-       "请删除或遮蔽该个人信息（如 6401**********1234）"),
+    _e("E-PERSONAL-DATA", "P3.3", "公开内容“{column}”中含有{kind}（{masked}），不能公开",
+       "请删除或遮蔽该个人信息（如 6401**********1234）；单位的联系电话请填座机号码或服务热线"),
     _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
+    # content/ (README "Security": what is published from content/ and what is refused)
+    _e("E-CONTENT-DIR", "P3.1", "content 文件夹设置不安全：{detail}",
+       "site_config.yaml 的 content 应指向站点目录下单独的文件夹（默认 content），不能是站点目录本身、data、templates 或输出目录，也不能是符号链接"),
+    _e("E-SYMLINK", "P3.1", "content 中的“{name}”是符号链接（快捷方式），不能发布",
+       "请把文件本身放入 content，或删除该链接：链接会把 content 以外的文件（如 data 中的数据）带到网上"),
+    _e("E-ASSET-TYPE", "P3.1", "content 中的文件类型“{suffix}”不能发布{detail}",
+       "可发布的附件：PNG/JPEG 图片、SVG 图、PDF、Word（.docx）、Excel（.xlsx）、纯文本（.txt）；其他文件请移出 content"),
+    _e("E-ASSET-UNREADABLE", "P3.3", "无法读取文件中的内容，不能确认其中没有个人信息：{detail}",
+       "请确认文件未损坏、未加密；扫描件请改用可复制文字的 PDF，或把内容写成网页（.md）"),
+    _e("E-ASSET-PERSONAL-DATA", "P3.3", "{detail}，该文件不能发布",
+       "请删除或遮蔽该个人信息（如 6401**********1234）后另存；注意文件属性（作者等）、页眉页脚和表格也会发布"),
+    _e("E-ASSET-ACTIVE", "P3.1", "文件含有脚本、宏、嵌入对象或站外引用：{detail}",
+       "本站只发布静态内容、不加载站外资源；请删除这些内容后另存（流程图请导出为不含脚本的 SVG）"),
+    _e("E-ASSET-HIDDEN", "P3.1", "文件含有打开时看不到的内容：{detail}",
+       "公开的文件须经保密审查（规则 P4），审查人看不到的内容不能发布；请按提示删除后另存"),
+    _e("E-ASSET-COLLISION", "P1", "content 中的文件“{name}”与生成的“{other}”占用同一地址",
+       "生成的页面和数据（如 /penalties/、/opendata/、/_redirects、/robots.txt）由构建写出，不能用 content 中的文件替换；请改名或换一个文件夹"),
     _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)
     _e("E-OVERDUE", "P8", "应公示而未公示：{start_column} {start}，公示时限 {deadline} 已过 {days} 个工作日（{basis}）",
@@ -116,6 +172,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline} {days} 个工作日（{basis}）", "请及时公示；逾期情况将列入监督报告"),
     _w("W-OVERDUE", "P8", "本条记录尚未公示，已超过公示时限 {deadline}（{basis}）",
        "请尽快完成审查并公示；应公示而未公示的情况将列入监督报告"),
+    _w("W-HTML-REMOVED", "P3.1", "页面中的 {what} 不安全，已删除",
+       "Markdown 页面只能用标题、段落、列表、表格、链接和站内图片；脚本、样式、事件属性、javascript:/data: 链接、iframe 和表单会被删除"),
     _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
        "国务院办公厅公布次年安排后，请更新工作日历"),
 ]}
@@ -162,31 +220,113 @@ def diag(code: str, path: str, row: int = 0, col: int = 0, **params) -> Diagnost
     return Diagnostic(code, path, row, col, tuple(sorted(params.items())))
 
 
-@dataclass
-class Report:
-    """Collects every problem of a build, so that all are reported at once."""
+def excel_column(n: int) -> str:
+    """The letters Excel shows above the n-th column (1-based): 1 → A, 26 → Z, 27 → AA, 35 → AI."""
+    if n < 1:
+        raise ValueError(n)
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
-    items: list[Diagnostic] = field(default_factory=list)
+
+DEFAULT_MAX_PER_CODE = 20  # messages kept per file and code; the rest are counted (issue 10)
+
+
+def _position(d: Diagnostic) -> tuple:
+    return (d.path, d.row, d.column, d.code, d.params)
+
+
+class Report:
+    """Every problem of a build, counted exactly; of each file and code, the first ``limit`` (by
+    position) are kept to be shown, the others only counted, so that 100,000 bad rows cost a few
+    kilobytes, not a gigabyte.  ``limit=None`` keeps them all.
+
+    Stages append to ``report.items`` (the report itself) as to a list."""
+
+    def __init__(self, limit: int | None = DEFAULT_MAX_PER_CODE):
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1 (None: no limit)")
+        self.limit = limit
+        self._kept: dict[tuple[str, str], list[Diagnostic]] = {}  # (path, code) → kept, by position
+        self._total: dict[tuple[str, str], int] = {}
 
     def add(self, d: Diagnostic) -> None:
-        self.items.append(d)
+        key = (d.path, d.code)
+        kept = self._kept.setdefault(key, [])
+        i = bisect_left(kept, _position(d), key=_position)
+        if i < len(kept) and kept[i] == d:
+            return  # the same problem found twice (e.g. by the build and by the check) counts once
+        self._total[key] = self._total.get(key, 0) + 1
+        if self.limit is None or len(kept) < self.limit:
+            kept.insert(i, d)
+        elif i < len(kept):  # earlier in the file than one kept: keep this one instead
+            kept.insert(i, d)
+            kept.pop()
+
+    append = add
 
     def extend(self, ds) -> None:
-        self.items.extend(ds)
+        for d in ds:
+            self.add(d)
+
+    @property
+    def items(self) -> Report:
+        return self
+
+    def __iter__(self):
+        return iter(self.sorted())
+
+    def drop(self, codes) -> None:
+        """Forget every problem of these codes (the check replaces some of the build's)."""
+        for key in [k for k in self._kept if k[1] in codes]:
+            del self._kept[key], self._total[key]
+
+    def sorted(self) -> list[Diagnostic]:
+        """The kept problems, by file and position."""
+        return sorted((d for kept in self._kept.values() for d in kept), key=_position)
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
 
-    def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items), key=lambda d: (d.path, d.row, d.column, d.code, d.params))
+    def groups(self) -> list[tuple[str, str, list[Diagnostic], int]]:
+        """(path, code, kept problems, total) of each file and code: errors first, then by file,
+        then by the position of the code's first problem in the file."""
+        out = [(path, code, kept, self._total[(path, code)]) for (path, code), kept in self._kept.items()]
+        return sorted(out, key=lambda g: (CATALOGUE[g[1]].severity is not Severity.ERROR, g[0],
+                                          _position(g[2][0]) if g[2] else (), g[1]))
+
+    def by_code(self) -> dict[str, int]:
+        """Exact number of problems of each code, by code."""
+        counts: dict[str, int] = {}
+        for (_path, code), n in self._total.items():
+            counts[code] = counts.get(code, 0) + n
+        return dict(sorted(counts.items()))
+
+    def count(self, severity: Severity) -> int:
+        return sum(n for (_path, code), n in self._total.items() if CATALOGUE[code].severity is severity)
+
+    @property
+    def error_count(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def omitted(self) -> int:
+        """Problems counted but not kept."""
+        return sum(n - len(self._kept[key]) for key, n in self._total.items())
 
     def summary(self) -> str:
-        return f"共 {len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        return f"共 {self.error_count} 个错误，{self.warning_count} 个警告"
 
 
 class BuildFailed(Exception):

@@ -17,18 +17,21 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .calendar import CalendarError, WorkCalendar
+from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
 from .diagnostics import Report, diag
 from .model import Agency, RawTable, Record
-from .outputs.routes import RESERVED
+from .outputs.kinds import KINDS, outputs
+from .outputs.routes import RESERVED, served_from
+from .privacy import yaml_text_problems
 from .schema import SchemaError, TableSchema, load_schema
 from .site import Site
 from .stages.assemble import assemble, dataset_view
+from .stages.assets import asset_collisions, check_assets
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.expire import expire
-from .stages.read import make_agency, read_agencies, read_content, read_table
+from .stages.read import content_files, make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
 
@@ -50,12 +53,17 @@ class Loaded:
     site: Site | None = None              # None when the inputs have errors (see the report)
 
 
-def load(root: Path, as_of: date, report: Report, *, full_records: bool = False) -> Loaded:
-    """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``."""
-    settings = _settings(root, report)
-    if settings is None:
+def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None) -> Loaded:
+    """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``.
+    ``out``: the output directory of a build, which the content folder may not overlap."""
+    try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
+        config = load_config(root)
+        calendar = WorkCalendar.load(*config.calendar_files, root=root)
+    except ConfigError as exc:
+        report.extend(exc.diagnostics)
         return Loaded()
-    config, calendar = settings
+    for f in (root / CONFIG_FILE, *config.calendar_files):  # site texts and calendar notices reach pages (P3.3)
+        report.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = tuple(validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, report.items),
                                        report.items, make_agency))
     ctx = Context(frozenset(a.name for a in agencies), calendar)
@@ -86,31 +94,20 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False)
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
                                       shown.expired, corrected, as_of)
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
-    pages = validate_content(read_content(root, config.content_dir, report.items), reserved, report.items)
+    markdown, files = content_files(root, config, report.items, out)
+    pages = validate_content(read_content(root, config.content_dir, markdown, report.items), reserved, report.items)
+    assets = check_assets(root, config.content_dir, files, reserved, report.items)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
     site = None
     if not report.errors:
         years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
-        site = assemble(config, as_of, agencies, views, pages, years, counts)
+        site = assemble(config, as_of, agencies, views, pages, years, counts, assets)
+        # a content file may not take the place of an output (/robots.txt, /sitemap.xml …)
+        asset_collisions(assets, (served_from(o.url).lstrip("/") for o in outputs(site, KINDS)), report.items)
+        if report.errors:
+            site = None
     return Loaded(config, calendar, agencies, tables, site)
-
-
-def _settings(root: Path, report: Report) -> tuple[SiteConfig, WorkCalendar] | None:
-    """``site_config.yaml`` and the work calendar it names; None when either cannot be read."""
-    try:
-        config = load_config(root)
-    except ConfigError as exc:
-        report.extend(exc.diagnostics)
-        return None
-    except (TypeError, ValueError) as exc:  # a value of the wrong type (page_size: abc)
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"设置的值有误：{exc}"))
-        return None
-    try:
-        return config, WorkCalendar.load(*config.calendar_files)
-    except (CalendarError, OSError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
-        return None
 
 
 def _source(root: Path, ds: DatasetConfig, report: Report) -> tuple[TableSchema, RawTable] | None:

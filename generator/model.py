@@ -94,6 +94,17 @@ class ContentPage:
     updated: date | None
     html: str
     path: str
+    front_matter: tuple = ()   # (key, text, line, column) of every front-matter value, to be scanned (P3.3)
+
+
+@dataclass(frozen=True, slots=True)
+class ContentAsset:
+    """A file of ``content/`` that passed its checks (README "Security"): published at ``target``
+    (site-relative) from ``source`` (site-root-relative), whose bytes had this SHA-256 when checked."""
+
+    source: str
+    target: str
+    sha256: str
 
 
 @dataclass(frozen=True, slots=True)

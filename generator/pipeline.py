@@ -13,13 +13,14 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .diagnostics import BuildFailed, Report, diag
+from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
 from .site import Site
 from .outputs import routes
 from .outputs.html import THEME
 from .outputs.schedule import render_site
 from .stages.index import build_index
+from .stages.assets import write_assets
 from .stages.lookup import LookupSpec, build_lookup
 from .stages.write import commit, copy_static, discard, staging_dir
 
@@ -34,21 +35,22 @@ class BuildResult:
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
-          search_index: bool = True, jobs: int | None = None) -> BuildResult:
+          search_index: bool = True, jobs: int | None = None,
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
-    as it was."""
+    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
     check_output_dir(root, out)
-    report = Report()
+    report = Report(max_per_code)
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load(root, as_of, report).site
+        site = load(root, as_of, report, out=out).site
     finally:
         gc.enable()
     if site is None:
@@ -62,8 +64,12 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
+        # the theme's root/ holds what browsers ask for at the root (/favicon.ico)
         copy_static([(THEME / "static", routes.ASSETS), (templates / "static", routes.ASSETS),
-                     (root / site.config.content_dir, ".")], staging)
+                     (THEME / "root", "."), (templates / "root", ".")], staging)
+        if changed := write_assets(root, site.assets, staging):  # content/: checked files only
+            report.extend(changed)
+            raise BuildFailed(report)
         clock.lap("render+write")
         config, counts, specs = site.config, site.counts, lookup_specs(site)
         del site  # free the site model before Pagefind runs beside this process: the build's peak

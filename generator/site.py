@@ -91,6 +91,7 @@ class Site:
     calendar_years: tuple = ()             # (year, basis) of the holiday notices in the calendar
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
+    assets: tuple = ()                     # ContentAsset of each checked file of content/ (README "Security")
 
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)

@@ -65,11 +65,12 @@ def links_of(out: Path):
 
 
 def gone_rules(out: Path) -> list[str]:
-    """The URL prefixes that answer 410 Gone (``/penalties/<id>/* … 410!``)."""
+    """The URLs that answer 410 Gone: ``/penalties/<id>/* … 410!`` covers every URL under the
+    record's; ``/penalties/<id>/index.html … 410!`` that one file."""
     rules = [line.split() for line in (out / "_redirects").read_text(encoding="utf-8").splitlines()
              if line and not line.startswith("#")]
-    assert all(r[-1] == "410!" and r[0].endswith("*") for r in rules), rules
-    return [r[0][:-1] for r in rules]
+    assert all(r[-1] == "410!" for r in rules), rules
+    return [r[0] for r in rules]
 
 
 def broken_links(out: Path, base_url: str) -> list[str]:
@@ -88,7 +89,7 @@ def broken_links(out: Path, base_url: str) -> list[str]:
                 continue
         else:
             path = unquote(parts.path)
-            if any(path.startswith(prefix) for prefix in gone):
+            if any(path.startswith(rule[:-1]) if rule.endswith("*") else path == rule for rule in gone):
                 checked += 1
                 continue
             target = out / (path.lstrip("/") + ("index.html" if path.endswith("/") else ""))

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import shutil
 
+import yaml
+
 from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, read_rows, run, write_rows
 from generator.config import load_config
 from generator.identifiers import ID_CHECK, ID_WEIGHTS
@@ -81,7 +83,40 @@ def planted(request, site, tmp_path):
                     row[spec.name] = canary[0]
                     markers += [(ds.name, spec.name, m) for m in canary[1]]
         write_rows(site / ds.file, header, rows)
+    markers += plant_agencies(site, n) + plant_front_matter(site, n)
     return site, markers, GOLDEN_AS_OF if request.param == "golden" else DEMO_AS_OF
+
+
+# agencies.yaml: a key the build does not know is never published (only the keys of
+# generator/stages/read.py AGENCY_KEYS are); the public ones are scanned (test_privacy_scan.py)
+PRIVATE_AGENCY_KEYS = ("负责人手机", "内部备注")
+
+
+def plant_agencies(site, n):
+    config = load_config(site)
+    path = site / config.agencies_file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    markers = []
+    for i, agency in enumerate(data["agencies"]):
+        phone, note = f"199{n + 5000 + i:08d}", f"CANARY{n + 5000 + i:04d}部门"
+        agency.update({PRIVATE_AGENCY_KEYS[0]: phone, PRIVATE_AGENCY_KEYS[1]: note})
+        markers += [("agencies.yaml", PRIVATE_AGENCY_KEYS[0], phone), ("agencies.yaml", PRIVATE_AGENCY_KEYS[1], note)]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return markers
+
+
+def plant_front_matter(site, n):
+    """Front matter keys other than those a page shows (title, summary, …) are never published.
+    (Every front-matter value is scanned for personal data, so the marker is text, not a number.)"""
+    config = load_config(site)
+    markers = []
+    for i, page in enumerate(sorted((site / config.content_dir).rglob("*.md"))):
+        note = f"CANARY{n + 8000 + i:04d}编者"
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n"), page
+        page.write_text(f"---\neditor_note: {note}\n" + text[4:], encoding="utf-8")
+        markers.append(("front matter", "editor_note", note))
+    return markers
 
 
 def test_no_private_value_in_any_output_byte(planted):
@@ -96,6 +131,7 @@ def test_no_private_value_in_any_output_byte(planted):
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
                if not f.public and not f.enum and not f.references
                and f.name not in STRUCTURAL.get(ds.name, ())}
+    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "editor_note")}
     assert covered == private, private - covered  # every private field of every dataset was planted
     for name, data in outputs:
         for ds, field, marker in markers:
@@ -139,3 +175,89 @@ def test_lookup_of_a_private_field_is_refused(planted):
     result, report = run(site, as_of, search=True)
     assert result is None
     assert any(d.code == "E-CONFIG" and "承办人" in d.format() and "P3.1" in d.format() for d in report.errors)
+
+
+def test_personal_data_in_public_text_is_refused(planted):
+    """The other half of deny-by-default (P3.3): a resident ID planted in public text — a record's
+    free text, a department's public address, a page's summary — stops the build, each reported
+    masked at its place, and no output byte holds it."""
+    site, _, as_of = planted
+    number = resident_id(9999)
+    config = load_config(site)
+    ds = config.dataset("penalties")
+    header, rows = read_rows(site / ds.file)
+    rows[0]["违法事实"] = f"当事人身份证号 {number[:6]} {number[6:14]} {number[14:]}"
+    write_rows(site / ds.file, header, rows)
+    path = site / config.agencies_file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["agencies"][0]["办公地址"] = f"银川市金凤区北京中路168号（{number}）"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = sorted((site / config.content_dir).rglob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n", f"---\nsummary: 联系 {number}\n", 1)
+                    if "\nsummary:" not in page.read_text(encoding="utf-8") else
+                    page.read_text(encoding="utf-8").replace("\nsummary: ", f"\nsummary: {number}，", 1), encoding="utf-8")
+    result, report = run(site, as_of, search=True)
+    assert result is None
+    hits = {(d.path, dict(d.params)["masked"]) for d in report.errors if d.code == "E-PERSONAL-DATA"}
+    masked = number[:4] + "*" * 10 + number[-4:]
+    assert hits == {(ds.file, masked), (config.agencies_file, masked), (page.relative_to(site).as_posix(), masked)}
+    assert not any(number in d.format() for d in report.items)
+    out = site / "public"
+    assert not out.exists() or not any(number.encode() in data for _, data in all_output_bytes(out))
+
+
+# ---------------------------------------------------------------- content/ (README "Security")
+
+def content_file(fmt: str, text: str) -> tuple[str, bytes]:
+    """A file of the format with ``text`` where an editor would type it, made with the library
+    that reads it."""
+    import content_files as cf
+
+    return {
+        "txt": lambda: ("通知.txt", cf.txt(f"公告\n当事人：马某某，{text}\n")),
+        "docx": lambda: ("决定书.docx", cf.docx("行政处罚决定书", table=[["当事人", "证件"], ["马某某", text]])),
+        "xlsx": lambda: ("名单.xlsx", cf.xlsx([["姓名", "证件号码"], ["马某某", text]])),
+        "pdf": lambda: ("决定书.pdf", cf.pdf("Decision", f"Party ID {text}")),
+        "svg": lambda: ("流程.svg", cf.svg(f'<text x="1" y="20">当事人 {text}</text>')),
+    }[fmt]()
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "xlsx", "pdf", "svg"])
+def test_an_id_number_in_a_content_file_is_refused(planted, fmt):
+    """P3.3: the text of every published document is scanned; a hit stops the build (and the
+    value is masked in the message)."""
+    site, _, as_of = planted
+    value = resident_id(40000)
+    name, data = content_file(fmt, value)
+    (site / "content/附件").mkdir(parents=True, exist_ok=True)
+    (site / "content/附件" / name).write_bytes(data)
+    result, report = run(site, as_of)
+    assert result is None
+    assert [(d.code, d.path) for d in report.errors] == [("E-ASSET-PERSONAL-DATA", f"content/附件/{name}")]
+    assert value not in "".join(d.format() for d in report.items)
+    assert not (site / "public").exists()
+
+
+def test_clean_content_files_are_published_and_image_metadata_is_not(planted):
+    """Clean files of every type reach the output byte for byte (images without metadata), and
+    no private value — of a dataset or of a photo's EXIF — appears in any output byte."""
+    import content_files as cf
+
+    site, markers, as_of = planted
+    owner = resident_id(40001)
+    files = {name: data for name, data in (content_file(fmt, "投诉电话 12333") for fmt in ("txt", "docx", "xlsx", "svg"))}
+    files["指南.pdf"] = cf.pdf("Guide", "Hotline 12333")
+    (site / "content/附件").mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (site / "content/附件" / name).write_bytes(data)
+    photo = cf.image("JPEG", exif={0x013B: owner, 0xA430: owner, 0x0112: 1})
+    (site / "content/附件/大厅.jpg").write_bytes(photo)
+    result, report = run(site, as_of)  # the search index reads pages, not these files: covered above
+    assert result is not None, [d.format() for d in report.errors]
+    for name, data in files.items():
+        assert (site / "public/附件" / name).read_bytes() == data, name
+    assert (site / "public/附件/大厅.jpg").read_bytes() != photo
+    for name, data in all_output_bytes(site / "public"):
+        assert owner.encode() not in data, name
+        for ds, field, marker in markers:
+            assert marker.encode("utf-8") not in data, f"{ds}.{field} leaked into {name}"

@@ -12,8 +12,8 @@ import zipfile
 from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO
 
 PACKAGE_DATA = ("generator/theme/base.html", "generator/theme/_macros.html", "generator/theme/static/site.css",
-                "generator/theme/static/search.js", "generator/holidays.yaml", "generator/items.yaml",
-                "generator/compliance/report.schema.json")
+                "generator/theme/static/search.js", "generator/theme/root/favicon.ico", "generator/holidays.yaml",
+                "generator/items.yaml", "generator/compliance/report.schema.json")
 
 
 def files(root):

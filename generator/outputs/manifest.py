@@ -104,6 +104,8 @@ def redirects(site: Site):
             continue
         for r in view.withdrawn:  # its notice stands at its URL
             url = routes.record(view, r.id)
-            lines.append(f"{url}* {routes.served_from(url)} 410!\n")
+            # Netlify's rule engine skips a splat rule for a path that starts with the rule's own
+            # target, so the notice's index.html needs its own rule (generator/hosting.py)
+            lines += [f"{routes.served_from(url)} {url} 410!\n", f"{url}* {routes.served_from(url)} 410!\n"]
         lines += [f"{routes.record(view, r.id)}* {gone} 410!\n" for r in view.expired]
     yield "".join(lines).encode("utf-8")

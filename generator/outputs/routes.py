@@ -142,6 +142,11 @@ def served_from(url: str) -> str:
     return url + "index.html" if url.endswith("/") else url
 
 
+def of_file(path: str) -> str:
+    """The URL a file of the output (its path from the output's root) is served at."""
+    return "/" + (path[:-len("index.html")] if path == "index.html" or path.endswith("/index.html") else path)
+
+
 def file_name(url: str) -> str:
     """The last part of a file's URL (a data package names its resources' files relative to it)."""
     return url.rsplit("/", 1)[-1]

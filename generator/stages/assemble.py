@@ -10,13 +10,12 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from ..config import DatasetConfig, SiteConfig
 from ..history import history
 from ..schema import FieldSpec
 from ..outputs import routes
 from ..site import Change, DatasetView, FeedDay, Item, Site
+from ..yamlfile import read_yaml
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
 
@@ -101,7 +100,7 @@ def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
 
 
 def _items(views: dict, pages, agencies) -> tuple[Item, ...]:
-    spec = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))["items"]
+    spec = read_yaml(ITEMS_FILE, "generator/items.yaml").data["items"]
     by_item = {v.config.item: v for v in views.values()}
     page_by_item = {p.item: p for p in pages if p.item}
     items = []
@@ -127,6 +126,6 @@ def _items(views: dict, pages, agencies) -> tuple[Item, ...]:
 
 
 def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, calendar_years=(),
-             counts=None) -> Site:
+             counts=None, assets=()) -> Site:
     return Site(config, as_of, tuple(agencies), {a.name: a for a in agencies}, views, tuple(pages),
-                _items(views, pages, agencies), tuple(calendar_years), dict(counts or {}))
+                _items(views, pages, agencies), tuple(calendar_years), dict(counts or {}), assets=tuple(assets))
