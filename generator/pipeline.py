@@ -17,12 +17,11 @@ from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
 from .site import Site
 from .outputs import routes
-from .outputs.html import THEME
 from .outputs.schedule import render_site
 from .stages.index import build_index
 from .stages.assets import write_assets
 from .stages.lookup import LookupSpec, build_lookup
-from .stages.write import commit, copy_static, discard, staging_dir
+from .stages.write import commit, discard, staging_dir
 
 
 @dataclass
@@ -56,17 +55,13 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     if site is None:
         raise BuildFailed(report)
     clock.lap("read+validate+redact+expire+assemble")
-    templates = root / "templates"  # the site's own, over the theme's, file by file
     staging = staging_dir(out)
     try:
-        try:
-            files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
+        try:  # the site's own templates/ over the theme's, file by file
+            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
-        # the theme's root/ holds what browsers ask for at the root (/favicon.ico)
-        copy_static([(THEME / "static", routes.ASSETS), (templates / "static", routes.ASSETS),
-                     (THEME / "root", "."), (templates / "root", ".")], staging)
         if changed := write_assets(root, site.assets, staging):  # content/: checked files only
             report.extend(changed)
             raise BuildFailed(report)

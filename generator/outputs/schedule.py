@@ -1,6 +1,7 @@
 """Render and write every output of the site, phase by phase (``kinds.Phase``): the heavy
 outputs and the pages in forked workers, then, once the downloads are written, what describes
-them.  Workers write what they render straight into the staging directory."""
+them; then the theme's static files.  Workers write what they render straight into the staging
+directory."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from dataclasses import replace
 from pathlib import Path
 
 from ..site import Site
-from ..stages.write import Writer, file_infos
-from .html import Renderer
+from ..stages.write import Writer, copy_static, file_infos
+from . import routes
+from .html import THEME, Renderer
 from .kinds import Output, Phase, downloads, plan
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
@@ -45,7 +47,8 @@ def _run(bounds: tuple[int, int]) -> int:
 
 
 def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) -> int:
-    """Write every output of ``site`` into ``staging``; returns how many."""
+    """Write every output of ``site`` into ``staging``, and the static files of the theme and of
+    the site's ``templates``; returns how many outputs."""
     by_phase = plan(site)
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
     job = Job(site, heavy + rest, templates, staging)
@@ -65,4 +68,8 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) ->
     urls = [f.url for view in site.datasets.values() for f in downloads(site, view)]
     site = replace(site, downloads=file_infos(staging, urls))
     last = Job(site, by_phase[Phase.MANIFEST], templates, staging)
-    return written + last.run((0, len(last.outputs)))
+    written += last.run((0, len(last.outputs)))
+    # CSS and scripts; the theme's root/ holds what browsers ask for at the root (/favicon.ico)
+    copy_static([(THEME / "static", routes.ASSETS), (THEME / "root", ".")] +
+                ([(templates / "static", routes.ASSETS), (templates / "root", ".")] if templates else []), staging)
+    return written
