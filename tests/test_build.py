@@ -94,6 +94,7 @@ def test_record_url_is_stable_when_fields_are_corrected(site, tmp_path):
 
 
 def test_unreviewed_and_unpublished_records_are_held_back_and_reported(tmp_path):
+    """P4: no completed confidentiality review, no publication (reported); no 公示日期, not yet."""
     result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "o")
     numbers = [r["行政处罚决定书文号"] for r in load_json(tmp_path / "o", "penalties")["records"]]
     assert "贺人社监罚〔2024〕19号" not in numbers  # no 保密审查日期
@@ -235,3 +236,16 @@ def test_credit_platform_export_of_a_private_field_is_refused(site):
     assert result is None
     [line] = [d.format() for d in report.errors]
     assert line.startswith("site_config.yaml: E-CONFIG") and "证件号码" in line and "P3.1" in line
+
+
+def test_decision_pages_tell_remedies_and_the_correction_channel(tmp_path):
+    """P7: a decision's page says how to seek remedy, with the configured terms and the review
+    body of the deciding department; P5.4: every record page names where to send a correction."""
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    record = load_json(out, "penalties")["records"][0]
+    html = page_of(out, record["url"])
+    assert "救济途径" in html and "60 日内" in html and "6 个月内" in html
+    assert "《中华人民共和国行政复议法》（2023年修订）第二十条、第二十四条" in html
+    assert "纠错建议" in html and "0951-5099342" in html and "10 个工作日内" in html
+    assert "救济途径" not in (out / "staff/index.html").read_text(encoding="utf-8")  # not a decision

@@ -50,6 +50,7 @@ def test_fine_per_worker(workers, fine, hit):
 
 
 def test_revocation_of_a_licence():
+    """L2 (附件5第二条（三）) and L3: revoking a licence is major whatever the amount."""
     assert found(处罚类别=("警告", "吊销许可证件"))
     assert not found(处罚类别=("警告", "罚款"))
 

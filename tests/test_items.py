@@ -1,4 +1,4 @@
-"""Issue 3 on the demo site: every item of attachment 2 is reachable, and the item-specific
+"""Issue 3 on the demo site: every item of attachment 2 is reachable (P1), and the item-specific
 display rules hold (hearings, licences, repealed texts, item 19 periods, sealed-item lists)."""
 
 import json

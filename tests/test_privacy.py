@@ -1,4 +1,4 @@
-"""P3.3: personal data in public free text."""
+"""P3.3: personal data in public free text; what a message quotes of it is masked (P3.5)."""
 
 import pytest
 

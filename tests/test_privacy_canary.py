@@ -1,5 +1,7 @@
 """P3.1 deny by default: a unique marker planted in every private field of every dataset never
-appears in any output byte — pages, feeds, exports, sitemap and the (unpacked) search index."""
+appears in any output byte — pages, feeds, exports, sitemap and the (unpacked) search index.
+The private fields include internal process information (内部意见, 法制审核 …, P3.2) and the
+ID numbers that 信用中国 receives through its own channel but the public files never carry (S4)."""
 
 from datetime import date, timedelta
 
