@@ -108,6 +108,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _w("W-CERT-EXPIRING", "P2.6", "执法证件有效期至 {expires}，即将到期（还剩 {days} 天）", "请及时办理换证，换证后更新“证件有效期至”"),
     _w("W-REPEALED-BASIS", "P8", "“{column}”引用的{title}在执法依据清单中为“{status}”，没有现行有效的文本（决定日期 {decided}）",
        "请核对所依据的法律文本；引用有误的请更正（规则 P5.1），清单有误的请更新执法依据清单"),
+    _w("W-CITATION-MISMATCH", "I4", "“{column}”引用的{cited}与 {where} 引用的{other}不一致",
+       "同一法律条文在各数据集中应以同一方式引用（同一法律名称，同一条、款、项）：请核对原文，改正有误的一处（规则 P5.1）"),
     _w("W-CALENDAR-NEXT-YEAR", "C4", "工作日历尚未录入 {year} 年的节假日安排（自 {due} 起应录入）",
        "国务院办公厅公布该年部分节假日安排后，请在 generator/holidays.yaml 或 site_config.yaml 的 calendar: 文件中加入该年"),
     # warnings: the build goes on

@@ -19,7 +19,7 @@ from .duties import duty_findings
 from .expiry import expiry
 from .major import unmarked_major
 from .publication import overdue_publications
-from .references import certificates, law_status, repealed_citations
+from .references import certificates, citation_conflicts, law_status, repealed_citations
 from .settings import Compliance, load_compliance
 
 SUPERSEDED = {"W-OVERDUE"}  # the build's warning; the check reports E-OVERDUE instead
@@ -91,6 +91,8 @@ def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
             if name in tables:
                 ds, _schema, records = tables[name]
                 out += repealed_citations(c.repealed, status, ds, column, records)
+    if c.citations:
+        out += citation_conflicts(c.citations["cited_in"], tables)
     if c.announcements:
         months = c.announcements["months"] or _months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
         announced: dict = {}

@@ -53,6 +53,7 @@ class Compliance:
     duties: tuple[Duty, ...] = ()
     certificates: dict = field(default_factory=dict)   # {dataset, column, warn_days, basis}
     repealed: dict = field(default_factory=dict)       # {dataset, title, status, current, cited_in, basis}
+    citations: dict = field(default_factory=dict)      # {cited_in: {dataset: column}, basis} (I4)
     announcements: dict = field(default_factory=dict)  # {dataset, nil_returns, months (by 层级), basis}
     expiring_days: int = 30
     next_year_from: tuple[int, int] = (11, 1)          # (month, day) from which next year's notice is due
@@ -82,6 +83,7 @@ def _columns(c: Compliance) -> list[tuple[str, str, str]]:
         r = c.repealed
         named += [("repealed", r["dataset"], r["title"]), ("repealed", r["dataset"], r["status"])]
         named += [("repealed.cited_in", ds, col) for ds, col in r["cited_in"].items()]
+    named += [("citations.cited_in", ds, col) for ds, col in c.citations.get("cited_in", {}).items()]
     return named
 
 
@@ -142,6 +144,10 @@ def _parse(spec: dict, problems: list, correction: dict) -> Compliance:
         _need_basis("repealed", repealed, problems)
         repealed["current"] = tuple(repealed.get("current") or ("现行有效",))
         repealed["cited_in"] = dict(repealed.get("cited_in") or {})
+    cited = dict(spec.get("citations") or {})
+    if cited:
+        _need_basis("citations", cited, problems)
+        cited["cited_in"] = {str(k): str(v) for k, v in (cited.get("cited_in") or {}).items()}
     announcements = dict(spec.get("announcements") or {})
     if announcements:
         _need_basis("announcements", announcements, problems)
@@ -151,6 +157,6 @@ def _parse(spec: dict, problems: list, correction: dict) -> Compliance:
     calendar = spec.get("calendar") or {}
     month, day = (int(p) for p in str(calendar.get("next_year_from", "11-01")).split("-"))
     date(2000, month, day)  # raises ValueError for a day that does not exist
-    return Compliance(basis_major, major, tuple(duties), certificates, repealed, announcements,
+    return Compliance(basis_major, major, tuple(duties), certificates, repealed, cited, announcements,
                       int(expiring.get("days", 30)), (month, day),
                       _need_basis("calendar", calendar, problems) if calendar else "")
