@@ -12,7 +12,9 @@ from pathlib import Path
 
 import yaml
 
+from .credit import CreditConfig, parse_credit
 from .diagnostics import Diagnostic, diag
+from .major import MajorConfig, parse_major
 
 CONFIG_FILE = "site_config.yaml"
 
@@ -104,7 +106,10 @@ class MappedExport:
     columns: tuple[tuple[str, str, str, str], ...]  # (code, kind, what, unit)
 
 
-EXPORT_SOURCES = {"life": ("last_day", "published_on", "period_start"), "agency": ("name", "credit_code")}
+# life: last_day is the portal's 公示截止期, credit_last_day the credit channel's (P10.2), state the
+# record's current state on that channel (有效: what a data-item file lists is in force)
+EXPORT_SOURCES = {"life": ("last_day", "credit_last_day", "state", "published_on", "period_start"),
+                  "agency": ("name", "credit_code")}
 
 
 def _mapped_export(name: str, spec: dict, where: str, problems: list) -> MappedExport:
@@ -201,6 +206,8 @@ class DatasetConfig:
     feed: bool = False            # an Atom feed with its archives, for sync consumers (art. 9)
     internal: bool = False        # never published, not even a page: read by `gongshi check` only (P3.1)
     search: SearchConfig = SearchConfig()
+    credit: CreditConfig | None = None  # Order 36 classes, credit-channel periods, repair (P10)
+    major: MajorConfig | None = None    # major decisions by rule (L2, L3)
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -308,6 +315,8 @@ def _dataset(name: str, spec: dict, problems: list) -> DatasetConfig:
                       for n, e in (spec.get("exports") or {}).items()),
         internal=internal is True,
         search=_search(spec.get("search"), f"{where}.search", problems),
+        credit=parse_credit(spec.get("credit"), f"{where}.credit", problems),
+        major=parse_major(spec.get("major"), f"{where}.major", problems),
     )
 
 
@@ -334,6 +343,8 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     if ds.group_by:
         named.append(("group_by.column", ds.group_by.column))
     named += [(f"exports.{e.name}", what) for e in ds.exports for _, kind, what, _ in e.columns if kind == "column"]
+    named += ds.credit.columns() if ds.credit else []
+    named += ds.major.columns() if ds.major else []
     return named + ds.search.columns()
 
 
@@ -351,6 +362,11 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
                  for setting, col in ds.search.columns() if has_column(col) and not is_public(col)]
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
+    # the class and why are shown on the record page (P10.1): only public fields may decide it
+    problems += [diag("E-CONFIG", CONFIG_FILE,
+                      detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，失信程度的认定理由要公示（规则 P3.1）")
+                 for setting, col in (ds.credit.columns() if ds.credit else ())
+                 if has_column(col) and not is_public(col) and setting.startswith(("credit.rules", "credit.column"))]
     return problems
 
 
@@ -396,6 +412,11 @@ def load_config(root: Path) -> SiteConfig:
                  for key, value in (("exports", ds.exports), ("record_pages", ds.record_pages)) if value]
     if len(set(paths)) != len(paths):
         problems.append("datasets 的 path 有重复")
+    problems += [f"datasets.{ds.name}.major.hearing.dataset：“{ds.major.hearing.dataset}”不是已配置的数据集"
+                 for ds in datasets if ds.major and ds.major.hearing
+                 and ds.major.hearing.dataset not in {d.name for d in datasets}]
+    problems += [f"datasets.{ds.name}.credit 需要 period.from（失信信息的公示期限自决定之日起算，规则 P10.2）"
+                 for ds in datasets if ds.credit and not ds.period.start]
     unknown = [n for n in site.get("nav") or () if n not in {ds.name for ds in datasets if not ds.internal}]
     if unknown:
         problems.append(f"site.nav 中的 {'、'.join(unknown)} 不是已配置的数据集")

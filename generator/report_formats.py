@@ -50,6 +50,7 @@ def as_json(result, fail_on: str) -> str:
         "calendar": {"years": list(result.calendar_years), "provisional_years": list(result.provisional_years)},
         "problems": items,
         "expiry": {"days": result.expiring_days, "datasets": result.expiry},
+        "credit_repair": result.repair,
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
@@ -73,6 +74,7 @@ def as_text(result, fail_on: str) -> str:
         hint = f"。{p['hint']}" if p["hint"] else ""
         lines.append(f"{_where(p)}: {p['code']} {about}{p['message']}（规则 {p['rule']}）{hint}")
     lines += _expiry_lines(result)
+    lines += _repair_lines(result)
     lines.append(summary(result, fail_on))
     return "\n".join(lines) + "\n"
 
@@ -84,6 +86,16 @@ def _expiry_lines(result) -> list[str]:
             lines.append(f"{name}：{e['expiring']} 条将在 {result.expiring_days} 天内到期下线，已到期 {e['expired']} 条"
                          f"（近 {result.expiring_days} 天 {len(e['expired_recently'])} 条）")
             lines += [f"  {x['file']}:{x['row']}: 公示截止期 {x['last_day']} {x['record']}" for x in e["expiring_records"]]
+    return lines
+
+
+def _repair_lines(result) -> list[str]:
+    """P10.3, for the bureau's information: who may now apply for credit repair."""
+    lines = []
+    for name, found in result.repair.items():
+        lines.append(f"{name}：{len(found)} 条已满最短公示期，当事人可以申请信用修复（规则 P10.3，仅供参考）")
+        lines += [f"  {x['file']}:{x['row']}: {x['class']}，自 {x['since']} 起可申请 {x['party']} {x['record']}"
+                  for x in found]
     return lines
 
 
@@ -117,6 +129,10 @@ def as_github(result, fail_on: str) -> str:
             lines.append(f"::notice title={_escape('即将到期 ' + name, True)}::"
                          + _escape(f"{e['expiring']} 条记录将在 {result.expiring_days} 天内到期下线：" +
                                    "；".join(f"{x['record']}（{x['last_day']}）" for x in e["expiring_records"])))
+    for name, found in result.repair.items():
+        lines.append(f"::notice title={_escape('可申请信用修复 ' + name, True)}::"
+                     + _escape(f"{len(found)} 条已满最短公示期（规则 P10.3）：" +
+                               "；".join(f"{x['record']}（{x['since']} 起）" for x in found)))
     lines.append(summary(result, fail_on))
     return "\n".join(lines) + "\n"
 

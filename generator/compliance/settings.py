@@ -29,27 +29,13 @@ class Duty:
     working_days: int
     basis: str
     when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # column → any of these values
-
-
-@dataclass(frozen=True)
-class MajorThresholds:
-    """Attachment 6 thresholds for one dataset (L3); each test is optional."""
-
-    dataset: str
-    flag: str                        # the 是否重大 column
-    fine: str = ""                   # fine amount column
-    method: str = ""                 # how the fine was set: 规定金额 / 规定倍数 / 按人数
-    range: dict = field(default_factory=dict)       # {method, maximum, share, minimum}
-    multiple: dict = field(default_factory=dict)    # {method, base, times, minimum}
-    per_worker: dict = field(default_factory=dict)  # {method, workers, workers_at_least, fine_at_least}
-    revocation: dict = field(default_factory=dict)  # {column, values}
-    amount: dict = field(default_factory=dict)      # {column, at_least}: e.g. 封存 in a case ≥ 50万元
+    returned: str = ""  # column: sent back for completion, the term stops (附件5第八条第二款)
+    restart: str = ""   # column: resubmitted, a new term runs from that day
+    extension: tuple[str, ...] = ()  # (column of working days added, column of its approval date)
 
 
 @dataclass(frozen=True)
 class Compliance:
-    basis_major: str = ""
-    major: tuple[MajorThresholds, ...] = ()
     duties: tuple[Duty, ...] = ()
     certificates: dict = field(default_factory=dict)   # {dataset, column, warn_days, basis}
     repealed: dict = field(default_factory=dict)       # {dataset, title, status, current, cited_in, basis}
@@ -69,14 +55,7 @@ def _columns(c: Compliance) -> list[tuple[str, str, str]]:
     for d in c.duties:
         named += [(f"duties.{d.kind}", d.dataset, col) for col in (d.start, d.done)]
         named += [(f"duties.{d.kind}.when", d.dataset, col) for col, _ in d.when]
-    for m in c.major:
-        named += [(f"major.{m.dataset}", m.dataset, col) for col in (m.flag, m.fine, m.method) if col]
-        named += [(f"major.{m.dataset}.range", m.dataset, m.range[k]) for k in ("maximum",) if k in m.range]
-        named += [(f"major.{m.dataset}.multiple", m.dataset, m.multiple[k]) for k in ("base",) if k in m.multiple]
-        named += [(f"major.{m.dataset}.per_worker", m.dataset, m.per_worker[k]) for k in ("workers",)
-                  if k in m.per_worker]
-        named += [(f"major.{m.dataset}.{name}", m.dataset, spec["column"])
-                  for name, spec in (("revocation", m.revocation), ("amount", m.amount)) if "column" in spec]
+        named += [(f"duties.{d.kind}", d.dataset, col) for col in (d.returned, d.restart, *d.extension) if col]
     if c.certificates:
         named.append(("certificates", c.certificates["dataset"], c.certificates["column"]))
     if c.repealed:
@@ -123,18 +102,19 @@ def _parse(spec: dict, problems: list, correction: dict) -> Compliance:
             d = {"working_days": correction.get("answer_working_days", 0), "basis": correction.get("basis"), **d}
         when = tuple((str(col), tuple(str(v) for v in (vals if isinstance(vals, list) else [vals])))
                      for col, vals in (d.get("when") or {}).items())
+        extension = d.get("extension") or {}
+        if extension and (not isinstance(extension, dict) or set(extension) != {"days", "approved"}):
+            problems.append(f"compliance.duties[{i}].extension 应为 {{days: 延长工作日数所在列, approved: 批准日期所在列}}")
+            extension = {}
         duty = Duty(kind, str(d.get("dataset", "")), str(d.get("from", "")), str(d.get("done", "")),
-                    int(d.get("working_days", 0)), _need_basis(f"duties[{i}]", d, problems), when)
+                    int(d.get("working_days", 0)), _need_basis(f"duties[{i}]", d, problems), when,
+                    str(d.get("returned", "")), str(d.get("restart", "")),
+                    (str(extension["days"]), str(extension["approved"])) if extension else ())
         if duty.working_days <= 0 or not duty.start or not duty.done:
             problems.append(f"compliance.duties[{i}] 需要 dataset、from、done 和 working_days")
         duties.append(duty)
-    major_spec = spec.get("major") or {}
-    major = tuple(MajorThresholds(dataset=str(name), flag=str(m.get("flag", "是否重大")), fine=str(m.get("fine", "")),
-                                  method=str(m.get("method", "")), range=dict(m.get("range") or {}),
-                                  multiple=dict(m.get("multiple") or {}), per_worker=dict(m.get("per_worker") or {}),
-                                  revocation=dict(m.get("revocation") or {}), amount=dict(m.get("amount") or {}))
-                  for name, m in (major_spec.get("datasets") or {}).items())
-    basis_major = _need_basis("major", major_spec, problems) if major else ""
+    if "major" in spec:  # the thresholds bind the build now: each dataset's own `major:` block
+        problems.append("compliance.major 已改为各数据集的 major: 设置（重大行政执法决定由构建按规则认定，规则 L2、L3），请移到 datasets.<数据集>.major")
     certificates = dict(spec.get("certificates") or {})
     if certificates:
         _need_basis("certificates", certificates, problems)
@@ -157,6 +137,6 @@ def _parse(spec: dict, problems: list, correction: dict) -> Compliance:
     calendar = spec.get("calendar") or {}
     month, day = (int(p) for p in str(calendar.get("next_year_from", "11-01")).split("-"))
     date(2000, month, day)  # raises ValueError for a day that does not exist
-    return Compliance(basis_major, major, tuple(duties), certificates, repealed, cited, announcements,
+    return Compliance(tuple(duties), certificates, repealed, cited, announcements,
                       int(expiring.get("days", 30)), (month, day),
                       _need_basis("calendar", calendar, problems) if calendar else "")
