@@ -105,7 +105,8 @@ def test_deadline_in_a_year_missing_from_the_calendar_is_provisional():
 # ---------------------------------------------------------------- L4: an extension, a return and a resubmission
 
 EXTENDED = Duty("legal_review", "penalties", "法制审核收件日期", "法制审核日期", 7, "附件5第八条", (),
-                "法制审核退回日期", "重新报送日期", ("法制审核延长工作日", "法制审核延长批准日期"))
+                returned="法制审核退回日期", restart="重新报送日期",
+                extension={"days": "法制审核延长工作日", "approved": "法制审核延长批准日期"})
 RECEIVED = date(2026, 11, 2)   # Monday: 7 wd → Wednesday 2026-11-11; 5 more → Wednesday 2026-11-18
 
 

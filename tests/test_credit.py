@@ -9,7 +9,9 @@ from decimal import Decimal
 import pytest
 
 from generator.config import Period, PeriodRule
-from generator.credit import CREDITCHINA, PORTAL, classify, parse_credit
+from generator.config.law import CreditConfig
+from generator.config.options import At, Section
+from generator.credit import CREDITCHINA, PORTAL, classify
 from generator.history import history
 from generator.stages.validate import law_problems, lifecycle
 from generator.visibility import Visibility, visibility
@@ -34,6 +36,14 @@ CREDIT = {
                "ends": ["creditchina", "portal"], "page": "gone", "basis": "第三条", "portal_basis": "第三条"},
 }
 DECIDED = date(2026, 5, 10)
+
+
+def parse_credit(spec, where, problems):
+    """The ``credit:`` block read by its declarations; problems (messages) go to ``problems``."""
+    at = At(tuple(where.split(".")))
+    credit = Section(CreditConfig).parse(spec, at)
+    problems += [message for _, message in at.problems]
+    return credit
 
 
 def config(**changes):
@@ -115,7 +125,7 @@ def test_other_configuration_mistakes():
     problems = []
     parse_credit({**CREDIT, "classes": {**CREDIT["classes"], "较重": {}},
                   "repair": {**CREDIT["repair"], "ends": ["portal"], "page": "410"}}, "c", problems)
-    assert any("较重 不是失信程度" in p for p in problems)
+    assert any("classes.较重 只能是 轻微 / 一般 / 严重" in p for p in problems)
     assert any("必须含 creditchina" in p for p in problems)
     assert any("page 只能是" in p for p in problems)
     problems = []

@@ -9,7 +9,17 @@ from decimal import Decimal
 import pytest
 
 from generator.compliance.major import unmarked_major
-from generator.major import ADVISORY, BINDING, Hearings, assess, parse_major
+from generator.config.law import MajorConfig
+from generator.config.options import At, Section
+from generator.major import ADVISORY, BINDING, Hearings, assess
+
+
+def parse_major(spec, where, problems):
+    """The ``major:`` block read by its declarations; problems (messages) go to ``problems``."""
+    at = At(tuple(where.split(".")))
+    major = Section(MajorConfig).parse(spec, at)
+    problems += [message for _, message in at.problems]
+    return major
 from records import dataset, record
 
 PENALTIES = parse_major({
@@ -158,7 +168,7 @@ def test_configuration_is_checked():
     problems = []
     parse_major({"basis": "x", "thresholds": {"range": {"share": 0.5}}, "local": {"某局": {"range": {"maximum": "y"}}},
                  "hearing": {"dataset": "hearings"}, "typo": 1}, "datasets.p.major", problems)
-    assert any("range 缺少 maximum" in p for p in problems)
-    assert any("local.某局 缺少 basis" in p for p in problems)
-    assert any("hearing 需要 dataset 和 basis" in p for p in problems)
-    assert any("typo 不是可用的设置" in p for p in problems)
+    assert "缺少 datasets.p.major.thresholds.range.maximum（必填）" in problems
+    assert "缺少 datasets.p.major.local.某局.basis（法律依据）" in problems  # the department's own standard
+    assert "缺少 datasets.p.major.hearing.basis（法律依据）" in problems
+    assert any(p.startswith("datasets.p.major.typo 不是可用的设置") for p in problems)

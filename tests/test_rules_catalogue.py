@@ -15,7 +15,7 @@ CATALOGUE = REPO / "docs" / "rules.md"
 # a rule id: a family letter and a number, with an optional sub-number (P2.3, L4, C1, S2, I3, P10.1)
 RULE_ID = re.compile(r"(?<![A-Za-z0-9_.#+-])([PLRCSI]\d+(?:\.\d+)?)(?![A-Za-z0-9_]|\.\d)")
 ENTRY = re.compile(r"^#{2,4} ([PLRCSI]\d+(?:\.\d+)?) ", re.M)
-NOQA = re.compile(r"noqa:[^\n]*")  # linter codes (S310 …) are not rule ids
+NOQA = re.compile(r"noqa:[^\n]*|\bd=[\"'][^\"']*[\"']")  # linter codes (S310 …), SVG path data (L10 5)
 
 # where rule ids are cited: source, configuration, schemas, templates, pages, tests
 SOURCES = ("generator/**/*.py", "generator/**/*.yaml", "generator/**/*.json", "templates/**/*.html",
@@ -95,7 +95,8 @@ def test_listed_tests_exist_and_cite_the_rule(catalogue, citations):
 
 def test_the_id_pattern_skips_what_is_not_a_rule():
     assert cited_in("规则 P2.3、L1；（规则 P10.1）S1/S2 I3") == {"P2.3", "L1", "P10.1", "S1", "S2", "I3"}
-    assert cited_in("#C4 P2.3.1 x.P1 CP1 P1a # noqa: S310") == set()  # (SVG paths are not scanned)
+    assert cited_in("#C4 P2.3.1 x.P1 CP1 P1a # noqa: S310") == set()
+    assert cited_in('<path d="M0 0 L10 5 L0 10 z"/> 规则 L1') == {"L1"}
 
 
 def test_entries_are_read_with_their_tests():

@@ -30,7 +30,7 @@ def term(duty: Duty, record, calendar: WorkCalendar) -> tuple[date | None, date 
     deadline, _ = calendar.deadline(start, duty.working_days)
     note = ""
     if duty.extension:
-        days, approved = record.get(duty.extension[0]), record.get(duty.extension[1])
+        days, approved = record.get(duty.extension["days"]), record.get(duty.extension["approved"])
         if days and isinstance(approved, date):
             if start <= approved <= deadline:
                 deadline, _ = calendar.deadline(start, duty.working_days + int(days))
