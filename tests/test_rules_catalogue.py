@@ -12,8 +12,9 @@ import pytest
 from conftest import REPO
 
 CATALOGUE = REPO / "docs" / "rules.md"
-# a rule id: a family letter and a number, with an optional sub-number (P2.3, L4, C1, S2, I3, P10.1)
-RULE_ID = re.compile(r"(?<![A-Za-z0-9_.#+-])([PLRCSI]\d+(?:\.\d+)?)(?![A-Za-z0-9_]|\.\d)")
+# a rule id: a family letter and a number of one or two digits, with an optional sub-number (P2.3,
+# L4, C1, S2, I3, P10.1); longer numbers are something else (a passport C12345678, a colour C00000)
+RULE_ID = re.compile(r"(?<![A-Za-z0-9_.#+-])([PLRCSI]\d{1,2}(?:\.\d{1,2})?)(?![A-Za-z0-9_]|\.\d)")
 ENTRY = re.compile(r"^#{2,4} ([PLRCSI]\d+(?:\.\d+)?) ", re.M)
 NOQA = re.compile(r"noqa:[^\n]*|\bd=[\"'][^\"']*[\"']")  # linter codes (S310 …), SVG path data (L10 5)
 
@@ -95,7 +96,7 @@ def test_listed_tests_exist_and_cite_the_rule(catalogue, citations):
 
 def test_the_id_pattern_skips_what_is_not_a_rule():
     assert cited_in("规则 P2.3、L1；（规则 P10.1）S1/S2 I3") == {"P2.3", "L1", "P10.1", "S1", "S2", "I3"}
-    assert cited_in("#C4 P2.3.1 x.P1 CP1 P1a # noqa: S310") == set()
+    assert cited_in("#C4 P2.3.1 x.P1 CP1 P1a C12345678 C00000 # noqa: S310") == set()
     assert cited_in('<path d="M0 0 L10 5 L0 10 z"/> 规则 L1') == {"L1"}
 
 
