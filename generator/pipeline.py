@@ -15,7 +15,6 @@ from jinja2 import TemplateError
 
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
-from .site import Site
 from .outputs import routes
 from .outputs.schedule import render_site
 from .stages.index import build_index
@@ -66,10 +65,11 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.extend(changed)
             raise BuildFailed(report)
         clock.lap("render+write")
-        config, counts, specs = site.config, site.counts, lookup_specs(site)
+        config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
         gc.collect()
-        if search_index and (error := build_lookup(staging, specs, config.base_url) or build_index(staging)):
+        if search_index and (error := build_lookup(staging, lookup_specs(config), config.base_url)
+                             or build_index(staging)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
@@ -81,17 +81,17 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     return BuildResult(report, out, counts, files, clock.laps)
 
 
-def lookup_specs(site: Site) -> list[LookupSpec]:
+def lookup_specs(config) -> list[LookupSpec]:
     """The datasets whose records the lookup index finds by name or identifier, read from their
     JSON exports.  A result shows the first name column (else the title), the key's last column
     (the document number), the first filter column (e.g. 处罚类别), the department and the date."""
     specs = []
-    for view in site.datasets.values():
-        ds, s = view.config, view.config.search
+    for ds in config.datasets:
+        s = ds.search
         if ds.record_pages and (s.names or s.identifiers):
             shown = ((s.names or (ds.title_field,))[0], ds.key[-1], s.filters[0] if s.filters else None,
                      ds.agency_field, ds.date_field)
-            specs.append(LookupSpec(routes.export(view, "json"), ds.title, s.names, s.identifiers, shown))
+            specs.append(LookupSpec(routes.export(ds, "json"), ds.title, s.names, s.identifiers, shown))
     return specs
 
 

@@ -71,11 +71,13 @@ def test_the_sitemap_lists_every_page_of_the_kinds_in_it(golden_site):
 def test_downloads_follow_the_declarations(golden_site):
     pen, staff = golden_site.datasets["penalties"], golden_site.datasets["staff"]
     assert [(f.format, f.url) for f in kinds.downloads(golden_site, pen)] == [
-        ("csv", "/opendata/penalties.csv"), ("json", "/opendata/penalties.json"), ("atom", "/feeds/penalties.xml")]
+        ("csv", "/opendata/penalties.csv"), ("json", "/opendata/penalties.json"),
+        ("csv", "/opendata/penalties-creditchina.csv"), ("atom", "/feeds/penalties.xml")]
+    assert [f.link for f in kinds.downloads(golden_site, pen)] == ["CSV", "JSON", "", "订阅（Atom）"]
     assert [f.format for f in kinds.downloads(golden_site, staff)] == ["csv", "json"]  # no feed configured
 
 
-def test_a_new_download_is_one_declaration_and_a_renderer(tmp_path, monkeypatch):
+def test_a_new_download_is_one_declaration_and_a_renderer(tmp_path, monkeypatch, golden_site):
     def text_export(site, view):  # the renderer
         yield "".join(f"{r.id}\n" for r in view.listed).encode()
 
@@ -86,7 +88,7 @@ def test_a_new_download_is_one_declaration_and_a_renderer(tmp_path, monkeypatch)
     result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
     assert result is not None, [d.format() for d in report.errors]
     data = (out / "opendata/penalties.txt").read_bytes()
-    assert data.count(b"\n") == 5
+    assert data.decode().split() == [r.id for r in golden_site.datasets["penalties"].listed]
     assert '<a href="/opendata/penalties.txt">TXT</a>' in (out / "penalties/index.html").read_text(encoding="utf-8")
     assert '<a href="/opendata/penalties.txt">记录标识清单（TXT）</a>' in (out / "opendata/index.html").read_text(encoding="utf-8")
     index = json.loads((out / "opendata/index.json").read_text(encoding="utf-8"))

@@ -109,22 +109,15 @@ def test_shards_and_rows_have_sorted_keys_and_fixed_blocks(golden):
         assert all(fnv1a(k) % m["k"] == int(p.stem) for k in keys)
 
 
-def golden_specs():
-    """The golden site's configuration and lookup specs, as the build makes them."""
-    from generator.diagnostics import Report
-    from generator.load import load
-    from generator.pipeline import lookup_specs
-    site = load(GOLDEN_SITE, GOLDEN_AS_OF, Report()).site
-    return site.config, lookup_specs(site)
-
-
 def test_common_name_parts_are_listed_instead_of_indexed(golden, tmp_path, monkeypatch):
     site = tmp_path / "built"
     shutil.copytree(golden, site)
     shutil.rmtree(site / "lookup")
     monkeypatch.setattr(lookup, "COMMON", 2)
-    config, specs = golden_specs()
-    assert build_lookup(site, specs, config.base_url) is None
+    from generator.config import load_config
+    from generator.pipeline import lookup_specs
+    config = load_config(GOLDEN_SITE)
+    assert build_lookup(site, lookup_specs(config), config.base_url) is None
     m = lookup_json(site, "index.json")
     assert "有限" in m["common"] and "公司" in m["common"]
     assert all("有限" not in json.loads(p.read_text(encoding="utf-8")) for p in (site / "lookup/g").iterdir())
@@ -137,8 +130,10 @@ def test_a_broken_export_fails_the_build_with_a_message(golden, tmp_path):
     shutil.copytree(golden, site)
     shutil.rmtree(site / "lookup")
     (site / "opendata/penalties.json").write_text("{", encoding="utf-8")
-    config, specs = golden_specs()
-    error = build_lookup(site, specs, config.base_url)
+    from generator.config import load_config
+    from generator.pipeline import lookup_specs
+    config = load_config(GOLDEN_SITE)
+    error = build_lookup(site, lookup_specs(config), config.base_url)
     assert error and error.startswith("查询索引：")
 
 

@@ -4,7 +4,7 @@ carries its subject's key first (a dataset's or department's name, a content pag
 
 from __future__ import annotations
 
-from ..history import told
+from ..history import ended_by, told
 from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASES, page_count
 from . import routes
 from .html import Renderer
@@ -62,14 +62,15 @@ def record(r: Renderer, output):
 
 
 def notice(r: Renderer, output):
-    """What stands at a withdrawn record's URL (410 Gone): its number, status, date and note."""
+    """What stands at a withdrawn (or credit-repaired) record's URL (410 Gone): its number, what
+    ended it, when, and the note."""
     name, i = output.args
     view = r.site.datasets[name]
     withdrawn = view.withdrawn[i]
     number_field = view.config.key[-1]
-    return r.html("notice.html", output.url, view=view, record=withdrawn,
-                  number=text_of(withdrawn.get(number_field)), number_label=number_field,
-                  note=text_of(withdrawn.get(view.config.role("status_note"))))
+    kind, on, note = ended_by(view.config, withdrawn)  # a withdrawal, or a credit repair (P10.4)
+    return r.html("notice.html", output.url, view=view, record=withdrawn, kind=kind, on=on,
+                  number=text_of(withdrawn.get(number_field)), number_label=number_field, note=note)
 
 
 def agency(r: Renderer, output):

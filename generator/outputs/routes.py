@@ -66,15 +66,20 @@ def asset(name: str) -> str:
 
 
 # ---------------------------------------------------------------- datasets and departments
+# A dataset is given as its view (site.DatasetView) or its configuration (config.DatasetConfig).
+
+def _path(dataset) -> str:
+    return getattr(dataset, "config", dataset).path
+
 
 def dataset(view, n: int = 1) -> str:
     """A dataset's list, page ``n``."""
-    return page(f"/{view.config.path}/", n)
+    return page(f"/{_path(view)}/", n)
 
 
 def record(view, record_id: str) -> str:
     """A record's page (its withdrawal notice once withdrawn): the URL never changes."""
-    return f"/{view.config.path}/{record_id}/"
+    return f"/{_path(view)}/{record_id}/"
 
 
 def agencies() -> str:
@@ -87,7 +92,7 @@ def agency(agency) -> str:
 
 def agency_dataset(agency, view, n: int = 1) -> str:
     """A department's records of one dataset, page ``n`` (when they are more than its page shows)."""
-    return page(f"/{AGENCIES}/{agency.id}/{view.config.path}/", n)
+    return page(f"/{AGENCIES}/{agency.id}/{_path(view)}/", n)
 
 
 def page(base: str, n: int) -> str:
@@ -98,18 +103,18 @@ def page(base: str, n: int) -> str:
 # ---------------------------------------------------------------- machine-readable files
 
 def feed(view) -> str:
-    return f"/{FEEDS}/{view.config.path}.xml"
+    return f"/{FEEDS}/{_path(view)}.xml"
 
 
 def archive(view, day: date) -> str:
     """A feed's archive document of one day (RFC 5005)."""
-    return f"/{FEEDS}/{view.config.path}/{day.isoformat()}.xml"
+    return f"/{FEEDS}/{_path(view)}/{day.isoformat()}.xml"
 
 
 def export(view, extension: str, variant: str = "") -> str:
     """A dataset's download: ``export(view, "csv")`` → /opendata/penalties.csv; a ``variant``
     (another system's data items) → /opendata/penalties-creditchina.csv."""
-    return f"/{OPENDATA}/{view.config.path}{'-' + variant if variant else ''}.{extension}"
+    return f"/{OPENDATA}/{_path(view)}{'-' + variant if variant else ''}.{extension}"
 
 
 def opendata() -> str:
