@@ -9,6 +9,7 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from ..csv_injection import formula_safe
 from ..model import Record
 from ..dates import format_cn
 from ..site import DatasetView, Site
@@ -106,7 +107,7 @@ def export_mapped(site: Site, view: DatasetView, spec):
 def _csv(header: list[str], rows):
     """A CSV export in chunks of 2,000 rows: UTF-8 with a BOM, so that Excel opens it right."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = formula_safe(csv.writer(buf, lineterminator="\r\n"))  # CWE-1236: no formulas
     writer.writerow(header)
     yield b"\xef\xbb\xbf"
     for i, row in enumerate(rows):
