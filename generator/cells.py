@@ -8,7 +8,8 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
-from .dates import parse_date
+from .controls import describe, first_control
+from .dates import EARLIEST, LATEST, parse_date
 from .diagnostics import Diagnostic, diag
 from .identifiers import USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid, uscc_problem
 from .model import RawTable
@@ -31,6 +32,8 @@ def cell_parser(spec: FieldSpec):
             value = parse_date(text)
             if value is None:
                 raise CellError("E-DATE", value=text)
+            if not EARLIEST <= value <= LATEST:
+                raise CellError("E-DATE-RANGE", value=text, earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
             return value
         steps.append(as_date)
     elif spec.type in ("number", "integer"):
@@ -38,11 +41,8 @@ def cell_parser(spec: FieldSpec):
         high = None if spec.maximum is None else Decimal(str(spec.maximum))
 
         def as_number(text, integer=spec.type == "integer"):
-            try:
-                value = Decimal(text.replace(",", "").replace("，", ""))
-            except InvalidOperation:
-                raise CellError("E-NUMBER", value=text) from None
-            if not value.is_finite() or (integer and value != value.to_integral_value()):
+            value = parse_number(text)
+            if integer and value != value.to_integral_value():
                 raise CellError("E-NUMBER", value=text)
             if low is not None and value < low:
                 raise CellError("E-MINIMUM", value=text, minimum=spec.minimum)
@@ -78,7 +78,9 @@ def cell_parser(spec: FieldSpec):
             steps.append(IDENTIFIER_CHECKS[spec.identifier])
     required, limit = spec.required, spec.max_length or 0
 
-    def parse(text):
+    def parse(text, name=spec.name):
+        if (i := first_control(text)) >= 0:  # before strip(), which would drop some of them
+            raise CellError("E-CONTROL-CHAR", what=f"“{name}”", char=describe(text[i]))
         text = text.strip()
         if not text:
             if required:
@@ -90,6 +92,29 @@ def cell_parser(spec: FieldSpec):
             text = step(text)
         return text
     return parse
+
+
+# No number exceeds what a JSON consumer's float holds exactly (15 significant digits); a longer
+# one is a typo or an identifier typed into a number column.
+MAX_DIGITS, MAX_DECIMALS = 15, 6
+_NUMBER_TEXT_LIMIT = 40  # longer text is not parsed at all
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as editors type it (thousands separators allowed), within MAX_DIGITS significant
+    digits and MAX_DECIMALS decimals; ``NaN``, ``Infinity`` and ``1e5000`` are refused."""
+    if len(text) > _NUMBER_TEXT_LIMIT:
+        raise CellError("E-NUMBER-RANGE", value=text[:_NUMBER_TEXT_LIMIT] + "…", digits=MAX_DIGITS, decimals=MAX_DECIMALS)
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise CellError("E-NUMBER", value=text) from None
+    if not value.is_finite():
+        raise CellError("E-NUMBER", value=text)
+    _, digits, exponent = value.normalize().as_tuple() if value else (0, (0,), 0)
+    if len(digits) > MAX_DIGITS or len(digits) + exponent > MAX_DIGITS or -exponent > MAX_DECIMALS:
+        raise CellError("E-NUMBER-RANGE", value=text, digits=MAX_DIGITS, decimals=MAX_DECIMALS)
+    return value
 
 
 def _uscc(text):

@@ -25,10 +25,15 @@ def today_in_china(now: datetime | None = None) -> date:
 
 
 def _as_of(text: str) -> date:
+    from .dates import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+    if not EARLIEST <= day <= LATEST:  # the dates the data may hold: no period runs off the calendar
+        raise argparse.ArgumentTypeError(f"“{text}”不在 {EARLIEST} 至 {LATEST} 之间")
+    return day
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,6 +15,7 @@ from pathlib import Path
 import markdown
 import yaml
 
+from ..controls import control_problems, yaml_control_problems
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..model import Agency, ContentPage, RawTable
@@ -100,6 +101,10 @@ def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[
         return []
     try:
         text = path.read_text(encoding="utf-8-sig")
+        if raw := control_problems(relpath, text):  # NUL, ESC …: YAML cannot read the file either
+            problems.extend(raw)
+            return []
+        problems.extend(yaml_control_problems(relpath, text))  # written as "\0" escapes: it still reads
         node = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text) or {}
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
@@ -160,6 +165,9 @@ def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> li
             problems.append(diag("E-ENCODING", relpath, 1, offset=0))
             continue
         m = _FRONT.match(text)
+        if controls := control_problems(relpath, text) or (m and yaml_control_problems(relpath, m.group(1), 2)):
+            problems.extend(controls)
+            continue
         meta = None
         if m:
             try:

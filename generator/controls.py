@@ -1,0 +1,95 @@
+"""Control characters: the one rule on which invisible characters no input may carry.
+
+A NUL, a backspace or an escape character is never part of an administrative text: it comes from
+a damaged export or from a paste out of another system, shows as nothing (or as garbage) on a
+page, breaks the XML of the feeds and can hide text from a reviewer.  Every text the build reads —
+CSV cells, YAML values, Markdown pages and their front matter — is held to this rule, and a hit
+is an error at ``file:row:col`` (``E-CONTROL-CHAR``, rule P5.1: published information must be
+accurate).
+
+Refused: C0 controls except tab, line feed and carriage return (CR ends lines in files saved on
+Windows), DEL, and the C1 controls U+0080–U+009F (they only ever appear as mojibake of a
+mis-decoded file).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from pathlib import Path
+
+from .diagnostics import Diagnostic, diag
+
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+# the names editors may meet in other tools' messages
+_NAMES = {0x00: "NUL", 0x08: "BS", 0x0B: "VT", 0x0C: "FF", 0x1B: "ESC", 0x7F: "DEL"}
+
+
+def first_control(text: str) -> int:
+    """Index of the first refused control character in ``text``, or -1.  ``isprintable`` first:
+    it is twice as fast as the pattern and true for almost every cell."""
+    if text.isprintable():
+        return -1
+    m = CONTROL.search(text)
+    return m.start() if m else -1
+
+
+def describe(char: str) -> str:
+    """``U+0000（NUL）``: how the message names a character that cannot be shown."""
+    code = ord(char)
+    name = _NAMES.get(code) or unicodedata.name(char, "") or ("C1 控制字符" if code >= 0x80 else "控制字符")
+    return f"U+{code:04X}（{name}）"
+
+
+def control_problems(relpath: str, text: str, first_line: int = 1) -> list[Diagnostic]:
+    """The first control character of a whole file's text (Markdown, YAML), at its line and
+    column; ``first_line`` is the file line where ``text`` begins."""
+    i = first_control(text)
+    if i < 0:
+        return []
+    line = text.count("\n", 0, i)
+    column = i - (text.rfind("\n", 0, i) + 1) + 1
+    return [diag("E-CONTROL-CHAR", relpath, first_line + line, column, what="文本", char=describe(text[i]))]
+
+
+def yaml_control_problems(relpath: str, text: str, first_line: int = 1) -> list[Diagnostic]:
+    """Control characters in a YAML text: written raw, or written as escapes (``"\\0"``,
+    ``"\\x1b"``) that only the parser turns into characters.  Scalars are found on the composed
+    node tree, which never expands aliases, and each node is visited once (an alias bomb costs
+    nothing here).  A text that does not parse is left to its loader to report."""
+    if raw := control_problems(relpath, text, first_line):
+        return raw
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        return []
+    seen, todo = set(), [root] if root is not None else []
+    while todo:
+        node = todo.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            i = first_control(node.value)
+            if i >= 0:
+                mark = node.start_mark
+                return [diag("E-CONTROL-CHAR", relpath, first_line + mark.line, mark.column + 1,
+                             what="文本", char=describe(node.value[i]))]
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(n for pair in reversed(node.value) for n in reversed(pair))
+    return []
+
+
+def yaml_file_controls(root, relpath: str) -> list[Diagnostic]:
+    """Control characters in a YAML file of the site (``site_config.yaml``: its texts reach every
+    page); a file that is missing or not UTF-8 is left to its loader to report."""
+    try:
+        text = (Path(root) / relpath).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return yaml_control_problems(relpath, text)
