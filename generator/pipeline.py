@@ -15,6 +15,7 @@ from jinja2 import TemplateError
 
 from .calendar import CalendarError, WorkCalendar
 from .checks import CHECKS
+from .controls import yaml_file_controls
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
@@ -28,7 +29,7 @@ from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import Writer, commit, copy_static, discard, file_infos, staging_dir
+from .stages.write import UnsafeOutput, Writer, copy_static, file_infos, prepare_output
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -57,13 +58,19 @@ class Validated:
 def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
     the validated records are also kept there (for ``gongshi check``), even when the load fails."""
+    if controls := yaml_file_controls(root, CONFIG_FILE):  # control characters, at their line
+        report.extend(controls)
+        raise BuildFailed(report)
     try:
         config = load_config(root)
-        calendar = WorkCalendar.load(*config.calendar_files)
+        calendar = WorkCalendar.load(*config.calendar_files, root=root)
     except ConfigError as exc:
         report.extend(exc.diagnostics)
         raise BuildFailed(report) from None
-    except (CalendarError, OSError, ValueError) as exc:
+    except CalendarError as exc:  # the calendar file, at the line of the entry at fault
+        report.add(exc.diagnostic)
+        raise BuildFailed(report) from None
+    except (OSError, ValueError) as exc:
         report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
@@ -195,7 +202,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
-    check_output_dir(root, out)
+    output = check_output_dir(root, out)  # UnsafeOutput (exit 2) before anything is touched
     report = Report()
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
@@ -205,7 +212,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         gc.enable()
     clock.lap("read+validate+redact+expire+assemble")
     templates = root / "templates"
-    staging = staging_dir(out)
+    staging = output.stage()
     try:
         try:
             files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
@@ -224,10 +231,14 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
-        commit(staging, out)
+        output.commit()  # the old tree is deleted in the background, not in the build's time
         clock.lap("swap")
+    except OSError as exc:  # a full disk, a file system that refuses: the old output is untouched
+        output.discard()
+        report.add(diag("E-OUTPUT", out.as_posix(), detail=f"{exc.strerror or exc}（{exc.filename or ''}）"))
+        raise BuildFailed(report) from None
     except BaseException:
-        discard(staging)
+        output.discard()
         raise
     return BuildResult(report, out, counts, files, clock.laps)
 
@@ -246,17 +257,10 @@ def lookup_specs(config) -> list[LookupSpec]:
     return specs
 
 
-class UnsafeOutput(ValueError):
-    """The output directory would swallow the inputs: the swap that replaces it would delete them."""
-
-
-def check_output_dir(root: Path, out: Path) -> None:
-    root, out = root.resolve(), out.resolve()
-    if out == root or root.is_relative_to(out):
-        raise UnsafeOutput(f"输出目录 {out} 包含站点目录本身，生成时会被整体替换")
-    for part in ("data", "content", "templates", "site_config.yaml"):
-        if out.is_relative_to(root / part):
-            raise UnsafeOutput(f"输出目录 {out} 位于站点的 {part} 中")
+def check_output_dir(root: Path, out: Path):
+    """``out`` if the build may replace it (absent, empty, or marked by an earlier build), with
+    what earlier builds left beside it put right; else UnsafeOutput (stages/write.py)."""
+    return prepare_output(root, out)
 
 
 def _template_problem(exc: TemplateError, root: Path):
