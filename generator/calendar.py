@@ -12,147 +12,83 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from .controls import yaml_control_problems
-from .dates import EARLIEST, LATEST
+from .config.kinds import Basis, Integer, ListOf, MapOf, Text
+from .config.options import At, ConfigError, Option, Section, problems_as_diagnostics, section
 from .diagnostics import diag
+from .yamlfile import YamlError, read_yaml
 
 DEFAULT_DATA = Path(__file__).with_name("holidays.yaml")
 
 
 class CalendarError(ValueError):
-    """A calendar file that cannot be used, with its position (``path`` relative to the site)."""
+    """A year's entries contradict themselves; ``path`` is the key path of the year."""
 
-    def __init__(self, message: str, path: str = "", line: int = 0, column: int = 0, diagnostic=None):
+    def __init__(self, message: str, path: tuple = ()):
         super().__init__(message)
-        self.diagnostic = diagnostic or diag("E-CALENDAR", path, line, column, detail=message)
+        self.path = path
 
 
-def _as_date(value, year: int) -> date:
-    text = value.isoformat() if isinstance(value, date) else str(value).strip()
+def _as_date(value) -> date:
+    if isinstance(value, date):
+        return value
     try:
-        day = date.fromisoformat(text)
-    except ValueError:
-        raise CalendarError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
-    if day.year != year:
-        raise CalendarError(f"{year} 年的安排中出现了 {day.isoformat()}")
-    return day
+        return date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise CalendarError(f"“{value}”不是日期") from exc
 
 
 def _expand(items, year: int) -> set[date]:
-    """The days of a ``holidays`` or ``workdays`` list: dates and ``a..b`` ranges, all in ``year``
-    (checked before a range is expanded, so that no range can run for millennia)."""
     days: set[date] = set()
     for item in items or ():
         if isinstance(item, str) and ".." in item:
-            first, last = (_as_date(p, year) for p in item.split("..", 1))
+            first, last = (_as_date(p) for p in item.split("..", 1))
             if last < first:
                 raise CalendarError(f"区间“{item}”首尾颠倒")
-            days.update(first + timedelta(n) for n in range((last - first).days + 1))
         else:
-            days.add(_as_date(item, year))
+            first = last = _as_date(item)
+        for d in (first, last):  # before expanding: a range of centuries is refused, not built
+            if d.year != year:
+                raise CalendarError(f"{year} 年的安排中出现了 {d.isoformat()}")
+        days.update(first + timedelta(n) for n in range((last - first).days + 1))
     return days
 
 
-def _notice(year, spec) -> YearNotice:
-    if isinstance(year, bool) or not isinstance(year, (int, str)) or not str(year).isdigit() \
-            or not EARLIEST.year <= int(year) <= LATEST.year:
-        raise CalendarError(f"年份“{year}”应为 {EARLIEST.year} 至 {LATEST.year} 之间的四位数")
-    year = int(year)
-    spec = spec or {}
-    if not isinstance(spec, dict) or set(spec) - {"basis", "holidays", "workdays"}:
-        raise CalendarError(f"{year} 年的安排只能有 basis、holidays、workdays 三项")
-    for key in ("holidays", "workdays"):
-        if not isinstance(spec.get(key) or [], list):
-            raise CalendarError(f"{year} 年的 {key} 应为日期列表")
-    return YearNotice(year, str(spec.get("basis") or ""), frozenset(_expand(spec.get("holidays"), year)),
-                      frozenset(_expand(spec.get("workdays"), year)))
+@section
+class _YearSpec:
+    basis: str = Option(Basis(), "the State Council General Office's notice for the year")
+    holidays: tuple = Option(ListOf(Text()), "days off: `YYYY-MM-DD` or a range `YYYY-MM-DD..YYYY-MM-DD`")
+    workdays: tuple = Option(ListOf(Text()), "weekend days that are working days (调休)")
 
 
-def _notices(mapping) -> list[YearNotice]:
-    mapping = mapping or {}
-    if not isinstance(mapping, dict) or set(mapping) - {"years"} or not isinstance(mapping.get("years") or {}, dict):
-        raise CalendarError("顶层应为 years: 年份 → 安排")
-    return [_notice(year, spec) for year, spec in (mapping.get("years") or {}).items()]
+@section
+class _CalendarFile:
+    years: dict = Option(MapOf(Section(_YearSpec, as_dict=True), key=Integer(min=2000, max=2100), placeholder="<year>"),
+                         "one entry per year", required=True)
 
 
-def read_calendar_file(path: Path, shown: str) -> list[YearNotice]:
-    """The year notices of a calendar file; every problem is a CalendarError at ``shown`` (the
-    path as the editor knows it) and the line of the offending entry."""
+CALENDAR_FILE = Section(_CalendarFile, as_dict=True)
+
+
+def read_calendar_file(path: Path, relpath: str) -> dict:
+    """A calendar file (generator/holidays.yaml, or one named by ``calendar:``) as a checked mapping;
+    raises ConfigError (E-FILE-MISSING, E-YAML, or E-CONFIG naming the key and its line)."""
+    if not path.is_file():
+        raise ConfigError([diag("E-FILE-MISSING", relpath, file=relpath)])
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise CalendarError("文件不是 UTF-8 编码的文本", shown) from None
-    except FileNotFoundError:
-        raise CalendarError("找不到文件（site_config.yaml 的 calendar: 中列出的文件须已提交）", shown) from None
-    except OSError as exc:
-        raise CalendarError(f"无法读取文件（{exc.strerror or exc}）", shown) from None
-    if controls := yaml_control_problems(shown, text):
-        raise CalendarError("含有控制字符", diagnostic=controls[0])
+        doc = read_yaml(path, relpath)
+    except YamlError as exc:
+        raise ConfigError([exc.diagnostic]) from None
+    if not isinstance(doc.data, dict):
+        raise ConfigError([diag("E-CONFIG", relpath, 1, detail="日历文件的顶层应为 years:（每年一项）")])
+    at = At()
+    mapping = CALENDAR_FILE.parse(doc.data, at)
+    if at.problems:
+        raise ConfigError(problems_as_diagnostics(at.problems, relpath, doc))
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise CalendarError(f"不是有效的 YAML：{str(exc).splitlines()[0]}", shown,
-                            mark.line + 1 if mark else 0, mark.column + 1 if mark else 0) from None
-    notices, node = [], None
-    try:
-        if root is None:
-            raise CalendarError("文件为空，应为 years: 下按年份列出的节假日安排")
-        if not isinstance(root, yaml.MappingNode):
-            node = root
-            raise CalendarError("顶层应为 years: 年份 → 安排")
-        for key, years in root.value:
-            node = key
-            if key.value != "years" or not isinstance(years, yaml.MappingNode):
-                raise CalendarError("顶层应为 years: 年份 → 安排（不能有其他键）")
-            for year, spec in years.value:
-                node = year
-                if not isinstance(year, yaml.ScalarNode):
-                    raise CalendarError("年份应为四位数")
-                for node, key, value in _entries(spec):  # each entry on its own line: report the one at fault
-                    if key not in ("basis", "holidays", "workdays"):
-                        raise CalendarError(f"{year.value} 年的安排中有未知的键“{key}”（只能是 basis、holidays、workdays）")
-                    if value is None:
-                        raise CalendarError(f"{year.value} 年的安排应为 basis（文字）、holidays 和 workdays（日期列表）")
-                    if key in ("holidays", "workdays"):
-                        _notice(year.value, {key: [value]})
-                node = year
-                notices.append(_notice(year.value, _plain(spec)))
+        WorkCalendar.from_mappings(mapping)
     except CalendarError as exc:
-        mark = node.start_mark if node is not None else None
-        raise CalendarError(str(exc), shown, mark.line + 1 if mark else 0, mark.column + 1 if mark else 0) from None
-    return notices
-
-
-def _entries(spec) -> list:
-    """(node, key, text) of each entry of a year's node — each holiday and workday, and the basis —
-    with text None where the structure is wrong (a nested list, a mapping, a key that is no
-    text), so that the entry at fault is found by its line; nothing here expands an alias."""
-    if isinstance(spec, yaml.ScalarNode) and spec.tag.endswith(":null"):
-        return []
-    if not isinstance(spec, yaml.MappingNode):
-        return [(spec, "basis", None)]  # reported as a wrong structure
-    out = []
-    for key, value in spec.value:
-        if not isinstance(key, yaml.ScalarNode):
-            out.append((key, "（非文字的键）", None))
-        elif key.value in ("holidays", "workdays") and isinstance(value, yaml.SequenceNode):
-            out += [(item, key.value, item.value if isinstance(item, yaml.ScalarNode) else None)
-                    for item in value.value]
-        else:
-            out.append((value, key.value, value.value if isinstance(value, yaml.ScalarNode) else None))
-    return out
-
-
-def _plain(node):
-    """A composed node as plain data, every scalar kept as its text (dates stay "2027-01-01")."""
-    if isinstance(node, yaml.ScalarNode):
-        return None if node.tag.endswith(":null") else node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_plain(n) for n in node.value]
-    return {_plain(k): _plain(v) for k, v in node.value}
+        raise ConfigError([diag("E-CONFIG", relpath, doc.line(exc.path), detail=f"工作日历 {exc}")]) from None
+    return mapping
 
 
 @dataclass(frozen=True)
@@ -172,19 +108,32 @@ class WorkCalendar:
     @classmethod
     def from_mappings(cls, *mappings) -> "WorkCalendar":
         """Later mappings add or replace years of earlier ones."""
-        return cls({n.year: n for mapping in mappings for n in _notices(mapping)})
+        notices: dict[int, YearNotice] = {}
+        for mapping in mappings:
+            for year, spec in ((mapping or {}).get("years") or {}).items():
+                spec, days = spec or {}, {}
+                for key in ("holidays", "workdays"):
+                    try:
+                        days[key] = frozenset(_expand(spec.get(key), int(year)))
+                    except CalendarError as exc:
+                        raise CalendarError(f"years.{year}.{key}：{exc}", ("years", year, key)) from None
+                notices[int(year)] = YearNotice(int(year), str(spec.get("basis", "")), days["holidays"], days["workdays"])
+        return cls(notices)
 
     @classmethod
     def load(cls, *extra_files: Path, root: Path | None = None) -> "WorkCalendar":
-        """The built-in calendar, then the site's files (``calendar:`` in site_config.yaml, named
-        relative to ``root`` in errors); later years replace earlier ones."""
-        notices = {n.year: n for n in read_calendar_file(DEFAULT_DATA, "generator/holidays.yaml")}
-        for path in extra_files:
-            shown = Path(path)
-            if root is not None and shown.is_relative_to(root):
-                shown = shown.relative_to(root)
-            notices.update((n.year, n) for n in read_calendar_file(path, shown.as_posix()))
-        return cls(notices)
+        """The package's calendar, then the site's files (named relative to ``root`` in problems);
+        raises ConfigError with the problems of every file."""
+        mappings, problems = [], []
+        for path in (DEFAULT_DATA, *map(Path, extra_files)):
+            relpath = path.relative_to(root).as_posix() if root and path.is_relative_to(root) else path.as_posix()
+            try:
+                mappings.append(read_calendar_file(path, "generator/holidays.yaml" if path == DEFAULT_DATA else relpath))
+            except ConfigError as exc:
+                problems += exc.diagnostics
+        if problems:
+            raise ConfigError(problems)
+        return cls.from_mappings(*mappings)
 
     def known(self, year: int) -> bool:
         return year in self.notices

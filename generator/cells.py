@@ -176,6 +176,10 @@ def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic
     positions: dict[str, int] = {}
     ok = True
     for i, name in enumerate(table.header):
+        if (c := first_control(name)) >= 0:  # never echoed: an ESC would reach the terminal
+            problems.append(diag("E-CONTROL-CHAR", table.path, 1, i + 1, what="列名", char=describe(name[c])))
+            ok = False
+            continue
         if name in positions:
             problems.append(diag("E-COLUMN-DUPLICATE", table.path, 1, i + 1, column=name))
             ok = False

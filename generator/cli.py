@@ -1,5 +1,6 @@
-"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD]`` and
-``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json] [--fail-on error|warning|never]``.
+"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]`` and
+``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
+[--max-per-code N]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
 the only place that reads the clock; "today" is the date in China (P2.4).
@@ -13,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 from . import __version__
-from .diagnostics import BuildFailed, Report
+from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed
 
 # China has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
 CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
@@ -36,6 +37,21 @@ def _as_of(text: str) -> date:
     return day
 
 
+def _max_per_code(text: str) -> int | None:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"“{text}”不是非负整数")
+    return n or None  # 0: no limit
+
+
+def _add_max_per_code(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--max-per-code", type=_max_per_code, default=DEFAULT_MAX_PER_CODE, metavar="N",
+                   help=f"同一文件同一代码的问题最多列出 N 条，其余只计数（默认 {DEFAULT_MAX_PER_CODE}；0：全部列出）")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="gongshi", description="宁夏人社行政执法公示平台的静态网站生成器")
     p.add_argument("--version", action="version", version=f"gongshi {__version__}")
@@ -47,19 +63,17 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search-index", action="store_true", help="不生成检索索引（全文索引和查询索引；用于快速预览和性能测试）")
     b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
     b.add_argument("--timings", action="store_true", help="输出各阶段耗时（用于性能测试）")
+    _add_max_per_code(b)
     c = sub.add_parser("check", help="合规检查：构建会拒绝的问题、公示时限、撤回、纠错答复、法制审核等（不写任何文件）")
     c.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     c.add_argument("--as-of", type=_as_of, default=None, help="按哪一天检查（YYYY-MM-DD），默认北京时间今天")
-    c.add_argument("--format", choices=("text", "github", "json"), default="text",
-                   help="text：逐行文字；github：GitHub Actions 注释；json：机器可读（见 generator/compliance/report.schema.json）")
+    c.add_argument("--format", choices=("text", "github", "json", "markdown"), default="text",
+                   help="text：逐行文字；github：GitHub Actions 注释（另附文字报告）；markdown：作业摘要"
+                        "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
+    _add_max_per_code(c)
     return p
-
-
-def print_report(report: Report, stream) -> None:
-    for d in report.sorted():
-        print(d.format(), file=stream)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -78,13 +92,14 @@ def _check(args) -> int:
     if not args.site.is_dir():
         print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
         return 2
-    result = run_check(args.site, args.as_of or today_in_china())
+    result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code)
     sys.stdout.write(FORMATS[args.format](result, args.fail_on))
     return 1 if failed(result, args.fail_on) else 0
 
 
 def _build(args) -> int:
     from .pipeline import UnsafeOutput, build  # keeps `gongshi --help` fast
+    from .report_formats import text_report
 
     site = args.site
     if not site.is_dir():
@@ -92,15 +107,16 @@ def _build(args) -> int:
         return 2
     as_of = args.as_of or today_in_china()
     try:
-        result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs)
+        result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs,
+                       max_per_code=args.max_per_code)
     except UnsafeOutput as exc:
         print(f"gongshi: {exc}；请用 --out 指定别的目录", file=sys.stderr)
         return 2
     except BuildFailed as failed:
-        print_report(failed.report, sys.stderr)
+        sys.stderr.write(text_report(failed.report, site))
         print(f"构建失败：{failed.report.summary()}。输出目录未改动。", file=sys.stderr)
         return 1
-    print_report(result.report, sys.stderr)
+    sys.stderr.write(text_report(result.report, site))
     shown = "，".join(f"{name} {c['listed']} 条" for name, c in result.counts.items())
     print(f"构建完成（{as_of.isoformat()}）：{result.files} 个页面和文件 → {result.out}；公示中：{shown}；"
           f"{result.report.summary()}")

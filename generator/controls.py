@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from pathlib import Path
 
 from .diagnostics import Diagnostic, diag
 
@@ -53,19 +52,13 @@ def control_problems(relpath: str, text: str, first_line: int = 1) -> list[Diagn
     return [diag("E-CONTROL-CHAR", relpath, first_line + line, column, what="文本", char=describe(text[i]))]
 
 
-def yaml_control_problems(relpath: str, text: str, first_line: int = 1) -> list[Diagnostic]:
-    """Control characters in a YAML text: written raw, or written as escapes (``"\\0"``,
-    ``"\\x1b"``) that only the parser turns into characters.  Scalars are found on the composed
-    node tree, which never expands aliases, and each node is visited once (an alias bomb costs
-    nothing here).  A text that does not parse is left to its loader to report."""
-    if raw := control_problems(relpath, text, first_line):
-        return raw
+def node_control_problems(root, relpath: str, first_line: int = 1) -> list[Diagnostic]:
+    """Control characters in the scalars of a composed YAML document — written as escapes
+    (``"\\0"``, ``"\\x1b"``) that only the parser turns into characters — at the first one's line
+    and column.  Composed nodes are shared, never expanded: each is visited once, so an alias
+    bomb costs nothing here."""
     import yaml
 
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return []
     seen, todo = set(), [root] if root is not None else []
     while todo:
         node = todo.pop()
@@ -83,13 +76,3 @@ def yaml_control_problems(relpath: str, text: str, first_line: int = 1) -> list[
         elif isinstance(node, yaml.MappingNode):
             todo.extend(n for pair in reversed(node.value) for n in reversed(pair))
     return []
-
-
-def yaml_file_controls(root, relpath: str) -> list[Diagnostic]:
-    """Control characters in a YAML file of the site (``site_config.yaml``: its texts reach every
-    page); a file that is missing or not UTF-8 is left to its loader to report."""
-    try:
-        text = (Path(root) / relpath).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return []
-    return yaml_control_problems(relpath, text)

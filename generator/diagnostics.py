@@ -7,7 +7,8 @@ codes are defined, so that documentation and tests can list them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from bisect import bisect_left
+from dataclasses import dataclass
 from enum import Enum
 
 
@@ -35,16 +36,15 @@ def _w(code, rule, message, hint=""):
 
 CATALOGUE: dict[str, Code] = {c.code: c for c in [
     # files and configuration
-    _e("E-FILE-MISSING", "P1", "找不到文件 {path}", "请确认文件已提交，或在 site_config.yaml 中修正路径"),
+    _e("E-FILE-MISSING", "P1", "找不到文件 {file}",
+       "请确认文件已提交，或在 site_config.yaml 中修正路径；找不到的是 site_config.yaml 本身时，"
+       "请在站点目录中运行，或用 --site DIR 指定站点目录；新建站点请运行 gongshi init DIR"),
     _e("E-ENCODING", "P5.1", "文件编码无法识别（第 {offset} 字节附近）",
        "请另存为 UTF-8 或 GB18030/GBK 编码的 CSV"),
     _e("E-CSV", "P5.1", "CSV 格式错误：{detail}", "请检查引号是否成对"),
     _e("E-CSV-EMPTY", "P1", "文件为空，缺少表头", "第一行应为列名；可从 Excel 另存为 CSV"),
     _e("E-YAML", "P5.1", "YAML 格式错误：{detail}", "请检查缩进与冒号"),
     _e("E-CONFIG", "P1", "配置错误：{detail}", "请对照 README 中的 site_config.yaml 说明修改"),
-    _e("E-CALENDAR", "C1", "工作日历文件错误：{detail}",
-       "文件应为 years: 下按年份列出 basis（通知名称）、holidays（放假日期）和 workdays（调休上班日期）；"
-       "日期写成 2027-01-01，区间写成 2027-02-10..2027-02-17"),
     _e("E-CONTROL-CHAR", "P5.1", "{what}含有不可见的控制字符 {char}",
        "请删除该字符：它多来自从其他系统复制的文本或损坏的导出文件（Excel 中可用 CLEAN 函数清除，但它也会去掉单元格内换行）"),
     _e("E-SCHEMA", "P3.1", "表结构（Table Schema）错误：{detail}", "请对照 Frictionless Table Schema 规范修改"),
@@ -92,6 +92,23 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
+    # content/ (README "Security": what is published from content/ and what is refused)
+    _e("E-CONTENT-DIR", "P3.1", "content 文件夹设置不安全：{detail}",
+       "site_config.yaml 的 content 应指向站点目录下单独的文件夹（默认 content），不能是站点目录本身、data、templates 或输出目录，也不能是符号链接"),
+    _e("E-SYMLINK", "P3.1", "content 中的“{name}”是符号链接（快捷方式），不能发布",
+       "请把文件本身放入 content，或删除该链接：链接会把 content 以外的文件（如 data 中的数据）带到网上"),
+    _e("E-ASSET-TYPE", "P3.1", "content 中的文件类型“{suffix}”不能发布{detail}",
+       "可发布的附件：PNG/JPEG 图片、SVG 图、PDF、Word（.docx）、Excel（.xlsx）、纯文本（.txt）；其他文件请移出 content"),
+    _e("E-ASSET-UNREADABLE", "P3.3", "无法读取文件中的内容，不能确认其中没有个人信息：{detail}",
+       "请确认文件未损坏、未加密；扫描件请改用可复制文字的 PDF，或把内容写成网页（.md）"),
+    _e("E-ASSET-PERSONAL-DATA", "P3.3", "{detail}，该文件不能发布",
+       "请删除或遮蔽该个人信息（如 6401**********1234）后另存；注意文件属性（作者等）、页眉页脚和表格也会发布"),
+    _e("E-ASSET-ACTIVE", "P3.1", "文件含有脚本、宏、嵌入对象或站外引用：{detail}",
+       "本站只发布静态内容、不加载站外资源；请删除这些内容后另存（流程图请导出为不含脚本的 SVG）"),
+    _e("E-ASSET-HIDDEN", "P3.1", "文件含有打开时看不到的内容：{detail}",
+       "公开的文件须经保密审查（规则 P4），审查人看不到的内容不能发布；请按提示删除后另存"),
+    _e("E-ASSET-COLLISION", "P1", "content 中的文件“{name}”与生成的“{other}”占用同一地址",
+       "生成的页面和数据（如 /penalties/、/opendata/、/_redirects、/robots.txt）由构建写出，不能用 content 中的文件替换；请改名或换一个文件夹"),
     _e("E-OUTPUT", "P1", "无法写入输出：{detail}", "请检查磁盘空间和目录权限；原输出目录未改动"),
     _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)
@@ -126,6 +143,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline} {days} 个工作日（{basis}）", "请及时公示；逾期情况将列入监督报告"),
     _w("W-OVERDUE", "P8", "本条记录尚未公示，已超过公示时限 {deadline}（{basis}）",
        "请尽快完成审查并公示；应公示而未公示的情况将列入监督报告"),
+    _w("W-HTML-REMOVED", "P3.1", "页面中的 {what} 不安全，已删除",
+       "Markdown 页面只能用标题、段落、列表、表格、链接和站内图片；脚本、样式、事件属性、javascript:/data: 链接、iframe 和表单会被删除"),
     _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
        "国务院办公厅公布次年安排后，请更新工作日历"),
 ]}
@@ -173,31 +192,113 @@ def diag(code: str, path: str, row: int = 0, col: int = 0, /, **params) -> Diagn
     return Diagnostic(code, path, row, col, tuple(sorted(params.items())))
 
 
-@dataclass
-class Report:
-    """Collects every problem of a build, so that all are reported at once."""
+def excel_column(n: int) -> str:
+    """The letters Excel shows above the n-th column (1-based): 1 → A, 26 → Z, 27 → AA, 35 → AI."""
+    if n < 1:
+        raise ValueError(n)
+    letters = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return letters
 
-    items: list[Diagnostic] = field(default_factory=list)
+
+DEFAULT_MAX_PER_CODE = 20  # messages kept per file and code; the rest are counted (issue 10)
+
+
+def _position(d: Diagnostic) -> tuple:
+    return (d.path, d.row, d.column, d.code, d.params)
+
+
+class Report:
+    """Every problem of a build, counted exactly; of each file and code, the first ``limit`` (by
+    position) are kept to be shown, the others only counted, so that 100,000 bad rows cost a few
+    kilobytes, not a gigabyte.  ``limit=None`` keeps them all.
+
+    Stages append to ``report.items`` (the report itself) as to a list."""
+
+    def __init__(self, limit: int | None = DEFAULT_MAX_PER_CODE):
+        if limit is not None and limit < 1:
+            raise ValueError("limit must be at least 1 (None: no limit)")
+        self.limit = limit
+        self._kept: dict[tuple[str, str], list[Diagnostic]] = {}  # (path, code) → kept, by position
+        self._total: dict[tuple[str, str], int] = {}
 
     def add(self, d: Diagnostic) -> None:
-        self.items.append(d)
+        key = (d.path, d.code)
+        kept = self._kept.setdefault(key, [])
+        i = bisect_left(kept, _position(d), key=_position)
+        if i < len(kept) and kept[i] == d:
+            return  # the same problem found twice (e.g. by the build and by the check) counts once
+        self._total[key] = self._total.get(key, 0) + 1
+        if self.limit is None or len(kept) < self.limit:
+            kept.insert(i, d)
+        elif i < len(kept):  # earlier in the file than one kept: keep this one instead
+            kept.insert(i, d)
+            kept.pop()
+
+    append = add
 
     def extend(self, ds) -> None:
-        self.items.extend(ds)
+        for d in ds:
+            self.add(d)
+
+    @property
+    def items(self) -> Report:
+        return self
+
+    def __iter__(self):
+        return iter(self.sorted())
+
+    def drop(self, codes) -> None:
+        """Forget every problem of these codes (the check replaces some of the build's)."""
+        for key in [k for k in self._kept if k[1] in codes]:
+            del self._kept[key], self._total[key]
+
+    def sorted(self) -> list[Diagnostic]:
+        """The kept problems, by file and position."""
+        return sorted((d for kept in self._kept.values() for d in kept), key=_position)
 
     @property
     def errors(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.ERROR]
+        return [d for d in self.sorted() if d.severity is Severity.ERROR]
 
     @property
     def warnings(self) -> list[Diagnostic]:
-        return [d for d in self.items if d.severity is Severity.WARNING]
+        return [d for d in self.sorted() if d.severity is Severity.WARNING]
 
-    def sorted(self) -> list[Diagnostic]:
-        return sorted(set(self.items), key=lambda d: (d.path, d.row, d.column, d.code, d.params))
+    def groups(self) -> list[tuple[str, str, list[Diagnostic], int]]:
+        """(path, code, kept problems, total) of each file and code: errors first, then by file,
+        then by the position of the code's first problem in the file."""
+        out = [(path, code, kept, self._total[(path, code)]) for (path, code), kept in self._kept.items()]
+        return sorted(out, key=lambda g: (CATALOGUE[g[1]].severity is not Severity.ERROR, g[0],
+                                          _position(g[2][0]) if g[2] else (), g[1]))
+
+    def by_code(self) -> dict[str, int]:
+        """Exact number of problems of each code, by code."""
+        counts: dict[str, int] = {}
+        for (_path, code), n in self._total.items():
+            counts[code] = counts.get(code, 0) + n
+        return dict(sorted(counts.items()))
+
+    def count(self, severity: Severity) -> int:
+        return sum(n for (_path, code), n in self._total.items() if CATALOGUE[code].severity is severity)
+
+    @property
+    def error_count(self) -> int:
+        return self.count(Severity.ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return self.count(Severity.WARNING)
+
+    @property
+    def omitted(self) -> int:
+        """Problems counted but not kept."""
+        return sum(n - len(self._kept[key]) for key, n in self._total.items())
 
     def summary(self) -> str:
-        return f"共 {len(self.errors)} 个错误，{len(self.warnings)} 个警告"
+        return f"共 {self.error_count} 个错误，{self.warning_count} 个警告"
 
 
 class BuildFailed(Exception):

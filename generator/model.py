@@ -97,6 +97,16 @@ class ContentPage:
 
 
 @dataclass(frozen=True, slots=True)
+class ContentAsset:
+    """A file of ``content/`` that passed its checks (README "Security"): published at ``target``
+    (site-relative) from ``source`` (site-root-relative), whose bytes had this SHA-256 when checked."""
+
+    source: str
+    target: str
+    sha256: str
+
+
+@dataclass(frozen=True, slots=True)
 class Expired:
     """A record past its 公示截止期: its id and life cycle, and nothing of its content (P2.3), so
     that feeds can still announce its removal."""

@@ -13,23 +13,23 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
-from .calendar import CalendarError, WorkCalendar
+from .calendar import WorkCalendar
 from .checks import CHECKS
-from .controls import yaml_file_controls
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
-from .diagnostics import BuildFailed, Report, diag
+from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
 from .stages.expire import expire
 from .stages.index import build_index
 from .stages.lookup import LookupSpec, build_lookup
-from .stages.read import make_agency, read_agencies, read_content, read_table
+from .stages.assets import asset_collisions, check_assets, write_assets
+from .stages.read import content_files, make_agency, read_agencies, read_content, read_table
 from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import UnsafeOutput, Writer, copy_static, file_infos, prepare_output
+from .stages.write import UnsafeOutput, Writer, copy_static, file_for, file_infos, prepare_output
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -55,23 +55,15 @@ class Validated:
     tables: dict = field(default_factory=dict)  # dataset name → (DatasetConfig, TableSchema, records)
 
 
-def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None) -> Site:
+def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None, out: Path | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
-    the validated records are also kept there (for ``gongshi check``), even when the load fails."""
-    if controls := yaml_file_controls(root, CONFIG_FILE):  # control characters, at their line
-        report.extend(controls)
-        raise BuildFailed(report)
-    try:
+    the validated records are also kept there (for ``gongshi check``), even when the load fails.
+    ``out``: the output directory of a build, which the content folder may not overlap."""
+    try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
     except ConfigError as exc:
         report.extend(exc.diagnostics)
-        raise BuildFailed(report) from None
-    except CalendarError as exc:  # the calendar file, at the line of the entry at fault
-        report.add(exc.diagnostic)
-        raise BuildFailed(report) from None
-    except (OSError, ValueError) as exc:
-        report.add(diag("E-CONFIG", CONFIG_FILE, detail=f"工作日历：{exc}"))
         raise BuildFailed(report) from None
     problems = report.items
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
@@ -116,13 +108,19 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
                                       shown.expired, corrections, as_of)
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
-    pages = validate_content(read_content(root, config.content_dir, problems), reserved, problems)
+    markdown, files = content_files(root, config, problems, out)
+    pages = validate_content(read_content(root, config.content_dir, markdown, problems), reserved, problems)
+    assets = check_assets(root, config.content_dir, files, reserved, problems)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
     if report.errors:
         raise BuildFailed(report)
     years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
-    return assemble(config, as_of, agencies, views, pages, years, counts)
+    site = assemble(config, as_of, agencies, views, pages, years, counts)
+    asset_collisions(assets, (file_for(o.url) for o in site.outputs), problems)
+    if report.errors:
+        raise BuildFailed(report)
+    return replace(site, assets=assets)
 
 
 def read_corrections(root: Path, config, report: Report) -> dict:
@@ -193,21 +191,22 @@ def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
-          search_index: bool = True, jobs: int | None = None) -> BuildResult:
+          search_index: bool = True, jobs: int | None = None,
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
-    as it was."""
+    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
     output = check_output_dir(root, out)  # UnsafeOutput (exit 2) before anything is touched
-    report = Report()
+    report = Report(max_per_code)
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load_site(root, as_of, report)
+        site = load_site(root, as_of, report, out=out)
     finally:
         gc.enable()
     clock.lap("read+validate+redact+expire+assemble")
@@ -220,8 +219,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
-        copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
-                     (root / site.config.content_dir, ".")], staging)
+        copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets")], staging)
+        if changed := write_assets(root, site.assets, staging):  # content/: checked files only
+            report.extend(changed)
+            raise BuildFailed(report)
         clock.lap("render+write")
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak

@@ -87,7 +87,7 @@ class SchemaError(Exception):
 def load_schema(root: Path, relpath: str) -> TableSchema:
     path = root / relpath
     if not path.is_file():
-        raise SchemaError([diag("E-FILE-MISSING", relpath, path=relpath)])
+        raise SchemaError([diag("E-FILE-MISSING", relpath, file=relpath)])
     try:
         text = path.read_text(encoding="utf-8")
         descriptor = json.loads(text)

@@ -20,7 +20,7 @@ HOME_LATEST = 10
 PHASE_PATHS = {"事前": "before", "事中": "during", "事后": "after"}
 
 # URLs of the pages the build itself makes; content pages may not take them
-RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "404", "gone",
+RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "lookup", "404", "gone",
             *PHASE_PATHS.values()}
 
 
@@ -128,6 +128,7 @@ class Site:
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     outputs: tuple[Output, ...] = ()
     downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
+    assets: tuple = ()                     # ContentAsset of each checked file of content/ (README "Security")
 
     def download_files(self, view: DatasetView) -> list[tuple[str, str, str]]:
         """(url, format, label) of each download of a dataset: the downloads page, ``index.json``

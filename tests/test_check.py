@@ -61,7 +61,11 @@ def test_json_report_follows_its_schema(demo_site, capsys):
     late = next(p for p in doc["problems"] if p["code"] == "W-WITHDRAWAL-LATE")
     assert late == {**late, "file": "data/penalties.csv", "dataset": "penalties", "rule": "P6",
                     "record": "青铜峡市人力资源和社会保障局 青人社监罚〔2026〕5号"}
-    assert late["dates"] == {"start": "2026-07-06", "deadline": "2026-07-09", "done": "2026-07-14"}
+    # 撤回日期 is a private column: the report masks it like any private value (P3.1), dates too
+    assert late["dates"] == {"start": "2026-07-06", "deadline": "2026-07-09"}
+    assert "2026-07-14" not in late["message"] and "******** 才撤回" in late["message"]
+    # line 30 of the CSV is Excel's row 28: two earlier records hold line breaks in a cell
+    assert late["excel_row"] == 28 and late["excel_column"] is None
     assert doc["summary"]["by_code"]["W-CERT-EXPIRING"] == 2
     assert doc["calendar"]["years"][0] == 2019 and doc["calendar"]["provisional_years"] == []
     hearings = doc["expiry"]["datasets"]["hearings"]
@@ -147,10 +151,10 @@ def test_next_year_due_day_is_configuration():
 
 
 @pytest.mark.parametrize("old, new, detail", [
-    ("      working_days: 3\n", "      working_days: 3\n      done: 撤回时间\n", "“撤回时间”不是数据集 penalties 中的列"),
-    ("      basis: 附件5第八条：法制机构在收到送审材料后7个工作日内审核完毕\n", "", "缺少 basis"),
+    ("      done: 撤回日期\n", "      done: 撤回时间\n", "“撤回时间”不是数据集 penalties 中的列"),
+    ("      basis: 附件5第八条：法制机构在收到送审材料后7个工作日内审核完毕\n", "", "缺少 compliance.duties[2].basis"),
     ("    dataset: staff\n", "    dataset: staf\n", "“staf”不是已配置的数据集"),
-    ("    next_year_from: \"11-01\"", "    next_year_from: \"11-31\"", "compliance 格式错误"),
+    ("    next_year_from: \"11-01\"", "    next_year_from: \"11-31\"", "compliance.calendar.next_year_from 应为“月-日”"),
 ])
 def test_bad_compliance_settings_are_reported_not_raised(demo, capsys, old, new, detail):
     path = demo / "site_config.yaml"

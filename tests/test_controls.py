@@ -3,7 +3,8 @@ counts (line, column)."""
 
 import pytest
 
-from generator.controls import control_problems, describe, first_control, yaml_control_problems
+from generator.controls import control_problems, describe, first_control
+from generator.yamlfile import YamlError, parse_yaml
 
 
 @pytest.mark.parametrize("text, index", [
@@ -34,19 +35,42 @@ def test_position_in_a_text_file():
     ('a: "x\\0y"\n', "f.yaml:1:4"),                    # an escape that only the parser turns into NUL
     ("a:\n  - ok\n  - \"\\e[31m\"\n", "f.yaml:3:5"),
     ("a: {b: [1, 'x', \"\\x01\"]}\n", "f.yaml:1:17"),
-    ("a: x\x00\n", "f.yaml:1:5"),                      # raw: YAML itself would refuse it, without a position
+    ("a: x\x00\n", "f.yaml:1:5"),                      # raw: PyYAML would refuse it without a position
 ])
-def test_yaml_escapes_and_raw_characters(text, where):
-    [d] = yaml_control_problems("f.yaml", text)
-    assert d.location() == where
+def test_every_yaml_input_refuses_control_characters_at_their_position(text, where):
+    """site_config.yaml, agencies.yaml, calendar files and front matter are all read by parse_yaml."""
+    with pytest.raises(YamlError) as exc:
+        parse_yaml(text, "f.yaml")
+    assert (exc.value.diagnostic.code, exc.value.diagnostic.location()) == ("E-CONTROL-CHAR", where)
 
 
-def test_yaml_alias_bomb_costs_nothing():
-    """Composed nodes are shared, never expanded: a billion laughs is walked in microseconds."""
-    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 10)]
-    assert yaml_control_problems("f.yaml", "\n".join(lines) + "\n") == []
+def test_front_matter_positions_count_from_its_first_line():
+    with pytest.raises(YamlError) as exc:
+        parse_yaml('title: "a\\bb"', "content/x.md", first_line=2)
+    assert exc.value.diagnostic.location() == "content/x.md:2:8"
 
 
-def test_yaml_that_does_not_parse_is_left_to_its_loader():
-    assert yaml_control_problems("f.yaml", "a: [\n") == []
+def test_control_character_in_agencies_yaml_is_reported_first_at_its_position(site):
+    """The departments file cannot be used: its error comes first (the records naming its
+    departments are reported too, as they cannot be checked)."""
+    from conftest import GOLDEN_AS_OF, run
+
+    path = site / "data/agencies.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("办公地址: 银川市金凤区北京中路168号", '办公地址: "银川市金凤区\\x1b北京中路168号"', 1),
+                    encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    assert result is None
+    first = report.sorted()[0]
+    assert (first.code, first.location()) == ("E-CONTROL-CHAR", "data/agencies.yaml:11:11")
+
+
+def test_control_character_in_site_config_is_reported_at_its_position(site):
+    from conftest import GOLDEN_AS_OF, run
+
+    path = site / "site_config.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = text.splitlines().index(next(l for l in text.splitlines() if l.startswith("  title:"))) + 1
+    path.write_text(text.replace("  title: ", '  title: "\\0"  # ', 1), encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    assert [(d.code, d.location()) for d in report.errors] == [("E-CONTROL-CHAR", f"site_config.yaml:{line}:10")]

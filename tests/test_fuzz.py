@@ -34,6 +34,7 @@ from hypothesis import HealthCheck, Phase, given, seed, settings, strategies as 
 from conftest import GOLDEN_AS_OF, GOLDEN_SITE, read_rows, write_rows
 from generator.cli import main
 from generator.config import load_config
+from generator.controls import first_control
 from generator.schema import is_public, load_schema
 
 SECONDS = float(os.environ.get("GONGSHI_FUZZ_SECONDS") or 0)
@@ -363,6 +364,7 @@ def fuzz_case(base, mutations, check_format):
                                  "--no-search-index", "--jobs", "1"])
         assert code in (0, 1), printed[-3000:]
         assert "Traceback" not in printed, printed[-3000:]
+        assert first_control(printed) < 0, "a control character reached the terminal: " + printed[-3000:]
         COUNTS["cases"] += 1
         COUNTS["built" if code == 0 else "refused"] += 1
         if code == 0:
@@ -376,6 +378,7 @@ def fuzz_case(base, mutations, check_format):
         code, printed = run_cli(["check", "--site", str(site), "--as-of", AS_OF, "--format", check_format])
         assert code in (0, 1), printed[-3000:]
         assert "Traceback" not in printed, printed[-3000:]
+        assert first_control(printed) < 0, "a control character reached the terminal: " + printed[-3000:]
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
@@ -385,7 +388,7 @@ def property_for(base, examples: int, derandomize: bool, shrink: bool = True):
     @settings(max_examples=examples, deadline=None, database=None, derandomize=derandomize, phases=phases,
               suppress_health_check=list(HealthCheck), print_blob=True)
     @given(mutations=st.lists(mutation, min_size=1, max_size=3),
-           check_format=st.sampled_from(["text", "github", "json"]))
+           check_format=st.sampled_from(["text", "github", "json", "markdown"]))
     def prop(mutations, check_format):
         fuzz_case(base, mutations, check_format)
     return prop

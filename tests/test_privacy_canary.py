@@ -139,3 +139,60 @@ def test_lookup_of_a_private_field_is_refused(planted):
     result, report = run(site, as_of, search=True)
     assert result is None
     assert any(d.code == "E-CONFIG" and "承办人" in d.format() and "P3.1" in d.format() for d in report.errors)
+
+
+# ---------------------------------------------------------------- content/ (README "Security")
+
+def content_file(fmt: str, text: str) -> tuple[str, bytes]:
+    """A file of the format with ``text`` where an editor would type it, made with the library
+    that reads it."""
+    import content_files as cf
+
+    return {
+        "txt": lambda: ("通知.txt", cf.txt(f"公告\n当事人：马某某，{text}\n")),
+        "docx": lambda: ("决定书.docx", cf.docx("行政处罚决定书", table=[["当事人", "证件"], ["马某某", text]])),
+        "xlsx": lambda: ("名单.xlsx", cf.xlsx([["姓名", "证件号码"], ["马某某", text]])),
+        "pdf": lambda: ("决定书.pdf", cf.pdf("Decision", f"Party ID {text}")),
+        "svg": lambda: ("流程.svg", cf.svg(f'<text x="1" y="20">当事人 {text}</text>')),
+    }[fmt]()
+
+
+@pytest.mark.parametrize("fmt", ["txt", "docx", "xlsx", "pdf", "svg"])
+def test_an_id_number_in_a_content_file_is_refused(planted, fmt):
+    """P3.3: the text of every published document is scanned; a hit stops the build (and the
+    value is masked in the message)."""
+    site, _, as_of = planted
+    value = resident_id(40000)
+    name, data = content_file(fmt, value)
+    (site / "content/附件").mkdir(parents=True, exist_ok=True)
+    (site / "content/附件" / name).write_bytes(data)
+    result, report = run(site, as_of)
+    assert result is None
+    assert [(d.code, d.path) for d in report.errors] == [("E-ASSET-PERSONAL-DATA", f"content/附件/{name}")]
+    assert value not in "".join(d.format() for d in report.items)
+    assert not (site / "public").exists()
+
+
+def test_clean_content_files_are_published_and_image_metadata_is_not(planted):
+    """Clean files of every type reach the output byte for byte (images without metadata), and
+    no private value — of a dataset or of a photo's EXIF — appears in any output byte."""
+    import content_files as cf
+
+    site, markers, as_of = planted
+    owner = resident_id(40001)
+    files = {name: data for name, data in (content_file(fmt, "投诉电话 12333") for fmt in ("txt", "docx", "xlsx", "svg"))}
+    files["指南.pdf"] = cf.pdf("Guide", "Hotline 12333")
+    (site / "content/附件").mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (site / "content/附件" / name).write_bytes(data)
+    photo = cf.image("JPEG", exif={0x013B: owner, 0xA430: owner, 0x0112: 1})
+    (site / "content/附件/大厅.jpg").write_bytes(photo)
+    result, report = run(site, as_of)  # the search index reads pages, not these files: covered above
+    assert result is not None, [d.format() for d in report.errors]
+    for name, data in files.items():
+        assert (site / "public/附件" / name).read_bytes() == data, name
+    assert (site / "public/附件/大厅.jpg").read_bytes() != photo
+    for name, data in all_output_bytes(site / "public"):
+        assert owner.encode() not in data, name
+        for ds, field, marker in markers:
+            assert marker.encode("utf-8") not in data, f"{ds}.{field} leaked into {name}"

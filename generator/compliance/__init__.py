@@ -11,7 +11,8 @@ from datetime import date
 from pathlib import Path
 
 from ..config import CONFIG_FILE
-from ..diagnostics import BuildFailed, Diagnostic, Report, diag
+from ..conceal import conceal_findings, conceal_text, record_private
+from ..diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Diagnostic, Report, diag
 from ..pipeline import Validated, load_site
 from .announcements import announced_on, missing_announcements
 from .common import record_label
@@ -34,15 +35,16 @@ class CheckResult:
     calendar_years: tuple[int, ...] = ()
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
+    root: Path | None = None                        # the site, where the report finds Excel positions
 
 
-def run_check(root: Path, as_of: date) -> CheckResult:
-    report, keep = Report(), Validated()
+def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> CheckResult:
+    report, keep = Report(max_per_code), Validated()
     try:
         load_site(Path(root), as_of, report, keep)
     except BuildFailed:
         pass  # its errors are in the report; check the records that did validate all the same
-    result = CheckResult(as_of, report)
+    result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
         return result
     schemas = {name: schema for name, (_ds, schema, _records) in keep.tables.items()}
@@ -54,20 +56,29 @@ def run_check(root: Path, as_of: date) -> CheckResult:
         return dataset not in schemas or schemas[dataset].field(column) is not None
 
     compliance, problems = load_compliance(keep.config.raw, has_column)
-    report.items[:] = [d for d in report.items if d.code not in SUPERSEDED] + problems
+    report.drop(SUPERSEDED)
+    report.extend(problems)
     calendar = keep.calendar
     before = set(calendar.provisional_years)
     if not problems:
-        report.extend(_findings(compliance, keep, as_of))
+        report.extend(conceal_findings(_findings(compliance, keep, as_of), keep.tables))
     report.extend(diag("W-CALENDAR", CONFIG_FILE, year=y) for y in sorted(calendar.provisional_years - before))
     report.extend(_calendar_due(compliance, calendar, as_of))
     result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
     result.expiring_days = compliance.expiring_days
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
-    result.where = {(r.path, r.line): (ds.name, record_label(ds, r))
-                    for ds, _schema, records in keep.tables.values() for r in records}
+    result.where = {(r.path, r.line): (ds.name, _label(ds, schema, r))
+                    for ds, schema, records in keep.tables.values() for r in records}
     return result
+
+
+def _label(ds, schema, record) -> str:
+    """The record's key, its private parts masked (an internal dataset's key may be private)."""
+    label = record_label(ds, record)
+    if all(schema.field(k) is None or schema.field(k).public for k in ds.key):
+        return label
+    return conceal_text(label, record_private(schema, record)[1])
 
 
 def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:

@@ -1,65 +1,16 @@
 """The ``compliance:`` section of ``site_config.yaml``: what ``gongshi check`` checks beyond the
-build, each with its legal basis.  Deadlines, thresholds and horizons are configuration here,
-never constants in the rules."""
+build, each with its legal basis.  Its keys are declared in generator/config/compliance.py, with
+the rest of the file; here, the columns it names are checked against the datasets' schemas."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from pathlib import Path
 
-from ..config import CONFIG_FILE
+from ..config import CONFIG_FILE, ConfigError, Compliance, Duty, DUTY_CODES, MajorThresholds, SITE
+from ..config.options import At, problems_as_diagnostics
 from ..diagnostics import diag
 
-# duty kind → (code when the duty is still open past its deadline, code when it was done late)
-DUTY_CODES = {
-    "withdrawal": ("E-WITHDRAWAL-OVERDUE", "W-WITHDRAWAL-LATE"),      # P6
-    "correction": ("E-CORRECTION-OVERDUE", "W-CORRECTION-LATE"),      # P5.3
-    "legal_review": ("E-REVIEW-OVERDUE", "W-REVIEW-LATE"),            # L4
-}
-
-
-@dataclass(frozen=True)
-class Duty:
-    """Something that must be done within n working days of a date in a column (P2.2)."""
-
-    kind: str
-    dataset: str
-    start: str          # column holding the day the term starts from (not counted)
-    done: str           # column holding the day it was done
-    working_days: int
-    basis: str
-    when: tuple[tuple[str, tuple[str, ...]], ...] = ()  # column → any of these values
-
-
-@dataclass(frozen=True)
-class MajorThresholds:
-    """Attachment 6 thresholds for one dataset (L3); each test is optional."""
-
-    dataset: str
-    flag: str                        # the 是否重大 column
-    fine: str = ""                   # fine amount column
-    method: str = ""                 # how the fine was set: 规定金额 / 规定倍数 / 按人数
-    range: dict = field(default_factory=dict)       # {method, maximum, share, minimum}
-    multiple: dict = field(default_factory=dict)    # {method, base, times, minimum}
-    per_worker: dict = field(default_factory=dict)  # {method, workers, workers_at_least, fine_at_least}
-    revocation: dict = field(default_factory=dict)  # {column, values}
-    amount: dict = field(default_factory=dict)      # {column, at_least}: e.g. 封存 in a case ≥ 50万元
-
-
-@dataclass(frozen=True)
-class Compliance:
-    basis_major: str = ""
-    major: tuple[MajorThresholds, ...] = ()
-    duties: tuple[Duty, ...] = ()
-    certificates: dict = field(default_factory=dict)   # {dataset, column, warn_days, basis}
-    repealed: dict = field(default_factory=dict)       # {dataset, title, status, current, cited_in, basis}
-    announcements: dict = field(default_factory=dict)  # {dataset, nil_returns, months (by 层级), basis}
-    expiring_days: int = 30
-    next_year_from: tuple[int, int] = (11, 1)          # (month, day) from which next year's notice is due
-    next_year_basis: str = ""
-
-    def next_year_due(self, as_of: date) -> date:
-        return date(as_of.year, *self.next_year_from)
+__all__ = ["DUTY_CODES", "Compliance", "Duty", "MajorThresholds", "load_compliance"]
 
 
 def _columns(c: Compliance) -> list[tuple[str, str, str]]:
@@ -85,72 +36,30 @@ def _columns(c: Compliance) -> list[tuple[str, str, str]]:
     return named
 
 
-def load_compliance(raw: dict, has_column) -> tuple[Compliance, list]:
+def load_compliance(config, has_column) -> tuple[Compliance, list]:
     """The section, and E-CONFIG problems (a missing basis, a column no schema has …).
+    ``config``: the SiteConfig (or the mapping read from site_config.yaml, parsed here);
     ``has_column(dataset, column)`` is None for an unknown dataset."""
-    spec = raw.get("compliance") or {}
-    problems: list[str] = []
-    if not isinstance(spec, dict):
-        return Compliance(), [diag("E-CONFIG", CONFIG_FILE, detail="compliance 应为映射")]
-    try:
-        c = _parse(spec, problems, dict(raw.get("correction") or {}))
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
-        return Compliance(), [diag("E-CONFIG", CONFIG_FILE, detail=f"compliance 格式错误：{exc!r}")]
-    for setting, dataset, column in _columns(c):
+    if isinstance(config, dict):
+        try:
+            compliance = _parse(config)
+        except ConfigError as exc:
+            return Compliance(), exc.diagnostics
+    else:
+        compliance = config.compliance
+    problems = []
+    for setting, dataset, column in _columns(compliance):
         known = has_column(dataset, column)
         if known is None:
             problems.append(f"compliance.{setting}：“{dataset}”不是已配置的数据集")
         elif not known:
             problems.append(f"compliance.{setting}：“{column}”不是数据集 {dataset} 中的列")
-    return c, [diag("E-CONFIG", CONFIG_FILE, detail=p) for p in dict.fromkeys(problems)]
+    return compliance, [diag("E-CONFIG", CONFIG_FILE, detail=p) for p in dict.fromkeys(problems)]
 
 
-def _need_basis(where: str, spec: dict, problems: list) -> str:
-    if not spec.get("basis"):
-        problems.append(f"compliance.{where} 缺少 basis（法律依据）")
-    return str(spec.get("basis", ""))
-
-
-def _parse(spec: dict, problems: list, correction: dict) -> Compliance:
-    duties = []
-    for i, d in enumerate(spec.get("duties") or ()):
-        kind = str(d.get("kind", ""))
-        if kind not in DUTY_CODES:
-            problems.append(f"compliance.duties[{i}].kind 只能是 {' / '.join(DUTY_CODES)}")
-        if kind == "correction":  # the term the site promises (`correction:`, P5.3) is the one checked
-            d = {"working_days": correction.get("answer_working_days", 0), "basis": correction.get("basis"), **d}
-        when = tuple((str(col), tuple(str(v) for v in (vals if isinstance(vals, list) else [vals])))
-                     for col, vals in (d.get("when") or {}).items())
-        duty = Duty(kind, str(d.get("dataset", "")), str(d.get("from", "")), str(d.get("done", "")),
-                    int(d.get("working_days", 0)), _need_basis(f"duties[{i}]", d, problems), when)
-        if duty.working_days <= 0 or not duty.start or not duty.done:
-            problems.append(f"compliance.duties[{i}] 需要 dataset、from、done 和 working_days")
-        duties.append(duty)
-    major_spec = spec.get("major") or {}
-    major = tuple(MajorThresholds(dataset=str(name), flag=str(m.get("flag", "是否重大")), fine=str(m.get("fine", "")),
-                                  method=str(m.get("method", "")), range=dict(m.get("range") or {}),
-                                  multiple=dict(m.get("multiple") or {}), per_worker=dict(m.get("per_worker") or {}),
-                                  revocation=dict(m.get("revocation") or {}), amount=dict(m.get("amount") or {}))
-                  for name, m in (major_spec.get("datasets") or {}).items())
-    basis_major = _need_basis("major", major_spec, problems) if major else ""
-    certificates = dict(spec.get("certificates") or {})
-    if certificates:
-        _need_basis("certificates", certificates, problems)
-        certificates.setdefault("warn_days", 30)
-    repealed = dict(spec.get("repealed") or {})
-    if repealed:
-        _need_basis("repealed", repealed, problems)
-        repealed["current"] = tuple(repealed.get("current") or ("现行有效",))
-        repealed["cited_in"] = dict(repealed.get("cited_in") or {})
-    announcements = dict(spec.get("announcements") or {})
-    if announcements:
-        _need_basis("announcements", announcements, problems)
-        # how often each level announces: the dataset's group_by (P9), unless given here
-        announcements["months"] = {str(k): int(v) for k, v in (announcements.get("months") or {}).items()}
-    expiring = spec.get("expiring") or {}
-    calendar = spec.get("calendar") or {}
-    month, day = (int(p) for p in str(calendar.get("next_year_from", "11-01")).split("-"))
-    date(2000, month, day)  # raises ValueError for a day that does not exist
-    return Compliance(basis_major, major, tuple(duties), certificates, repealed, announcements,
-                      int(expiring.get("days", 30)), (month, day),
-                      _need_basis("calendar", calendar, problems) if calendar else "")
+def _parse(raw: dict) -> Compliance:
+    at = At()
+    config = SITE.parse(raw, at, {"root": Path("."), "raw": raw})
+    if at.problems:
+        raise ConfigError(problems_as_diagnostics(at.problems, CONFIG_FILE, None))
+    return config.compliance

@@ -10,12 +10,11 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 from ..config import DatasetConfig, SiteConfig
 from ..history import history
 from ..schema import FieldSpec
 from ..site import AGENCY_PREVIEW, PHASE_PATHS, Change, DatasetView, FeedDay, Item, Output, Site, page_url
+from ..yamlfile import read_yaml
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
 
@@ -100,7 +99,7 @@ def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
 
 
 def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]:
-    spec = yaml.safe_load(ITEMS_FILE.read_text(encoding="utf-8"))["items"]
+    spec = read_yaml(ITEMS_FILE, "generator/items.yaml").data["items"]
     by_item = {v.config.item: v for v in views.values()}
     page_by_item = {p.item: p for p in pages if p.item}
     items = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..cells import CellError, cell_parser, check_header, key_part
+from ..conceal import mask_value, row_concealer
 from ..diagnostics import Diagnostic, diag
 from ..model import Correction, RawTable
 from ..privacy import find_personal_data
@@ -23,6 +24,7 @@ class PendingCorrection:
     shown: tuple
     line: int
     ref_col: int
+    ref_shown: str = ""  # the reference as a report may quote it: masked when 记录 is private
 
 
 def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str],
@@ -35,35 +37,39 @@ def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str
     public = [(i, s) for i, s in enumerate(schema.fields) if s.public]
     scanned = [(i, s) for i, s in enumerate(schema.fields) if s.scanned_for_personal_data]
     width, out = len(table.header), []
+    conceal_row = row_concealer(schema.fields, cols, key_part)
     for line, cells in table.rows:
         if len(cells) != width:
             problems.append(diag("E-ROW-LENGTH", table.path, line, got=len(cells), expected=width))
             continue
-        values, bad = [], False
+        values, bad, found = [], False, []
         for spec, parse, c in zip(schema.fields, parsers, cols):
             try:
                 values.append(parse(cells[c]) if c >= 0 else None)
             except CellError as err:
-                problems.append(diag(err.code, table.path, line, c + 1, column=spec.name, **err.params))
+                found.append(diag(err.code, table.path, line, c + 1, column=spec.name, **err.params))
                 values.append(None)
                 bad = True
         dataset, ref, on = (values[index[n]] for n in ("数据集", "记录", "更正日期"))
         for name, value in (("数据集", dataset), ("记录", ref), ("更正日期", on)):
             if value is None and not bad:
-                problems.append(diag("E-REQUIRED", table.path, line, cols[index[name]] + 1, column=name))
+                found.append(diag("E-REQUIRED", table.path, line, cols[index[name]] + 1, column=name))
                 bad = True
         if dataset is not None and dataset not in datasets:
-            problems.append(diag("E-CORRECTION-REF", table.path, line, cols[index["数据集"]] + 1,
-                                 detail=f"数据集“{dataset}”不在 site_config.yaml 中"))
+            found.append(diag("E-CORRECTION-REF", table.path, line, cols[index["数据集"]] + 1,
+                              detail=f"数据集“{dataset}”不在 site_config.yaml 中"))
             bad = True
         for i, spec in scanned:
             if values[i] and (hit := find_personal_data(values[i])):
-                problems.append(diag("E-PERSONAL-DATA", table.path, line, cols[i] + 1, column=spec.name,
-                                     kind=hit[0], masked=hit[1]))
+                found.append(diag("E-PERSONAL-DATA", table.path, line, cols[i] + 1, column=spec.name,
+                                  kind=hit[0], masked=hit[1]))
                 bad = True
+        problems.extend(conceal_row(found, cells, values))  # private values never reach a log (P3.1)
         if not bad:
             shown = tuple((s.name, _shown(values[i])) for i, s in public)
-            out.append(PendingCorrection(dataset, str(ref).strip(), on, shown, line, cols[index["记录"]] + 1))
+            ref = str(ref).strip()
+            out.append(PendingCorrection(dataset, ref, on, shown, line, cols[index["记录"]] + 1,
+                                         ref if schema.field("记录").public else mask_value(ref)))
     return out
 
 
@@ -80,7 +86,7 @@ def resolve_corrections(pending: list[PendingCorrection], path: str, numbers: di
             matches = numbers.get(key_part(number_spec, c.ref), [])
         if len(matches) != 1:
             problems.append(diag("E-CORRECTION-REF", path, c.line, c.ref_col, detail=(
-                f"“{c.ref}”在数据集 {c.dataset} 中{'对应多条记录，请改填记录标识（网址中的 16 位编号）' if matches else '找不到对应的记录'}")))
+                f"“{c.ref_shown or c.ref}”在数据集 {c.dataset} 中{'对应多条记录，请改填记录标识（网址中的 16 位编号）' if matches else '找不到对应的记录'}")))
             continue
         found.setdefault(matches[0], []).append(Correction(c.dataset, matches[0], c.on, c.shown, path, c.line))
     return {k: tuple(sorted(v, key=lambda c: (c.on, c.line))) for k, v in found.items()}

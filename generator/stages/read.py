@@ -8,17 +8,22 @@ from __future__ import annotations
 
 import codecs
 import csv
+import os
 import re
+import stat
 from datetime import date
 from pathlib import Path
 
 import markdown
-import yaml
 
-from ..controls import control_problems, yaml_control_problems
+from ..assets import ignored
+from ..config import CONFIG_FILE
+from ..controls import control_problems
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..model import Agency, ContentPage, RawTable
+from ..sanitize import find_line, sanitize
+from ..yamlfile import YamlError, parse_yaml, read_yaml
 
 _CHUNK = 1 << 20
 
@@ -67,7 +72,7 @@ def read_table(root: Path, relpath: str, problems: list[Diagnostic]) -> RawTable
     later, while the rows are consumed) are appended to ``problems``."""
     path = root / relpath
     if not path.is_file():
-        problems.append(diag("E-FILE-MISSING", relpath, path=relpath))
+        problems.append(diag("E-FILE-MISSING", relpath, file=relpath))
         return None
     encoding, offset = detect_encoding(path)
     if encoding is None:
@@ -97,31 +102,23 @@ def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[
     """(line, mapping) of each department, as written; checked by the validate stage."""
     path = root / relpath
     if not path.is_file():
-        problems.append(diag("E-FILE-MISSING", relpath, path=relpath))
+        problems.append(diag("E-FILE-MISSING", relpath, file=relpath))
         return []
     try:
-        text = path.read_text(encoding="utf-8-sig")
-        if raw := control_problems(relpath, text):  # NUL, ESC …: YAML cannot read the file either
-            problems.extend(raw)
-            return []
-        problems.extend(yaml_control_problems(relpath, text))  # written as "\0" escapes: it still reads
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problems.append(diag("E-YAML", relpath, mark.line + 1 if mark else 0, detail=str(exc).splitlines()[0]))
+        doc = read_yaml(path, relpath)
+    except YamlError as exc:
+        problems.append(exc.diagnostic)
         return []
-    items = data.get("agencies") if isinstance(data, dict) else None
+    items = doc.data.get("agencies") if isinstance(doc.data, dict) else None
     if not isinstance(items, list):
         problems.append(diag("E-YAML", relpath, 1, detail="顶层应为 agencies: 列表"))
         return []
-    seq = next(v for k, v in node.value if k.value == "agencies")
     out = []
-    for n, item in zip(seq.value, items):
+    for i, item in enumerate(items):
         if isinstance(item, dict):
-            out.append((n.start_mark.line + 1, item))
+            out.append((doc.line(("agencies", i)), item))
         else:
-            problems.append(diag("E-YAML", relpath, n.start_mark.line + 1,
+            problems.append(diag("E-YAML", relpath, doc.line(("agencies", i)),
                                  detail="每个执法主体应为一组“键: 值”（标识、名称 …）"))
     return out
 
@@ -145,37 +142,116 @@ def make_agency(line: int, item: dict) -> Agency:
     )
 
 
-# ---------------------------------------------------------------- content pages (Markdown)
+# ---------------------------------------------------------------- content/ (pages and files)
+
+def content_dir_problem(root: Path, config, out: Path | None = None) -> str | None:
+    """Why the content folder may not be published from, or None.  Everything under it can reach
+    the output, so it must be a folder of its own inside the site: not the site itself, not data/
+    or templates/, holding no input the build reads, not the output, not reached by a link (P3.1)."""
+    rel = Path(config.content_dir)
+    step = root
+    for part in rel.parts:
+        step = step / part
+        if step.is_symlink():
+            return f"“{config.content_dir}”经过符号链接 {step.relative_to(root).as_posix()}"
+    top, base = root.resolve(), (root / rel).resolve()
+    if base == top:
+        return f"“{config.content_dir}”是站点目录本身，会把 data 等全部文件发布出去"
+    if not base.is_relative_to(top):
+        return f"“{config.content_dir}”在站点目录之外"
+    for name in ("data", "templates"):
+        if _overlap(base, top / name):
+            return f"“{config.content_dir}”与 {name} 文件夹重叠"
+    for name in _inputs(config):
+        if (top / name).resolve().is_relative_to(base):
+            return f"“{config.content_dir}”中有构建读取的输入文件 {name}"
+    if out is not None and _overlap(base, out.resolve()):
+        return f"“{config.content_dir}”与输出目录 {out} 重叠"
+    return None
+
+
+def _overlap(a: Path, b: Path) -> bool:
+    b = b.resolve()
+    return a.is_relative_to(b) or b.is_relative_to(a)
+
+
+def _inputs(config):
+    yield config.agencies_file
+    for ds in config.datasets:
+        yield ds.file
+        yield ds.schema
+    if config.corrections:
+        yield config.corrections.file
+        yield config.corrections.schema
+    yield from (str(p) for p in config.calendar_files)
+
+
+def content_files(root: Path, config, problems: list[Diagnostic],
+                  out: Path | None = None) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(Markdown pages, other files) under the content folder, as site-root-relative paths in a
+    stable order.  Symbolic links are refused, never followed; hidden files and the by-products of
+    editors and file managers (.DS_Store, Thumbs.db, ~$ lock files) are skipped."""
+    if problem := content_dir_problem(root, config, out):
+        problems.append(diag("E-CONTENT-DIR", CONFIG_FILE, detail=problem))
+        return (), ()
+    base = root / config.content_dir
+    if not base.is_dir():
+        return (), ()
+    pages, assets = [], []
+    for folder, dirs, files in os.walk(base):
+        here = Path(folder)
+        for name in sorted(dirs):
+            dirs.remove(name)
+            if ignored(name):
+                continue
+            if (here / name).is_symlink():
+                problems.append(diag("E-SYMLINK", (here / name).relative_to(root).as_posix(),
+                                     name=(here / name).relative_to(base).as_posix()))
+            else:
+                dirs.append(name)
+        for name in sorted(files):
+            path = here / name
+            relpath = path.relative_to(root).as_posix()
+            if ignored(name):
+                continue
+            if path.is_symlink():
+                problems.append(diag("E-SYMLINK", relpath, name=path.relative_to(base).as_posix()))
+            elif not stat.S_ISREG(path.lstat().st_mode):
+                problems.append(diag("E-ASSET-TYPE", relpath, suffix="（特殊文件）", detail=""))
+            elif path.suffix.lower() == ".md":
+                pages.append(relpath)
+            else:
+                assets.append(relpath)
+    return tuple(sorted(pages)), tuple(sorted(assets))
+
 
 _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 
-def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> list[ContentPage]:
+def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]) -> list[ContentPage]:
+    """The Markdown pages (``files``, from ``content_files``), rendered and sanitised: what the
+    sanitiser took out is reported as a warning at its line (P3.1)."""
     base = root / content_dir
     pages = []
-    if not base.is_dir():
-        return pages
     md = markdown.Markdown(extensions=["tables", "attr_list", "def_list", "sane_lists"],
                            output_format="html")
-    for path in sorted(base.rglob("*.md")):
-        relpath = path.relative_to(root).as_posix()
+    for relpath in files:
+        path = root / relpath
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             problems.append(diag("E-ENCODING", relpath, 1, offset=0))
             continue
-        m = _FRONT.match(text)
-        if controls := control_problems(relpath, text) or (m and yaml_control_problems(relpath, m.group(1), 2)):
+        if controls := control_problems(relpath, text):  # the whole page: front matter and body
             problems.extend(controls)
             continue
+        m = _FRONT.match(text)
         meta = None
         if m:
             try:
-                meta = yaml.safe_load(m.group(1))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                problems.append(diag("E-CONTENT", relpath, mark.line + 2 if mark else 1,
-                                     detail=str(exc).splitlines()[0]))
+                meta = parse_yaml(m.group(1), relpath, first_line=2).data
+            except YamlError as exc:
+                problems.append(exc.diagnostic)
                 continue
         if not isinstance(meta, dict) or not meta.get("title"):
             problems.append(diag("E-CONTENT", relpath, 1, detail="缺少 front matter 或 title"))
@@ -185,10 +261,19 @@ def read_content(root: Path, content_dir: str, problems: list[Diagnostic]) -> li
             updated = parse_date(str(updated))
         slug = str(meta.get("slug") or path.relative_to(base).with_suffix("").as_posix())
         md.reset()
+        html, removed = sanitize(md.convert(m.group(2)))
+        _report_removed(removed, m.group(2), text.count("\n", 0, m.start(2)), relpath, problems)
         pages.append(ContentPage(
             slug=slug.strip("/"), title=str(meta["title"]),
             item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
             phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
-            updated=updated, html=md.convert(m.group(2)), path=relpath,
+            updated=updated, html=html, path=relpath,
         ))
     return pages
+
+
+def _report_removed(removed, body: str, offset: int, relpath: str, problems: list[Diagnostic]) -> None:
+    cursors: dict[str, int] = {}  # the second <script> of a page is on the line of the second
+    for r in removed:
+        line, cursors[r.needle] = find_line(body, r.needle, cursors.get(r.needle, 0))
+        problems.append(diag("W-HTML-REMOVED", relpath, line + offset if line else 0, what=r.what))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from ..calendar import WorkCalendar
 from ..checks import CHECKS
+from ..conceal import row_concealer
 from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, when_matches
 from ..cells import CellError, absent, cell_parser, check_header, key_part, record_id
 from ..dates import period_last_day
@@ -125,6 +126,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     status_note_col = ds.role("status_note")
     # an optional column absent from the header reads as an empty cell
     cells_of = [(parse, c) if c >= 0 else (absent, 0) for parse, c in zip(parsers, cols)]
+    conceal_row = row_concealer(specs, cols, key_part)  # private values never reach a log (P3.1)
 
     for line, cells in table.rows:
         if len(cells) != width:
@@ -190,14 +192,15 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
         else:
             seen[key] = line
         if row_problems:
-            problems.extend(row_problems)
+            problems.extend(conceal_row(row_problems, cells, values))
             continue
         life = lifecycle(get, ds, ctx.calendar)
         if life.deadline and life.published_on and life.published_on > life.deadline:
-            problems.append(diag("W-LATE", path, line, col_of.get(ds.role("published_on"), 0),
-                                 published=life.published_on.isoformat(),
-                                 deadline=life.deadline.isoformat(), basis=ds.deadline.basis,
-                                 days=ctx.calendar.workdays_after(life.deadline, life.published_on)))
+            problems.extend(conceal_row([diag(
+                "W-LATE", path, line, col_of.get(ds.role("published_on"), 0),
+                published=life.published_on.isoformat(), deadline=life.deadline.isoformat(),
+                basis=ds.deadline.basis, days=ctx.calendar.workdays_after(life.deadline, life.published_on))],
+                cells, values))
         agency = get(ds.agency_field) if ds.agency_field else None
         yield Record(ds.name, rid, path, line, layout, values, life, agency)
 

@@ -83,8 +83,9 @@ class Writer:
 
 
 def copy_static(sources: Iterable[tuple[Path, str]], root: Path) -> None:
-    """Copy static files (theme CSS, content images and flow charts) into the site: each source
-    directory to its target path; later sources win.  Markdown is rendered, never copied."""
+    """Copy the theme's static files (CSS, scripts) into the site: each source directory to its
+    target path; later sources win.  (Files of content/ are checked and written by the assets
+    stage, never copied blind.)"""
     for source, target in sources:
         if source.is_dir():
             shutil.copytree(source, root / target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
