@@ -78,10 +78,14 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return _build(args)
-    if args.command == "check":
-        return _check(args)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+    except OSError as exc:  # an input the system would not let us read (permissions, a device)
+        print(f"gongshi: 无法读取 {exc.filename or ''}：{exc.strerror or exc}。输出目录未改动。", file=sys.stderr)
+        return 1
     return 2
 
 

@@ -55,7 +55,7 @@ def _problem(d, where: dict, positions: Positions) -> dict:
         "code": d.code, "severity": d.severity.value, "rule": d.spec.rule,
         "file": d.path, "row": d.row or None, "column": d.column or None,
         "excel_row": place.row if place else None, "excel_column": (place.column or None) if place else None,
-        "column_name": (place.name or None) if place else None,
+        "column_name": _one_line(place.name) if place and place.name else None,
         "dataset": params.pop("dataset", dataset), "record": params.pop("record", record),
         "message": _one_line(message), "hint": d.spec.hint,
         "dates": {k: v for k, v in params.items() if isinstance(v, str) and _DATE.match(v)},
@@ -77,7 +77,7 @@ def _where(p: dict) -> str:
 
 def _excel(p: dict) -> str:
     column = f" {p['excel_column']}列" if p["excel_column"] else ""
-    name = f"“{_one_line(p['column_name'])}”" if p["excel_column"] and p["column_name"] else ""
+    name = f"“{p['column_name']}”" if p["excel_column"] and p["column_name"] else ""
     return f"Excel 第{p['excel_row']}行{column}{name}"
 
 

@@ -74,3 +74,32 @@ def test_control_character_in_site_config_is_reported_at_its_position(site):
     path.write_text(text.replace("  title: ", '  title: "\\0"  # ', 1), encoding="utf-8")
     result, report = run(site, GOLDEN_AS_OF)
     assert [(d.code, d.location()) for d in report.errors] == [("E-CONTROL-CHAR", f"site_config.yaml:{line}:10")]
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json", "markdown"])
+def test_no_report_prints_a_control_character(site, fmt, capsys):
+    """A header holding ESC or a C1 control is reported, but what reaches a terminal or a CI log
+    carries no control character (an ESC sequence would drive it)."""
+    from generator.cli import main
+
+    path = site / "data/penalties.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\x1b[2J\x9b" + text, encoding="utf-8")
+    assert main(["check", "--site", str(site), "--as-of", "2025-01-15", "--format", fmt]) == 1
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    printed = capsys.readouterr()
+    assert "E-CONTROL-CHAR" in printed.out + printed.err
+    assert first_control(printed.out + printed.err) < 0
+
+
+def test_unreadable_input_is_a_message_not_a_traceback(site, monkeypatch, capsys):
+    from generator.cli import main
+    from generator.stages import read
+
+    def denied(path, *a, **kw):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(read, "detect_encoding", denied)
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    err = capsys.readouterr().err
+    assert "Permission denied" in err and "Traceback" not in err and not (site / "public").exists()
