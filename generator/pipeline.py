@@ -29,7 +29,8 @@ from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import UnsafeOutput, Writer, copy_static, file_for, file_infos, prepare_output
+from .stages.output_dir import UnsafeOutput, prepare_output
+from .stages.write import Writer, copy_static, file_for, file_infos
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -260,7 +261,7 @@ def lookup_specs(config) -> list[LookupSpec]:
 
 def check_output_dir(root: Path, out: Path):
     """``out`` if the build may replace it (absent, empty, or marked by an earlier build), with
-    what earlier builds left beside it put right; else UnsafeOutput (stages/write.py)."""
+    what earlier builds left beside it put right; else UnsafeOutput (stages/output_dir.py)."""
     return prepare_output(root, out)
 
 

@@ -38,7 +38,7 @@ from generator.controls import first_control
 from generator.schema import is_public, load_schema
 
 SECONDS = float(os.environ.get("GONGSHI_FUZZ_SECONDS") or 0)
-EXAMPLES = int(os.environ.get("GONGSHI_FUZZ_EXAMPLES") or 30)
+EXAMPLES = int(os.environ.get("GONGSHI_FUZZ_EXAMPLES") or 60)
 AS_OF = GOLDEN_AS_OF.isoformat()
 CSVS = ["data/penalties.csv", "data/random_checks.csv", "data/staff.csv", "data/powers.csv", "data/corrections.csv"]
 SCHEMAS = [p.replace(".csv", ".schema.json") for p in CSVS]

@@ -14,8 +14,9 @@ import pytest
 
 from conftest import GOLDEN_AS_OF, edit_row, run
 from generator.cli import main
-from generator.stages import write
-from generator.stages.write import MARKER, MARKER_TEXT, UnsafeOutput, prepare_output
+from generator.stages import output_dir
+from generator.stages.write import Writer
+from generator.stages.output_dir import MARKER, MARKER_TEXT, UnsafeOutput, prepare_output
 
 AS_OF = GOLDEN_AS_OF.isoformat()
 
@@ -92,7 +93,7 @@ def test_unwritable_parent_is_refused(site, tmp_path, monkeypatch, capsys):
     parent = tmp_path / "readonly"
     parent.mkdir()
     real = os.access
-    monkeypatch.setattr(write.os, "access", lambda p, mode: False if Path(p) == parent else real(p, mode))
+    monkeypatch.setattr(output_dir.os, "access", lambda p, mode: False if Path(p) == parent else real(p, mode))
     assert build(site, parent / "out") == 2
     assert "不可写" in capsys.readouterr().err
     assert list(parent.iterdir()) == []
@@ -116,7 +117,7 @@ def test_read_only_directories_are_refused(site, tmp_path):
 
 def test_mount_point_is_refused(site, tmp_path, monkeypatch):
     (tmp_path / "mnt").mkdir()
-    monkeypatch.setattr(write.os.path, "ismount", lambda p: Path(p) == tmp_path / "mnt")
+    monkeypatch.setattr(output_dir.os.path, "ismount", lambda p: Path(p) == tmp_path / "mnt")
     with pytest.raises(UnsafeOutput, match="挂载点"):
         prepare_output(site, tmp_path / "mnt")
 
@@ -165,11 +166,11 @@ def test_rebuild_swaps_in_one_step_and_deletes_the_old_tree_in_the_background(si
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="renameat2 is Linux's")
 def test_linux_uses_the_exchange_of_two_names():
-    assert write._RENAMEAT2, "glibc renameat2 not found: the swap would fall back to two renames"
+    assert output_dir._RENAMEAT2, "glibc renameat2 not found: the swap would fall back to two renames"
 
 
 def test_fallback_swap_of_two_renames(site, monkeypatch):
-    monkeypatch.setattr(write, "_RENAMEAT2", None)
+    monkeypatch.setattr(output_dir, "_RENAMEAT2", None)
     out = site / "public"
     assert build(site) == 0
     edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "宁人社监罚〔2023〕8号"}, 案件名称="改过的案件名称")
@@ -179,7 +180,7 @@ def test_fallback_swap_of_two_renames(site, monkeypatch):
 
 
 def test_failure_of_the_second_rename_puts_the_old_output_back(site, monkeypatch):
-    monkeypatch.setattr(write, "_RENAMEAT2", None)
+    monkeypatch.setattr(output_dir, "_RENAMEAT2", None)
     out = site / "public"
     assert build(site) == 0
     before = snapshot(out)
@@ -192,10 +193,10 @@ def test_failure_of_the_second_rename_puts_the_old_output_back(site, monkeypatch
             raise OSError(28, "No space left on device", str(dst))
         return real_rename(src, dst)
 
-    monkeypatch.setattr(write.os, "rename", rename)
+    monkeypatch.setattr(output_dir.os, "rename", rename)
     with pytest.raises(OSError):
         output.commit()
-    monkeypatch.setattr(write.os, "rename", real_rename)
+    monkeypatch.setattr(output_dir.os, "rename", real_rename)
     output.discard()
     assert snapshot(out) == before and leftovers(out) == []
 
@@ -276,7 +277,7 @@ def test_write_failure_is_an_error_not_a_traceback_and_leaves_the_output(site, m
     def full_disk(self, url, chunks):
         raise OSError(28, "No space left on device", url)
 
-    monkeypatch.setattr(write.Writer, "write", full_disk)
+    monkeypatch.setattr(Writer, "write", full_disk)
     capsys.readouterr()
     assert build(site) == 1
     err = capsys.readouterr().err
