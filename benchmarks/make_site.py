@@ -104,7 +104,7 @@ def make_penalties(n: int, seed: int, as_of: date, agencies: list[str], header: 
 def write_corrections(path: Path, corrected: list, as_of: date) -> None:
     """The corrections log: the demo's rows for other datasets, and one correction for 1 % of the
     synthetic penalties (so that feeds carry 更正 entries as they would in use)."""
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # the repository's CSVs carry a BOM
         reader = csv.DictReader(fh)
         header, rows = reader.fieldnames, [r for r in reader if r["数据集"] != "penalties"]
     for number, published in corrected:

@@ -11,7 +11,9 @@ from decimal import Decimal, InvalidOperation
 from .controls import describe, first_control
 from .dates import EARLIEST, LATEST, parse_date
 from .diagnostics import Diagnostic, diag
-from .identifiers import USCC_PLACEHOLDER, doc_number_valid, normalise_doc_number, resident_id_valid, uscc_problem
+from .excel.hints import excel_damage, garbled_header
+from .identifiers import (USCC_PLACEHOLDER, bank_card_valid, doc_number_valid, normalise_doc_number,
+                          passport_valid, resident_id_valid, uscc_problem)
 from .model import RawTable
 from .schema import FieldSpec, TableSchema
 
@@ -78,18 +80,28 @@ def cell_parser(spec: FieldSpec):
             steps.append(IDENTIFIER_CHECKS[spec.identifier])
     required, limit = spec.required, spec.max_length or 0
 
+    def check(text):
+        for step in steps:
+            text = step(text)
+        return text
+
     def parse(text, name=spec.name):
         if (i := first_control(text)) >= 0:  # before strip(), which would drop some of them
             raise CellError("E-CONTROL-CHAR", what=f"“{name}”", char=describe(text[i]))
-        text = text.strip()
+        raw, text = text, text.strip()
         if not text:
             if required:
                 raise CellError("E-REQUIRED")
             return None
-        if limit and len(text) > limit:
-            raise CellError("E-TOO-LONG", limit=limit)
-        for step in steps:
-            text = step(text)
+        try:
+            if limit and len(text) > limit:
+                raise CellError("E-TOO-LONG", limit=limit)
+            for step in steps:
+                text = step(text)
+        except CellError:  # say so when Excel did it (6.40302E+17, 45291, lost zeros, mojibake …)
+            if (damage := excel_damage(spec, raw, check)) is None:
+                raise
+            raise CellError(damage[0], **damage[1]) from None
         return text
     return parse
 
@@ -145,7 +157,17 @@ def _mobile(text):
     return text
 
 
-IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile}
+def _personal_number(valid, kind):
+    def check(text):
+        if not valid(text):  # the value is private: the message does not repeat it
+            raise CellError("E-IDENTIFIER", kind=kind)
+        return text
+    return check
+
+
+IDENTIFIER_CHECKS = {"uscc": _uscc, "resident-id": _resident_id, "doc-number": _doc_number, "mobile": _mobile,
+                     "bank-card": _personal_number(bank_card_valid, "银行卡号"),
+                     "passport": _personal_number(passport_valid, "护照或通行证号码")}
 
 
 
@@ -169,9 +191,14 @@ def record_id(dataset: str, key: tuple[str, ...]) -> str:
 
 
 def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic]) -> list[int] | None:
-    """Column index in the CSV of each schema field (-1 when an optional column is absent)."""
+    """Column index in the CSV of each schema field (-1 when an optional column is absent).
+    Only the required columns must be present: a bureau's export without the optional ones reads
+    as if their cells were empty."""
     if not any(table.header):
         problems.append(diag("E-CSV-EMPTY", table.path, 1))
+        return None
+    if garbled := garbled_header(table.header, schema.names):  # the whole file, not each column
+        problems.append(diag("E-EXCEL-ENCODING", table.path, 1, value=garbled[1], fixed=f"，原文应为“{garbled[2]}”"))
         return None
     positions: dict[str, int] = {}
     ok = True
@@ -188,7 +215,7 @@ def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic
             ok = False
         positions.setdefault(name, i)
     for spec in schema.fields:
-        if spec.name not in positions and not spec.optional_column:
+        if spec.name not in positions and spec.required:
             problems.append(diag("E-COLUMN-MISSING", table.path, 1, column=spec.name))
             ok = False
     return [positions.get(spec.name, -1) for spec in schema.fields] if ok else None

@@ -1,6 +1,7 @@
-"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]`` and
+"""Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]``,
 ``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
-[--max-per-code N]``.
+[--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
+``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
 the only place that reads the clock; "today" is the date in China (P2.4).
@@ -73,6 +74,15 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
     _add_max_per_code(c)
+    x = sub.add_parser("excel", help="把数据集导出为 Excel 工作簿（带填写说明、下拉列表和格式），编辑后用 gongshi import 导回")
+    x.add_argument("dataset", help="数据集名（site_config.yaml 中 datasets 下的名称，如 penalties；更正记录为 corrections）")
+    x.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    x.add_argument("--out", type=Path, default=None, help="工作簿路径，默认当前目录下的 <数据集名>.xlsx（不能放在 data/ 中）")
+    x.add_argument("--empty", action="store_true", help="只要表头和格式，不含现有数据（空白模板）")
+    i = sub.add_parser("import", help="校验 Excel 工作簿，无错误时写回数据集的 CSV（UTF-8 带 BOM，LF 换行）")
+    i.add_argument("workbook", type=Path, help="由 gongshi excel 生成或按其格式填写的 .xlsx 文件")
+    i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
     return p
 
 
@@ -83,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             return _build(args)
         if args.command == "check":
             return _check(args)
+        if args.command in ("excel", "import"):
+            from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
+
+            return run(args)
     except OSError as exc:  # an input the system would not let us read (permissions, a device)
         print(f"gongshi: 无法读取 {exc.filename or ''}：{exc.strerror or exc}。输出目录未改动。", file=sys.stderr)
         return 1

@@ -73,7 +73,43 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请填写 18 位统一社会信用代码；无代码的个体工商户填 00000000000000000X"),
     _e("E-REGNO-REQUIRED", "I1", "统一社会信用代码为占位符 00000000000000000X 时必须填写工商注册号", "请填写工商注册号"),
     _e("E-RESIDENT-ID", "I2", "身份证号码“{value}”校验不通过", "请核对 18 位身份证号码及最后一位校验码"),
+    _e("E-IDENTIFIER", "P3.1", "“{column}”不是有效的{kind}",
+       "银行卡号填 12–19 位数字，护照或通行证号码填 5–17 位字母和数字（可含空格、连字符）；该列不公开"),
     _e("E-DOC-NUMBER", "I3", "文号“{value}”无法识别", "文号应形如 宁人社监罚〔2024〕12号"),
+    # what Excel does to data: reported instead of the plain error of the cell (generator/excel/hints.py)
+    _e("E-EXCEL-SCIENTIFIC", "P1", "“{column}”的值“{value}”被 Excel 当成了数字：超过 15 位的数字只保留前 15 位，"
+       "显示为 6.40302E+17 这样的科学计数法，其余数字已经丢失",
+       "在 Excel 中选中该列，设置单元格格式为“文本”，再从原始材料重新输入完整号码（已变形的单元格无法恢复）；"
+       "用 gongshi excel 生成的工作簿填写，号码和代码列已设为文本"),
+    _e("E-EXCEL-LEADING-ZEROS", "P1", "“{column}”的值“{value}”少了开头的 {zeros} 个 0（应为 {fixed}）："
+       "Excel 把它当成数字，去掉了开头的 0",
+       "在 Excel 中把该列设置为“文本”格式后重新输入，或在号码前加英文单引号（'）；"
+       "用 gongshi excel 生成的工作簿填写，代码列已设为文本"),
+    _e("E-EXCEL-SERIAL-DATE", "P2.1", "“{column}”的值“{value}”是 Excel 的日期序列号（即 {date}），不是日期",
+       "该单元格被设成了数字或常规格式：在 Excel 中把该列设置为日期格式（yyyy-mm-dd）后保存，或直接输入 {date}；"
+       "用 gongshi excel 生成的工作簿填写，日期列已设为日期格式"),
+    _e("E-EXCEL-FULLWIDTH-SPACE", "P1", "“{column}”的值“{value}”中有全角空格",
+       "在 Excel 中按 Ctrl+H，在“查找内容”中输入一个全角空格（中文输入法下按 Shift+空格切换全角后输入），"
+       "“替换为”留空，全部替换，再核对该值"),
+    _e("E-EXCEL-SPACES", "P1", "“{column}”的值“{value}”中有空格或看不见的字符",
+       "号码、代码、日期和金额中不能有空格：在 Excel 中按 Ctrl+H 把空格替换为空，或用 =TRIM(CLEAN(单元格)) 清理后"
+       "“选择性粘贴 → 数值”；从网页、Word 或微信复制来的内容常带看不见的空格"),
+    _e("E-EXCEL-ENCODING", "P5.1", "“{value}”是乱码{fixed}：文件曾按错误的编码打开后又保存（UTF-8 当作 GBK，或相反）",
+       "不要在 Excel 中双击打开不带 BOM 的 CSV 后保存。请先恢复该文件（GitHub Desktop：右键 → Discard changes），"
+       "再用 gongshi excel 生成的工作簿编辑、用 gongshi import 导回；仓库中的 CSV 是带 BOM 的 UTF-8，双击可正确打开"),
+    # gongshi import: the workbook itself (generator/excel/sheet.py)
+    _e("E-XLSX", "P5.1", "无法读取 Excel 工作簿：{detail}",
+       "请在 Excel 中“另存为 → Excel 工作簿 (*.xlsx)”后再导入；.xls、.csv 和设了打开密码的工作簿不能导入"),
+    _e("E-XLSX-DATASET", "P1", "无法确定工作簿属于哪个数据集：{detail}",
+       "请用 --dataset 指定数据集（site_config.yaml 中 datasets 下的名称，如 penalties），或用 gongshi excel 生成的工作簿"),
+    _e("E-XLSX-HEADER", "P1", "工作表“{sheet}”的前 {rows} 行中找不到表头（与表结构相同的列名）",
+       "表头一行应写列名，如“行政处罚决定书文号”；可用 gongshi excel 数据集名 --empty 生成模板"),
+    _e("E-XLSX-UNNAMED-COLUMN", "P1", "这一列有内容（“{value}”），但表头中没有列名",
+       "请在表头填写该列的列名，或删除这一列的内容：没有列名的内容无法导入"),
+    _e("E-XLSX-CHARACTER", "P5.1", "“{column}”中有 Excel 工作簿不能保存的控制字符",
+       "请在 CSV 中删除该字符（多为从其他系统复制来的看不见的字符），再运行 gongshi excel"),
+    _e("E-XLSX-FORMULA-ERROR", "P1", "“{column}”的单元格是公式错误值 {value}",
+       "请修正公式，或把该单元格改为具体的值（复制 → 选择性粘贴 → 数值）"),
     _e("E-DUPLICATE", "I3", "“{column}”与第 {other_row} 行重复（{value}）",
        "同一机关的文号不能重复：括号、全半角不同也视为同一文号"),
     _e("E-AGENCY-DUPLICATE", "P1", "“{column}”与第 {other_row} 行的执法主体重复（{value}）",
@@ -84,8 +120,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
     _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
-    _e("E-PERSONAL-DATA", "P3.3", "公开字段“{column}”中含有{kind}（{masked}），本条记录不能公开",
-       "请删除或遮蔽该个人信息（如 6401**********1234）"),
+    _e("E-PERSONAL-DATA", "P3.3", "公开内容“{column}”中含有{kind}（{masked}），不能公开",
+       "请删除或遮蔽该个人信息（如 6401**********1234）；单位的联系电话请填座机号码或服务热线"),
     _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),

@@ -1,4 +1,5 @@
-"""Identifiers of rules I1–I3: credit codes, resident ID numbers, document numbers."""
+"""Identifiers of rules I1–I3: credit codes, resident ID numbers, document numbers; and the
+formats of the other personal numbers a schema may declare (bank cards, passports: P3.1)."""
 
 from __future__ import annotations
 
@@ -39,6 +40,32 @@ def resident_id_valid(number: str) -> bool:
         return False
     check = ID_CHECK[sum(int(d) * w for d, w in zip(number[:17], ID_WEIGHTS)) % 11]
     return number[17].upper() == check
+
+
+# Personal numbers other than the resident ID: private by construction (schema.PERSONAL_IDENTIFIERS);
+# their format is checked loosely, so that an editor's real value is never refused.
+_NUMBER_SEPARATORS = re.compile(r"[\s\-]")
+_BANK_CARD = re.compile(r"[0-9]{12,19}")        # 借记卡/信用卡 16–19 digits; older passbooks fewer
+_PASSPORT = re.compile(r"[A-Z0-9]{5,17}")       # E12345678, H1234567801 (回乡证), 8-digit 台胞证, foreign
+
+
+def luhn(digits: str) -> bool:
+    """The check of bank card numbers (ISO/IEC 7812)."""
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch)
+        if i % 2:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+    return total % 10 == 0
+
+
+def bank_card_valid(value: str) -> bool:
+    return bool(_BANK_CARD.fullmatch(_NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))))
+
+
+def passport_valid(value: str) -> bool:
+    return bool(_PASSPORT.fullmatch(_NUMBER_SEPARATORS.sub("", unicodedata.normalize("NFKC", value)).upper()))
 
 
 # I3 — 文书文号: 宁人社监罚〔2024〕12号, however the brackets and digits are typed

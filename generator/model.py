@@ -94,6 +94,7 @@ class ContentPage:
     updated: date | None
     html: str
     path: str
+    front_matter: tuple = ()   # (key, text, line, column) of every front-matter value, to be scanned (P3.3)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
+from .privacy import yaml_text_problems
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
@@ -67,6 +68,8 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         report.extend(exc.diagnostics)
         raise BuildFailed(report) from None
     problems = report.items
+    for f in (root / CONFIG_FILE, *config.calendar_files):  # site texts and calendar notices reach pages (P3.3)
+        problems.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
     ctx = Context(frozenset(a.name for a in agencies), calendar)

@@ -4,7 +4,8 @@ A schema is a Frictionless Table Schema descriptor; frictionless checks that it 
 gongshi reads a few extra field properties:
 
 - ``public: true`` — the field may be published (P3.1); anything else is private;
-- ``identifier`` — ``uscc`` (I1), ``resident-id`` (I2), ``doc-number`` (I3), ``mobile``, ``phone``;
+- ``identifier`` — ``uscc`` (I1), ``resident-id`` (I2), ``doc-number`` (I3), ``mobile``, ``phone``,
+  ``bank-card``, ``passport``; the kinds of ``PERSONAL_IDENTIFIERS`` can never be public (P3.1);
 - ``multiValue`` — separator characters of a field that holds several values (e.g. 处罚类别);
 - ``references: agencies`` — the value must name a department of ``agencies.yaml``;
 - ``optionalColumn: true`` — the column may be left out of the CSV header;
@@ -21,9 +22,14 @@ from pathlib import Path
 
 from .controls import describe, first_control
 from .diagnostics import Diagnostic, diag
+from .privacy import find_personal_data
 
 TYPES = ("string", "date", "number", "integer")
-IDENTIFIERS = ("uscc", "resident-id", "doc-number", "mobile", "phone")
+IDENTIFIERS = ("uscc", "resident-id", "doc-number", "mobile", "phone", "bank-card", "passport")
+# a natural person's numbers (P3.1, P3.3): a field of these kinds can never be public, whatever
+# its schema says (``"public": true`` on 证件号码 is refused, not obeyed)
+PERSONAL_IDENTIFIERS = {"resident-id": "居民身份证号码", "mobile": "手机号码", "bank-card": "银行卡号",
+                        "passport": "护照或通行证号码"}
 
 
 def is_public(descriptor: dict) -> bool:
@@ -51,11 +57,12 @@ class FieldSpec:
     references: str | None
     optional_column: bool
     display: str = ""          # "list": a multi-value field shown as a bulleted list
+
     @property
     def scanned_for_personal_data(self) -> bool:
-        """Public free text is scanned for personal data (P3.3); identifiers are checked by their
-        own rules instead."""
-        return self.public and self.type == "string" and self.identifier is None
+        """Every public cell is scanned for personal data (P3.3), whatever its type: an ID number
+        typed into a 文号, 名称 or 金额 column is as public as one in 违法事实."""
+        return self.public
 
 
 @dataclass(frozen=True)
@@ -103,7 +110,7 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
         raise SchemaError([diag("E-SCHEMA", relpath, detail=str(exc))])
     if bad := _control_text(descriptor):
         raise SchemaError([diag("E-CONTROL-CHAR", relpath, what=f"表结构中的文字“{bad[:-1][-40:]}”之后", char=describe(bad[-1]))])
-    problems, fields = [], []
+    problems, fields, exposed = [], [], []
     for fd in descriptor.get("fields", []):
         name, ftype = fd.get("name", ""), fd.get("type", "string")
         constraints = fd.get("constraints") or {}
@@ -115,6 +122,10 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             problems.append(f"字段“{name}”的 identifier {ident} 不受支持")
         if "public" in fd and not isinstance(fd["public"], bool):
             problems.append(f"字段“{name}”的 public 只能是 true 或 false")
+        if is_public(fd) and ident in PERSONAL_IDENTIFIERS:
+            exposed.append(diag("E-SCHEMA", relpath, _line_of(text, name), detail=(
+                f"字段“{name}”是{PERSONAL_IDENTIFIERS[ident]}（identifier: {ident}），属于个人信息，"
+                "不能设为 public（规则 P3.1）；请删除 \"public\": true")))
         enum = constraints.get("enum")
         fields.append(FieldSpec(
             name=name, type=ftype, title=str(fd.get("title") or name),
@@ -128,9 +139,27 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
             display=str(fd.get("display", "")),
         ))
-    if problems:
-        raise SchemaError([diag("E-SCHEMA", relpath, _field_line(text, p), detail=p) for p in problems])
+    found = [diag("E-SCHEMA", relpath, _field_line(text, p), detail=p) for p in problems] + exposed + _personal_data(relpath, text, fields)
+    if found:
+        raise SchemaError(found)
     return TableSchema(relpath, tuple(fields))
+
+
+def _personal_data(relpath: str, text: str, fields: list[FieldSpec]) -> list[Diagnostic]:
+    """A public field's name, title and description reach the output (column headers, the
+    open-data field list): they are scanned like cells (P3.3), reported at the field's line."""
+    found = []
+    for spec in fields:
+        for key, value in (("name", spec.name), ("title", spec.title), ("description", spec.description)):
+            if spec.public and (hit := find_personal_data(value)):
+                found.append(diag("E-PERSONAL-DATA", relpath, _line_of(text, spec.name), column=f"{spec.name}.{key}",
+                                  kind=hit[0], masked=hit[1]))
+    return found
+
+
+def _line_of(text: str, name: str) -> int:
+    """The line of a field's name in the schema file (its first mention), for the editor."""
+    return text.count("\n", 0, max(text.find(json.dumps(name, ensure_ascii=False)), 0)) + 1
 
 
 _NAMED_FIELD = re.compile("字段“(.+?)”")
@@ -139,10 +168,7 @@ _NAMED_FIELD = re.compile("字段“(.+?)”")
 def _field_line(text: str, problem: str) -> int:
     """The line of the field a problem names (``字段“…”``): where its ``"name"`` is written."""
     m = _NAMED_FIELD.search(problem)
-    if not m:
-        return 0
-    at = re.search(r'"name"\s*:\s*' + re.escape(json.dumps(m[1], ensure_ascii=False)), text)
-    return text.count("\n", 0, at.start()) + 1 if at else 0
+    return _line_of(text, m[1]) if m else 0
 
 
 def _finite_number(value) -> bool:

@@ -18,6 +18,7 @@ import yaml
 
 from .controls import control_problems, node_control_problems
 from .diagnostics import Diagnostic, diag
+from .privacy import yaml_strings
 
 MAX_BYTES = 4 << 20      # far above any real configuration, departments list or front matter
 MAX_DEPTH = 64           # a configuration is about 8 levels deep
@@ -60,6 +61,9 @@ class YamlDoc:
 
     data: object
     lines: dict = field(default_factory=dict, repr=False)
+    # (key path, text, line, column) of every scalar value, each aliased node once: what the
+    # personal-data scan reads (privacy.yaml_problems, P3.3)
+    texts: tuple = field(default=(), repr=False)
 
     def line(self, path) -> int:
         """The line of ``path`` (keys and indexes), or of its nearest ancestor that has one."""
@@ -117,7 +121,7 @@ def parse_yaml(text: str, relpath: str, first_line: int = 1, *, max_bytes: int =
         raise fail(0, f"嵌套过深（最多 {MAX_DEPTH} 层）") from None
     finally:
         loader.dispose()
-    return YamlDoc(data, _lines(node))
+    return YamlDoc(data, _lines(node), tuple(yaml_strings(node, first_line=first_line)))
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:

@@ -37,7 +37,7 @@ def run(site_dir: Path, as_of: date, out: Path | None = None, search: bool = Fal
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as fh:
+    with path.open(encoding="utf-8-sig", newline="") as fh:  # the repository's CSVs carry a BOM
         reader = csv.DictReader(fh)
         return list(reader.fieldnames), list(reader)
 

@@ -8,6 +8,8 @@ from types import SimpleNamespace
 
 import shutil
 
+import yaml
+
 from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, read_rows, run, write_rows
 from generator.config import load_config
 from generator.identifiers import ID_CHECK, ID_WEIGHTS
@@ -81,7 +83,40 @@ def planted(request, site, tmp_path):
                     row[spec.name] = canary[0]
                     markers += [(ds.name, spec.name, m) for m in canary[1]]
         write_rows(site / ds.file, header, rows)
+    markers += plant_agencies(site, n) + plant_front_matter(site, n)
     return site, markers, GOLDEN_AS_OF if request.param == "golden" else DEMO_AS_OF
+
+
+# agencies.yaml: a key the build does not know is never published (only the keys of
+# generator/stages/read.py AGENCY_KEYS are); the public ones are scanned (test_privacy_scan.py)
+PRIVATE_AGENCY_KEYS = ("负责人手机", "内部备注")
+
+
+def plant_agencies(site, n):
+    config = load_config(site)
+    path = site / config.agencies_file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    markers = []
+    for i, agency in enumerate(data["agencies"]):
+        phone, note = f"199{n + 5000 + i:08d}", f"CANARY{n + 5000 + i:04d}部门"
+        agency.update({PRIVATE_AGENCY_KEYS[0]: phone, PRIVATE_AGENCY_KEYS[1]: note})
+        markers += [("agencies.yaml", PRIVATE_AGENCY_KEYS[0], phone), ("agencies.yaml", PRIVATE_AGENCY_KEYS[1], note)]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return markers
+
+
+def plant_front_matter(site, n):
+    """Front matter keys other than those a page shows (title, summary, …) are never published.
+    (Every front-matter value is scanned for personal data, so the marker is text, not a number.)"""
+    config = load_config(site)
+    markers = []
+    for i, page in enumerate(sorted((site / config.content_dir).rglob("*.md"))):
+        note = f"CANARY{n + 8000 + i:04d}编者"
+        text = page.read_text(encoding="utf-8")
+        assert text.startswith("---\n"), page
+        page.write_text(f"---\neditor_note: {note}\n" + text[4:], encoding="utf-8")
+        markers.append(("front matter", "editor_note", note))
+    return markers
 
 
 def test_no_private_value_in_any_output_byte(planted):
@@ -96,6 +131,7 @@ def test_no_private_value_in_any_output_byte(planted):
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
                if not f.public and not f.enum and not f.references
                and f.name not in STRUCTURAL.get(ds.name, ())}
+    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "editor_note")}
     assert covered == private, private - covered  # every private field of every dataset was planted
     for name, data in outputs:
         for ds, field, marker in markers:
@@ -139,6 +175,35 @@ def test_lookup_of_a_private_field_is_refused(planted):
     result, report = run(site, as_of, search=True)
     assert result is None
     assert any(d.code == "E-CONFIG" and "承办人" in d.format() and "P3.1" in d.format() for d in report.errors)
+
+
+def test_personal_data_in_public_text_is_refused(planted):
+    """The other half of deny-by-default (P3.3): a resident ID planted in public text — a record's
+    free text, a department's public address, a page's summary — stops the build, each reported
+    masked at its place, and no output byte holds it."""
+    site, _, as_of = planted
+    number = resident_id(9999)
+    config = load_config(site)
+    ds = config.dataset("penalties")
+    header, rows = read_rows(site / ds.file)
+    rows[0]["违法事实"] = f"当事人身份证号 {number[:6]} {number[6:14]} {number[14:]}"
+    write_rows(site / ds.file, header, rows)
+    path = site / config.agencies_file
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["agencies"][0]["办公地址"] = f"银川市金凤区北京中路168号（{number}）"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    page = sorted((site / config.content_dir).rglob("*.md"))[0]
+    page.write_text(page.read_text(encoding="utf-8").replace("---\n", f"---\nsummary: 联系 {number}\n", 1)
+                    if "\nsummary:" not in page.read_text(encoding="utf-8") else
+                    page.read_text(encoding="utf-8").replace("\nsummary: ", f"\nsummary: {number}，", 1), encoding="utf-8")
+    result, report = run(site, as_of, search=True)
+    assert result is None
+    hits = {(d.path, dict(d.params)["masked"]) for d in report.errors if d.code == "E-PERSONAL-DATA"}
+    masked = number[:4] + "*" * 10 + number[-4:]
+    assert hits == {(ds.file, masked), (config.agencies_file, masked), (page.relative_to(site).as_posix(), masked)}
+    assert not any(number in d.format() for d in report.items)
+    out = site / "public"
+    assert not out.exists() or not any(number.encode() in data for _, data in all_output_bytes(out))
 
 
 # ---------------------------------------------------------------- content/ (README "Security")

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic, diag
+from ..guards import private_column_problems
 from .kinds import Basis, Choice, Flag, Integer, ListOf, MapOf, OneOrMany, Text, sorted_pairs, values_of
 from .options import Kind, Option, Section, given, section, shown, unknown_key
 
@@ -260,6 +261,7 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
     problems += [diag("E-CONFIG", CONFIG_FILE,
                       detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，不能用于查询（规则 P3.1）")
                  for setting, col in ds.search.columns() if has_column(col) and not is_public(col)]
+    problems += private_column_problems(ds, has_column, is_public, CONFIG_FILE)  # key, title, lists … (P3.1)
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
     return problems

@@ -10,7 +10,7 @@ from ..cells import CellError, cell_parser, check_header, key_part
 from ..conceal import mask_value, row_concealer
 from ..diagnostics import Diagnostic, diag
 from ..model import Correction, RawTable
-from ..privacy import find_personal_data
+from ..privacy import cell_scanner
 from ..schema import FieldSpec, TableSchema
 
 
@@ -35,7 +35,7 @@ def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str
     parsers = [cell_parser(spec) for spec in schema.fields]
     index = {spec.name: i for i, spec in enumerate(schema.fields)}
     public = [(i, s) for i, s in enumerate(schema.fields) if s.public]
-    scanned = [(i, s) for i, s in enumerate(schema.fields) if s.scanned_for_personal_data]
+    scan = cell_scanner([(c, s.name) for c, s in zip(cols, schema.fields) if c >= 0 and s.scanned_for_personal_data])
     width, out = len(table.header), []
     conceal_row = row_concealer(schema.fields, cols, key_part)
     for line, cells in table.rows:
@@ -43,11 +43,17 @@ def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str
             problems.append(diag("E-ROW-LENGTH", table.path, line, got=len(cells), expected=width))
             continue
         values, bad, found = [], False, []
+        hidden = set()  # cells holding personal data (P3.3): reported as such, and only as such
+        for c, column, kind, masked in scan(cells):
+            found.append(diag("E-PERSONAL-DATA", table.path, line, c + 1, column=column, kind=kind, masked=masked))
+            hidden.add(column)
+            bad = True
         for spec, parse, c in zip(schema.fields, parsers, cols):
             try:
                 values.append(parse(cells[c]) if c >= 0 else None)
             except CellError as err:
-                found.append(diag(err.code, table.path, line, c + 1, column=spec.name, **err.params))
+                if spec.name not in hidden:
+                    found.append(diag(err.code, table.path, line, c + 1, column=spec.name, **err.params))
                 values.append(None)
                 bad = True
         dataset, ref, on = (values[index[n]] for n in ("数据集", "记录", "更正日期"))
@@ -59,11 +65,6 @@ def validate_corrections(table: RawTable, schema: TableSchema, datasets: set[str
             found.append(diag("E-CORRECTION-REF", table.path, line, cols[index["数据集"]] + 1,
                               detail=f"数据集“{dataset}”不在 site_config.yaml 中"))
             bad = True
-        for i, spec in scanned:
-            if values[i] and (hit := find_personal_data(values[i])):
-                found.append(diag("E-PERSONAL-DATA", table.path, line, cols[i] + 1, column=spec.name,
-                                  kind=hit[0], masked=hit[1]))
-                bad = True
         problems.extend(conceal_row(found, cells, values))  # private values never reach a log (P3.1)
         if not bad:
             shown = tuple((s.name, _shown(values[i])) for i, s in public)

@@ -98,8 +98,12 @@ AGENCY_KEYS = {
 }
 
 
-def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[tuple[int, dict]]:
-    """(line, mapping) of each department, as written; checked by the validate stage."""
+_AGENCY_TEXT = re.compile(r"agencies\[(\d+)\]\.([^.\[]+)(.*)")
+
+
+def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[tuple[int, dict, tuple]]:
+    """(line, mapping, public texts) of each department, as written; checked by the validate stage.
+    The public texts are (key, text, line, column) of the keys that reach the output."""
     path = root / relpath
     if not path.is_file():
         problems.append(diag("E-FILE-MISSING", relpath, file=relpath))
@@ -113,10 +117,14 @@ def read_agencies(root: Path, relpath: str, problems: list[Diagnostic]) -> list[
     if not isinstance(items, list):
         problems.append(diag("E-YAML", relpath, 1, detail="顶层应为 agencies: 列表"))
         return []
+    shown: dict[int, list] = {}  # item → (key, text, line, column) of its public keys (AGENCY_KEYS)
+    for where, *text in doc.texts:
+        if (m := _AGENCY_TEXT.match(where)) and m[2] in AGENCY_KEYS:
+            shown.setdefault(int(m[1]), []).append((m[2] + m[3], *text))
     out = []
     for i, item in enumerate(items):
         if isinstance(item, dict):
-            out.append((doc.line(("agencies", i)), item))
+            out.append((doc.line(("agencies", i)), item, tuple(shown.get(i, ()))))
         else:
             problems.append(diag("E-YAML", relpath, doc.line(("agencies", i)),
                                  detail="每个执法主体应为一组“键: 值”（标识、名称 …）"))
@@ -246,10 +254,11 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
             problems.extend(controls)
             continue
         m = _FRONT.match(text)
-        meta = None
+        meta, front = None, ()
         if m:
             try:
-                meta = parse_yaml(m.group(1), relpath, first_line=2).data
+                doc = parse_yaml(m.group(1), relpath, first_line=2)
+                meta, front = doc.data, doc.texts
             except YamlError as exc:
                 problems.append(exc.diagnostic)
                 continue
@@ -268,6 +277,7 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
             item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
             phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
             updated=updated, html=html, path=relpath,
+            front_matter=front,
         ))
     return pages
 

@@ -22,7 +22,7 @@ from ..dates import period_last_day
 from ..diagnostics import Diagnostic, diag
 from ..identifiers import uscc_problem
 from ..model import Agency, ContentPage, Layout, Lifecycle, RawTable, Record
-from ..privacy import find_personal_data
+from ..privacy import cell_scanner, find_personal_data, yaml_problems
 from ..schema import TableSchema
 
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -38,10 +38,11 @@ class Context:
 
 # ---------------------------------------------------------------- departments
 
-def validate_agencies(relpath: str, items: list[tuple[int, dict]], problems: list[Diagnostic],
+def validate_agencies(relpath: str, items: list[tuple[int, dict, tuple]], problems: list[Diagnostic],
                       make) -> list[Agency]:
     agencies, ids, names = [], {}, {}
-    for line, item in items:
+    for line, item, shown in items:
+        problems.extend(yaml_problems(relpath, shown))  # office phones pass; a mobile or an ID does not (P3.3)
         agency = make(line, item)
         bad = False
         for key, value in (("标识", agency.id), ("名称", agency.name), ("层级", agency.level),
@@ -117,7 +118,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     col_of = {spec.name: cols[i] + 1 for i, spec in enumerate(specs)}
     checks = [CHECKS[name] for name in ds.checks]
     references = [(i, s) for i, s in enumerate(specs) if s.references == "agencies"]
-    scanned = [(i, s) for i, s in enumerate(specs) if s.scanned_for_personal_data]
+    # every public cell, as typed, whatever its type (P3.3); an internal dataset publishes nothing
+    scan = cell_scanner([] if ds.internal else
+                        [(c, s.name) for c, s in zip(cols, specs) if c >= 0 and s.scanned_for_personal_data])
     key_specs = [(index[name], schema.field(name)) for name in ds.key]
     unique = {i: {} for i, s in enumerate(specs) if s.unique}  # column → value → first line
     order = [(a, b, index[a], index[b]) for a, b in ds.order if a in index and b in index]
@@ -134,6 +137,10 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             continue
         row_problems: list[Diagnostic] = []
         flagged: set[str] = set()  # one problem per cell: the first one found
+        # personal data first, so that no other message about the cell quotes it
+        for c, column, kind, masked in scan(cells):
+            flagged.add(column)
+            row_problems.append(diag("E-PERSONAL-DATA", path, line, c + 1, column=column, kind=kind, masked=masked))
         try:  # the common case: every cell parses
             values = tuple([parse(cells[c]) for parse, c in cells_of])
         except CellError:  # again, cell by cell, to report every bad cell of the row
@@ -142,8 +149,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
                 try:
                     values.append(parse(cells[c]))
                 except CellError as err:
-                    row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
-                    flagged.add(spec.name)
+                    if spec.name not in flagged:
+                        row_problems.append(diag(err.code, path, line, c + 1, column=spec.name, **err.params))
+                        flagged.add(spec.name)
                     values.append(None)
             values = tuple(values)
 
@@ -172,10 +180,6 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             if get(status_on_col) is None or not get(status_note_col):
                 flag("E-STATUS-DATE", status_on_col if get(status_on_col) is None else status_note_col,
                      status=status)
-        for i, spec in scanned:
-            value = values[i]
-            if value and (hit := find_personal_data(value if isinstance(value, str) else "、".join(value))):
-                flag("E-PERSONAL-DATA", spec.name, kind=hit[0], masked=hit[1])
         for i, seen_values in unique.items():
             value = key_part(specs[i], values[i])
             if value and value in seen_values:
@@ -220,6 +224,9 @@ def validate_content(pages: list[ContentPage], reserved: set[str], problems: lis
                                  other=seen.get(page.slug, "系统页面")))
             continue
         seen[page.slug] = page.path
+        if found := yaml_problems(page.path, page.front_matter):  # title, summary … (P3.3)
+            problems.extend(found)
+            continue
         if hit := find_personal_data(page.html):
             problems.append(diag("E-PERSONAL-DATA", page.path, 1, column="正文", kind=hit[0], masked=hit[1]))
             continue
