@@ -118,8 +118,9 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
         if ftype not in TYPES:
             problems.append(f"字段“{name}”的类型 {ftype} 不受支持（可用：{'、'.join(TYPES)}）")
         ident = fd.get("identifier")
-        if ident is not None and ident not in IDENTIFIERS:
-            problems.append(f"字段“{name}”的 identifier {ident} 不受支持")
+        if ident is not None and (not isinstance(ident, str) or ident not in IDENTIFIERS):
+            problems.append(f"字段“{name}”的 identifier {json.dumps(ident, ensure_ascii=False)} 不受支持")
+            ident = None
         if "public" in fd and not isinstance(fd["public"], bool):
             problems.append(f"字段“{name}”的 public 只能是 true 或 false")
         if is_public(fd) and ident in PERSONAL_IDENTIFIERS:
