@@ -7,8 +7,8 @@ CSV cells, YAML values, Markdown pages and their front matter — is held to thi
 is an error at ``file:row:col`` (``E-CONTROL-CHAR``, rule P5.1: published information must be
 accurate).
 
-Refused: C0 controls except tab, line feed and carriage return (CR ends lines in files saved on
-Windows), DEL, and the C1 controls U+0080–U+009F (they only ever appear as mojibake of a
+Refused: the ASCII controls U+0000–U+001F except tab, line feed and carriage return (CR ends
+lines in files saved on Windows), DEL, and the controls U+0080–U+009F (they only ever appear as mojibake of a
 mis-decoded file).
 """
 
@@ -37,7 +37,7 @@ def first_control(text: str) -> int:
 def describe(char: str) -> str:
     """``U+0000（NUL）``: how the message names a character that cannot be shown."""
     code = ord(char)
-    name = _NAMES.get(code) or unicodedata.name(char, "") or ("C1 控制字符" if code >= 0x80 else "控制字符")
+    name = _NAMES.get(code) or unicodedata.name(char, "") or "控制字符"
     return f"U+{code:04X}（{name}）"
 
 

@@ -78,7 +78,7 @@ def test_control_character_in_site_config_is_reported_at_its_position(site):
 
 @pytest.mark.parametrize("fmt", ["text", "github", "json", "markdown"])
 def test_no_report_prints_a_control_character(site, fmt, capsys):
-    """A header holding ESC or a C1 control is reported, but what reaches a terminal or a CI log
+    """A header holding ESC or U+009B (CSI) is reported, but what reaches a terminal or a CI log
     carries no control character (an ESC sequence would drive it)."""
     from generator.cli import main
 
