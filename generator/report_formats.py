@@ -53,7 +53,7 @@ def _problem(d, where: dict, positions: Positions) -> dict:
         message = message.replace(f"第 {other} 行", f"第 {other} 行（Excel 第{row}行）", 1)
     return {
         "code": d.code, "severity": d.severity.value, "rule": d.spec.rule,
-        "file": d.path, "row": d.row or None, "column": d.column or None,
+        "file": _one_line(d.path), "row": d.row or None, "column": d.column or None,
         "excel_row": place.row if place else None, "excel_column": (place.column or None) if place else None,
         "column_name": _one_line(place.name) if place and place.name else None,
         "dataset": params.pop("dataset", dataset), "record": params.pop("record", record),

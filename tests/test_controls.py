@@ -103,3 +103,13 @@ def test_unreadable_input_is_a_message_not_a_traceback(site, monkeypatch, capsys
     assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
     err = capsys.readouterr().err
     assert "Permission denied" in err and "Traceback" not in err and not (site / "public").exists()
+
+
+def test_content_file_named_with_a_control_character_is_refused(site, capsys):
+    """A file name becomes a URL and is printed in reports: an ESC in it reaches neither."""
+    from generator.cli import main
+
+    (site / "content" / "通知\x1b[31m.txt").write_text("公告", encoding="utf-8")
+    assert main(["build", "--site", str(site), "--as-of", "2025-01-15", "--no-search-index"]) == 1
+    err = capsys.readouterr().err
+    assert "content/通知\ufffd[31m.txt: E-CONTROL-CHAR" in err and first_control(err) < 0
