@@ -26,7 +26,7 @@ from .outputs.kinds import KINDS, outputs
 from .outputs.routes import RESERVED, served_from
 from .privacy import yaml_text_problems
 from .schema import SchemaError, TableSchema, load_schema
-from .site import Site
+from .site import DatasetView, Site
 from .stages.assemble import assemble, dataset_view
 from .stages.assets import asset_collisions, check_assets
 from .stages.corrections import resolve_corrections, validate_corrections
@@ -66,34 +66,16 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
         report.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = tuple(validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, report.items),
                                        report.items, make_agency))
-    levels = {a.name: a.level for a in agencies}
-    ctx = Context(frozenset(a.name for a in agencies), calendar, levels, hearings_held(root, config))
+    ctx = Context(frozenset(a.name for a in agencies), calendar, {a.name: a.level for a in agencies},
+                  hearings_held(root, config))
     corrections = read_corrections(root, config, report)
     tables, views, counts = {}, {}, {}
     for ds in config.datasets:
-        source = _source(root, ds, report)
-        if source is None:
-            continue
-        schema, raw = source
-        numbers = {} if corrections.get(ds.name) else None  # the corrections log names records by number
-        records = validate_table(raw, ds, schema, ctx, report.items, numbers)
-        if full_records:
-            tables[ds.name] = Table(ds, schema, tuple(records))
-            records = tables[ds.name].records
-        if ds.internal:  # never rendered, not even counted on a page (P3.1): validated only
-            deque(records, maxlen=0)
-            continue
-        shown = expire(redact(records, schema), as_of, _column(raw, ds.role("reviewed_on")), report.items,
-                       ds.deadline.basis if ds.deadline else "",
-                       repair_notice=bool(ds.credit and ds.credit.repair and ds.credit.repair.page == "notice"))
-        counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
-        corrected = {}
-        if _matchable(numbers, ds.file, report):
-            corrected = resolve_corrections(corrections.get(ds.name, []), config.corrections.file if config.corrections
-                                            else "", numbers or {}, schema.field(ds.key[-1]), report.items)
-        public_fields = tuple(f for f in schema.fields if f.public)
-        views[ds.name] = dataset_view(ds, public_fields, shown.listed, shown.withdrawn, levels.get,
-                                      shown.expired, corrected, as_of)
+        table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records)
+        if table is not None:
+            tables[ds.name] = table
+        if view is not None:
+            views[ds.name], counts[ds.name] = view, count
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
     markdown, files = content_files(root, config, report.items, out)
     pages = validate_content(read_content(root, config.content_dir, markdown, report.items), reserved, report.items)
@@ -109,6 +91,35 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
         if report.errors:
             site = None
     return Loaded(config, calendar, agencies, tables, site)
+
+
+def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
+             report: Report, full_records: bool) -> tuple[Table | None, DatasetView | None, dict | None]:
+    """One dataset streamed through validate → redact → expire into its view, with its
+    corrections (``pending``: the log's rows naming it); and its full records if asked for."""
+    source = _source(root, ds, report)
+    if source is None:
+        return None, None, None
+    schema, raw = source
+    numbers = {} if pending else None  # the corrections log names records by number
+    records = validate_table(raw, ds, schema, ctx, report.items, numbers)
+    table = None
+    if full_records:
+        table = Table(ds, schema, tuple(records))
+        records = table.records
+    if ds.internal:  # never rendered, not even counted on a page (P3.1): validated only
+        deque(records, maxlen=0)
+        return table, None, None
+    shown = expire(redact(records, schema), as_of, _column(raw, ds.role("reviewed_on")), report.items,
+                   ds.deadline.basis if ds.deadline else "",
+                   repair_notice=bool(ds.credit and ds.credit.repair and ds.credit.repair.page == "notice"))
+    corrected = {}
+    if _matchable(numbers, ds.file, report):
+        corrected = resolve_corrections(pending, config.corrections.file if config.corrections else "",
+                                        numbers or {}, schema.field(ds.key[-1]), report.items)
+    view = dataset_view(ds, tuple(f for f in schema.fields if f.public), shown.listed, shown.withdrawn,
+                        ctx.levels.get, shown.expired, corrected, as_of)
+    return table, view, {v.value: n for v, n in shown.counts.items()}
 
 
 def _source(root: Path, ds: DatasetConfig, report: Report) -> tuple[TableSchema, RawTable] | None:
