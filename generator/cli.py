@@ -68,7 +68,13 @@ def parser() -> argparse.ArgumentParser:
                         "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
+    c.add_argument("--since", metavar="REV", default=None,
+                   help="与 git 版本 REV（提交号、分支或标签）比较已公示的内容：删除、改标识、未登记更正的修改、"
+                        "改公示日期、倒填日期（拉取请求中用其基准版本，推送时用上一个提交）")
     _add_max_per_code(c)
+    g = sub.add_parser("ledger", help="更新公示台账 ledger.csv：记下已公示的记录和撤下、删除的记录（CI 自动运行并提交）")
+    g.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    g.add_argument("--as-of", type=_as_of, default=None, help="按哪一天更新（YYYY-MM-DD），默认北京时间今天")
     x = sub.add_parser("excel", help="把数据集导出为 Excel 工作簿（带填写说明、下拉列表和格式），编辑后用 gongshi import 导回")
     x.add_argument("dataset", help="数据集名（site_config.yaml 中 datasets 下的名称，如 penalties；更正记录为 corrections）")
     x.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
@@ -87,6 +93,8 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "ledger":
+        return _ledger(args)
     if args.command in ("excel", "import"):
         from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
 
@@ -101,9 +109,34 @@ def _check(args) -> int:
     if not args.site.is_dir():
         print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
         return 2
-    result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code)
+    from .gitrev import RevisionError
+
+    try:
+        result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, since=args.since)
+    except RevisionError as exc:
+        print(f"gongshi check --since: {exc}", file=sys.stderr)
+        return 2
     sys.stdout.write(FORMATS[args.format](result, args.fail_on))
     return 1 if failed(result, args.fail_on) else 0
+
+
+def _ledger(args) -> int:
+    from .ledger import LEDGER_FILE, run
+    from .report_formats import text_report
+
+    if not args.site.is_dir():
+        print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
+        return 2
+    as_of = args.as_of or today_in_china()
+    report, counts = run(args.site, as_of)
+    sys.stderr.write(text_report(report, args.site))
+    if counts is None:
+        print(f"台账未更新：数据有错误（{report.summary()}），有错误的行会被误记为已删除。{LEDGER_FILE} 未改动。",
+              file=sys.stderr)
+        return 1
+    print(f"公示台账已更新（{as_of.isoformat()}）：新记入 {counts['added']} 条，撤下 {counts['withdrawn']} 条，"
+          f"删除 {counts['deleted']} 条 → {args.site / LEDGER_FILE}")
+    return 0
 
 
 def _build(args) -> int:

@@ -119,6 +119,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-LEGAL-REVIEW", "L1", "重大行政执法决定{detail}", "重大决定须在作出前经法制审核且结论为“同意”"),
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
+    _e("E-LEDGER", "P5.2", "公示台账 ledger.csv 有误：{detail}",
+       "ledger.csv 由 gongshi ledger 生成和更新，请勿手工修改；可用 git 恢复该文件（git checkout -- ledger.csv）后重新运行 gongshi ledger"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
@@ -151,6 +153,32 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请完成法制审核并填写法制审核日期；案件复杂延长审核的，请在法制审核意见书中注明批准延长"),
     _e("E-ANNOUNCEMENT-MISSING", "P9", "{agency}（{level}级，每{unit}公布）自 {since} 起没有公布重大劳动保障违法行为，"
        "也没有“本期无”说明（{basis}）", "请公布本期重大劳动保障违法行为；本期没有的，在本期无说明表中登记"),
+    # gongshi check --since REV: what a change does to what was published (compliance/since.py)
+    _e("E-CHANGE-DELETED", "P5.2", "已公示的记录（{state}）在本次修改中被删除了整行（版本 {rev} 中第 {line} 行）",
+       "已公示的记录不能删除，否则订阅方（信用中国等）永远收不到撤下通知：请恢复该行，把“状态”改为“撤下”或“撤销”，"
+       "并填写状态日期和状态说明"),
+    _e("E-CHANGE-UNPUBLISHED", "P5.2", "已公示的记录在本次修改后不再显示（{state}），但没有办理撤下",
+       "不要清空保密审查日期或改动公示日期来隐藏已公示的记录：请恢复原值，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明"),
+    _e("E-CHANGE-KEY", "I3", "已公示记录的标识列被修改：“{old}”改为“{new}”（与版本 {rev} 相比）；记录的网址和订阅标识由标识列决定，"
+       "修改后旧记录悄然消失、新记录另行出现",
+       "请恢复原记录并将其撤下（“状态”填“撤下”，写明状态日期和说明，如“文号录入错误”），再把正确的记录作为新的一行公示"),
+    _e("E-CHANGE-UNLOGGED", "P5.1", "公示中的记录的“{column}”被修改（“{old}”改为“{new}”），但更正记录中没有这次更正",
+       "请在更正记录（data/corrections.csv）中加一行：数据集、记录（文号）、更正日期（今天）、更正内容、更正原因；"
+       "订阅方只有从更正条目中才能得知记录被修改"),
+    _e("E-CHANGE-PUBLISHED-DATE", "P8", "已公示记录的“{column}”被修改：{old} 改为 {new}",
+       "公示日期是记录首次公开之日，公示后不能修改；请恢复原值，内容有误的请登记更正记录"),
+    _w("W-CHANGE-BACKDATED", "P8", "新公示的记录的公示日期 {published} 早于本次修改之日 {today}：订阅方已读过那一天的归档，不会再去读它",
+       "公示日期应填写实际公开之日（今天或以后）；逾期公示的，如实填写今天，逾期情况由 W-LATE 报告"),
+    _w("W-CHANGE-CORRECTION-BACKDATED", "P5.1", "新登记的更正日期 {corrected} 早于本次修改之日 {today}：订阅方已读过那一天的归档，不会再去读它",
+       "更正日期应填写更正在网站上公开之日（今天）"),
+    # the ledger of what was published (ledger.py): the build keeps deleted records withdrawn (W-),
+    # the check reports them until they are handled (E-)
+    _e("E-RECORD-DELETED", "P5.2", "已公示的记录的行已从数据中删除：网站按“删除（未按规定撤下）”撤下，自 {gone_on} 起",
+       "已公示的记录不能删除：请恢复该行，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明（订阅方将收到该说明）"),
+    _e("E-RECORD-RESURRECTED", "P5.2", "本记录已于 {gone_on}“{gone}”，现在又标为公示：网站仍按“{gone}”处理，不会重新公示",
+       "已撤下的记录不能恢复公示：请把“状态”改回原值；确需重新公示的，请作为新记录（新的文号）登记"),
+    _w("W-LEDGER-STALE", "P5.2", "公示台账 ledger.csv 中缺少 {count} 条已公示的记录：这些记录的行若被删除，网站无法发出撤下通知",
+       "运行 gongshi ledger 更新台账并提交；CI 在每次推送到主分支和每天重建前自动更新（README“Ledger”）"),
     _w("W-WITHDRAWAL-LATE", "P6", "状态为“{status}”（{start_column} {start}），{done} 才撤回，晚于撤回时限 {deadline} "
        "{days} 个工作日（{basis}）", "已撤回的记录无需修改；逾期情况将列入监督报告"),
     _w("W-CORRECTION-LATE", "P5.3", "纠错建议 {start} 收到，{done} 才答复，晚于答复时限 {deadline} {days} 个工作日（{basis}）",
@@ -167,6 +195,10 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _w("W-CALENDAR-NEXT-YEAR", "C4", "工作日历尚未录入 {year} 年的节假日安排（自 {due} 起应录入）",
        "国务院办公厅公布该年部分节假日安排后，请在 generator/holidays.yaml 或 site_config.yaml 的 calendar: 文件中加入该年"),
     # warnings: the build goes on
+    _w("W-RECORD-DELETED", "P5.2", "已公示的记录的行已从数据中删除：按“删除（未按规定撤下）”撤下，自 {gone_on} 起",
+       "已公示的记录不能删除：请恢复该行，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明"),
+    _w("W-RECORD-RESURRECTED", "P5.2", "本记录已于 {gone_on}“{gone}”，不能重新公示：仍按“{gone}”处理",
+       "已撤下的记录不能恢复公示：请把“状态”改回原值；确需重新公示的，请作为新记录（新的文号）登记"),
     _w("W-UNREVIEWED", "P4", "本条记录尚未完成保密审查（保密审查日期为空或晚于 {as_of}），暂不公开",
        "完成保密审查后填写保密审查人和保密审查日期"),
     _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline} {days} 个工作日（{basis}）", "请及时公示；逾期情况将列入监督报告"),

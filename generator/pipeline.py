@@ -17,6 +17,7 @@ from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
+from .ledger import apply as apply_ledger, read_ledger
 from .privacy import yaml_text_problems
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
@@ -77,6 +78,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
     levels = {a.name: a.level for a in agencies}
     views, counts = {}, {}
     pending = read_corrections(root, config, report)
+    ledger = read_ledger(root, problems)  # what was published before: deleted rows still leave properly
     for ds in config.datasets:
         try:
             schema = load_schema(root, ds.schema)
@@ -100,6 +102,8 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
             for _ in records:
                 pass
             continue
+        if ds.name in ledger:
+            records = apply_ledger(records, ledger[ds.name], ds, schema, as_of, problems)
         shown = expire(redact(records, schema), as_of, review_column, problems,
                        ds.deadline.basis if ds.deadline else "")
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
