@@ -162,9 +162,11 @@ def _withdrawn(life: Lifecycle, as_of: date) -> bool:
 # ---------------------------------------------------------------- the build
 
 def apply(records: Iterable[Record], entries: dict, ds, schema, as_of: date,
-          problems: list[Diagnostic]) -> Iterator[Record]:
+          problems: list[Diagnostic], numbers: dict | None = None) -> Iterator[Record]:
     """A dataset's validated records as the ledger lets them be shown: none resurrected, and the
-    deleted ones back as withdrawn records holding their number and nothing else."""
+    deleted ones back as withdrawn records holding their number and nothing else.  ``numbers``
+    (number → ids, for the corrections log) learns the deleted records' numbers, so that a
+    correction of a record whose row is gone still finds it instead of stopping the build."""
     seen = set()
     status_col = ds.role("status")
     for r in records:
@@ -181,6 +183,8 @@ def apply(records: Iterable[Record], entries: dict, ds, schema, as_of: date,
         if rid in seen or entry.published_on > as_of:
             continue
         gone_on = entry.gone_on or as_of
+        if numbers is not None and entry.number and rid not in (same := numbers.setdefault(entry.number, [])):
+            same.append(rid)
         if unhandled(entry):
             problems.append(diag("W-RECORD-DELETED", LEDGER_FILE, entry.line, dataset=ds.name,
                                  record=entry.number or rid, gone_on=gone_on.isoformat()))

@@ -19,6 +19,7 @@ from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_proble
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .ledger import apply as apply_ledger, read_ledger
 from .privacy import yaml_text_problems
+from .release import ReleaseInputs, write_release
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
 from .stages.assemble import assemble, dataset_view
@@ -103,7 +104,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
                 pass
             continue
         if ds.name in ledger:
-            records = apply_ledger(records, ledger[ds.name], ds, schema, as_of, problems)
+            records = apply_ledger(records, ledger[ds.name], ds, schema, as_of, problems, numbers)
         shown = expire(redact(records, schema), as_of, review_column, problems,
                        ds.deadline.basis if ds.deadline else "")
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
@@ -199,11 +200,12 @@ def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
-          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
-    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report)."""
+    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
+    ``release``: the revision, previous release and signing key of ``release.json`` (release.py)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
@@ -239,6 +241,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
+        write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs())
+        clock.lap("release")
         commit(staging, out)
         clock.lap("swap")
     except BaseException:
