@@ -77,7 +77,8 @@ def parser() -> argparse.ArgumentParser:
                    help="与 git 版本 REV（提交号、分支或标签）比较已公示的内容：删除、改标识、未登记更正的修改、"
                         "改公示日期、倒填日期（拉取请求中用其基准版本，推送时用上一个提交）")
     c.add_argument("--live", metavar="URL", default=None,
-                   help="只检查线上网站是否为今天生成、是否为仓库当前的数据版本（读取 URL/release.json）")
+                   help="只检查线上网站是否为今天生成、是否为仓库当前的数据版本（读取 URL/release.json）；"
+                        "site 表示 site_config.yaml 中的 site.base_url")
     c.add_argument("--revision", default=None, metavar="COMMIT",
                    help="--live：线上网站应有的数据版本，默认为 --site 所在仓库的 HEAD")
     c.add_argument("--wait", type=float, default=0, metavar="SECONDS",
@@ -218,7 +219,16 @@ def _live(args) -> int:
 
     today = args.as_of or today_in_china()
     revision = head(args.site) if args.revision is None else args.revision
-    found = wait_until_fresh(args.live, today, revision, args.wait,
+    url = args.live
+    if url == "site":
+        from .config import ConfigError, load_config
+
+        try:
+            url = load_config(args.site).base_url
+        except ConfigError as exc:
+            print(f"gongshi check --live site: 无法读取 site_config.yaml 中的 site.base_url（{exc}）", file=sys.stderr)
+            return 2
+    found = wait_until_fresh(url, today, revision, args.wait,
                              say=lambda text: print(text, file=sys.stderr, flush=True))
     report = Report(args.max_per_code)
     report.extend(found)

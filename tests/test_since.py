@@ -8,6 +8,7 @@ import json
 import subprocess
 import sys
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -221,3 +222,47 @@ def test_shallow_clone_says_so(repo, tmp_path):
                    capture_output=True)
     code, err = since(shallow / "site", "HEAD~1")
     assert code == 2 and "浅克隆" in err and "fetch-depth: 0" in err
+
+
+def _steps(job: str) -> dict:
+    import yaml
+
+    doc = yaml.safe_load((REPO / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
+    return {s.get("name", ""): s["run"] for s in doc["jobs"][job]["steps"] if "run" in s}
+
+
+def test_the_workflow_runs_this_command_on_a_pull_request_and_on_a_push(tmp_path):
+    """The check job's own shell lines, run in a repository with a branch and a merge."""
+    import os
+
+    steps = _steps("check")
+    resolve_step = steps["The revision to compare with"]
+    check_step = next(run for name, run in steps.items() if "--since" in run and "gongshi check" in name)
+    repo_dir, site = make_repo(tmp_path, GOLDEN_SITE, subdir="")
+    (repo_dir / ".venv").symlink_to(Path(sys.executable).parent.parent)  # as `uv sync` leaves it
+    (repo_dir / ".gitignore").write_text(".venv\n", encoding="utf-8")
+    base = commit(repo_dir, "忽略 .venv", date="2025-01-14")
+    git(repo_dir, "checkout", "-q", "-b", "edit")
+    delete_row(site / PEN, N40)
+    commit(repo_dir, "删除一行", date="2025-01-15")
+
+    def workflow(since: str) -> subprocess.CompletedProcess:
+        env_file = tmp_path / "github_env"
+        env_file.write_text("", encoding="utf-8")
+        env = {**os.environ, "SINCE": since, "GITHUB_ENV": str(env_file), "GONGSHI_CHECK_AS_OF": "2025-01-15"}
+        subprocess.run(["bash", "-e", "-c", resolve_step], cwd=repo_dir, env=env, check=True, capture_output=True)
+        for line in env_file.read_text(encoding="utf-8").splitlines():
+            env[line.split("=", 1)[0]] = line.split("=", 1)[1]
+        return subprocess.run(["bash", "-e", "-c", check_step], cwd=repo_dir, env=env, capture_output=True, text=True)
+
+    pull_request = workflow(base)  # github.event.pull_request.base.sha
+    assert pull_request.returncode == 1
+    assert "::error file=data/penalties.csv" in pull_request.stdout and "E-CHANGE-DELETED" in pull_request.stdout
+    git(repo_dir, "checkout", "-q", "main")
+    git(repo_dir, "merge", "-q", "--no-ff", "edit", "-m", "合并", date="2025-01-15")
+    push = workflow(base)  # github.event.before: main's head before the push of the merge
+    assert push.returncode == 1 and "E-CHANGE-DELETED" in push.stdout
+    new_branch = workflow("0" * 40)  # the first push of a branch: nothing to compare with
+    assert "E-CHANGE-DELETED" not in new_branch.stdout
+    forced = workflow("1" * 40)  # a force push left github.event.before out of the history:
+    assert forced.returncode == 1 and "E-CHANGE-DELETED" in forced.stdout  # HEAD^1, the merge's first parent
