@@ -77,6 +77,9 @@ def test_deleted_record_is_tombstoned_answered_410_and_listed_withdrawn(site, tm
     notice = (out / f"penalties/{rid}/index.html").read_text(encoding="utf-8")
     assert DELETED in notice and "银人社监罚〔2024〕40号" in notice
     assert withdrawn(out)["银人社监罚〔2024〕40号"]["status"] == DELETED
+    index = json.loads((out / "opendata/index.json").read_bytes())["datasets"]["penalties"]
+    assert {"id": rid, "url": f"https://gongshi.hrss.nx.example/penalties/{rid}/", "status": DELETED,
+            "status_on": "2025-01-16"} in index["withdrawn_records"]
     assert rid not in (out / "opendata/penalties.csv").read_text(encoding="utf-8-sig")
     # the check reports it until it is handled
     assert check_codes(site, date(2025, 1, 16)) == ["E-RECORD-DELETED"]

@@ -25,6 +25,7 @@ def open_index(site: Site):
             "title": view.config.title, "item": view.config.item,
             "last_change": view.last_change.isoformat() if view.last_change else None,
             "records": len(view.listed), "withdrawn": len(view.withdrawn),
+            "withdrawn_records": withdrawn_records(site, view),
             "page": _abs(site, view.url),
             "feed": _abs(site, view.feed_url) if view.config.feed else None,
             "archives": len(view.feed_days) if view.config.feed else None,
@@ -33,6 +34,14 @@ def open_index(site: Site):
     doc = {"version": INDEX_VERSION, "publisher": site.config.publisher, "as_of": site.as_of.isoformat(),
            "datapackage": _abs(site, "/opendata/datapackage.json"), "datasets": datasets}
     yield (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def withdrawn_records(site: Site, view: DatasetView) -> list[dict]:
+    """Each withdrawn record's id, URL (410 Gone), reason and day: 撤下 / 撤销 / 确认违法 /
+    确认无效, or 删除（未按规定撤下） for a published record whose row was deleted (ledger.py)."""
+    return [{"id": r.id, "url": _abs(site, _url(view, r.id)) if view.config.record_pages else None,
+             "status": r.life.status, "status_on": r.life.status_on.isoformat() if r.life.status_on else None}
+            for r in view.withdrawn]
 
 
 _TYPES = {"string": "string", "date": "date", "number": "number", "integer": "integer"}
