@@ -159,16 +159,25 @@ def read_corrections(root: Path, config, report: Report) -> dict:
 _WORKER: dict = {}
 
 
-def _render_chunk(bounds: tuple[int, int]) -> int:
+def _render_chunk(bounds: tuple[int, int]) -> tuple[int, dict]:
     site, templates, root = _WORKER["site"], _WORKER["templates"], _WORKER["root"]
     renderer = _WORKER.get("renderer") or _WORKER.setdefault("renderer", Renderer(site, templates))
     writer = _WORKER.get("writer") or _WORKER.setdefault("writer", Writer(root))
     for output in site.outputs[bounds[0]:bounds[1]]:
         writer.write(output.url, renderer.render(output))
-    return bounds[1] - bounds[0]
+    return bounds[1] - bounds[0], writer.take_digests()
 
 
-def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) -> int:
+def _tally(results, digests: dict) -> int:
+    """The number of outputs written; their digests gathered into ``digests``."""
+    n = 0
+    for count, written in results:
+        n += count
+        digests.update(written)
+    return n
+
+
+def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, digests: dict) -> int:
     _WORKER.clear()
     _WORKER.update(site=site, templates=templates, root=staging)
     n = next((i for i, o in enumerate(site.outputs) if o.kind in MANIFEST_KINDS), len(site.outputs))
@@ -178,16 +187,16 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int) ->
     _WORKER["renderer"] = Renderer(site, templates).preload()
     try:
         if jobs <= 1 or n < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-            return sum(map(_render_chunk, chunks))
+            return _tally(map(_render_chunk, chunks), digests)
         gc.freeze()  # keep the site model's pages shared between the forked workers
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            return sum(pool.imap_unordered(_render_chunk, chunks))
+            return _tally(pool.imap_unordered(_render_chunk, chunks), digests)
     finally:
         gc.unfreeze()
         _WORKER.clear()
 
 
-def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
+def render_manifest(site: Site, staging: Path, templates: Path | None, digests: dict) -> int:
     """The outputs that describe the downloads (sizes, SHA-256), once the downloads are written."""
     urls = [url for view in site.datasets.values() for url, _, _ in site.download_files(view)]
     site = replace(site, downloads=file_infos(staging, urls))
@@ -195,6 +204,7 @@ def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
     last = [o for o in site.outputs if o.kind in MANIFEST_KINDS]
     for output in last:
         writer.write(output.url, renderer.render(output))
+    digests.update(writer.digests)
     return len(last)
 
 
@@ -223,8 +233,9 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     staging = staging_dir(out)
     try:
         try:
-            files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
-            files += render_manifest(site, staging, templates)
+            digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
+            files = render_site(site, staging, templates, jobs or os.cpu_count() or 1, digests)
+            files += render_manifest(site, staging, templates, digests)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
@@ -243,7 +254,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
-        write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs())
+        write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs(),
+                      known=digests)
         clock.lap("release")
         commit(staging, out)
         clock.lap("swap")

@@ -115,8 +115,10 @@ def new_key() -> tuple[str, bytes]:
 
 # ---------------------------------------------------------------- the manifest
 
-def file_hashes(root: Path, unlisted=UNLISTED) -> dict[str, str]:
-    """SHA-256 of every file under ``root`` but the manifest and its signature, by site path."""
+def file_hashes(root: Path, known: dict | None = None, unlisted=UNLISTED) -> dict[str, str]:
+    """SHA-256 of every file under ``root`` but the manifest and its signature, by site path.
+    ``known``: digests taken while the files were written (stages/write.py), not read again."""
+    known = known or {}
     paths = []
     for folder, dirs, files in os.walk(root):
         dirs.sort()
@@ -126,10 +128,11 @@ def file_hashes(root: Path, unlisted=UNLISTED) -> dict[str, str]:
             if path not in unlisted:
                 paths.append(path)
     paths.sort()
+    unknown = [p for p in paths if p not in known]
     # hashlib releases the GIL while it hashes: two threads keep two cores busy
     with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        digests = pool.map(lambda p: sha256_file(root / p), paths, chunksize=256)
-        return dict(zip(paths, digests))
+        found = dict(zip(unknown, pool.map(lambda p: sha256_file(root / p), unknown, chunksize=256)))
+    return {p: known.get(p) or found[p] for p in paths}
 
 
 def sha256_file(path: Path) -> str:
@@ -165,15 +168,16 @@ def manifest(*, site: str, as_of: date, revision: str, counts: dict, files: dict
     return (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def write_release(root: Path, *, site: str, as_of: date, counts: dict, inputs: ReleaseInputs) -> bytes:
+def write_release(root: Path, *, site: str, as_of: date, counts: dict, inputs: ReleaseInputs,
+                  known: dict | None = None) -> bytes:
     """Write the public key (when signing), then ``release.json`` over every other file, then its
-    signature.  Returns the manifest's bytes."""
+    signature.  Returns the manifest's bytes.  ``known``: digests of files as they were written."""
     key = None
     if inputs.signing_key is not None:
         public = inputs.signing_key.public_key()
         (root / PUBLIC_KEY).write_bytes(public_pem(public))
         key = key_id(public)
-    body = manifest(site=site, as_of=as_of, revision=inputs.revision, counts=counts, files=file_hashes(root),
+    body = manifest(site=site, as_of=as_of, revision=inputs.revision, counts=counts, files=file_hashes(root, known),
                     previous=inputs.previous, key=key)
     (root / MANIFEST).write_bytes(body)
     if inputs.signing_key is not None:

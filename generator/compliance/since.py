@@ -169,9 +169,12 @@ def _logged(rows, numbers: dict) -> dict:
     """dataset → ids of the records that a new log row names (by id or by number, as the build
     resolves them)."""
     out: dict = {}
+    known: dict = {}  # dataset → every record id, made once
     for dataset, ref, _on, _shown in rows:
         spec, index = numbers.get(dataset, (None, {}))
-        ids = {ref} if any(ref in v for v in index.values()) else set(index.get(key_part(spec, ref), ()))
+        if dataset not in known:
+            known[dataset] = {i for ids in index.values() for i in ids}
+        ids = {ref} if ref in known[dataset] else set(index.get(key_part(spec, ref), ()))
         out.setdefault(dataset, set()).update(ids)
     return out
 
