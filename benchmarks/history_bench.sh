@@ -8,6 +8,7 @@
 #     Run with the search index (SEARCH=1) or without (default: the 100,000-page build's index
 #     alone needs several GiB).
 # Usage: benchmarks/history_bench.sh [N]    (gongshi on PATH: pip install -e .)
+#        PART=check or PART=build runs one of the two
 set -euo pipefail
 N=${1:-100000}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -23,6 +24,7 @@ if [ ! -d "$SITE/.git" ]; then
   git -C "$SITE" -c user.name=bench -c user.email=bench@example.invalid commit -q -m "bench site"
 fi
 git -C "$SITE" checkout -q -- data
+if [ "${PART:-all}" != build ]; then
 "$PY" - "$SITE/data/penalties.csv" <<'EOF'
 import csv, sys
 path = sys.argv[1]
@@ -43,6 +45,8 @@ farm-bench -n 3 --warmup 0 --timeout 900 \
   --vs "gongshi check --site $SITE --as-of $AS_OF --fail-on never" \
   -- gongshi check --site "$SITE" --as-of $AS_OF --since HEAD --fail-on never
 git -C "$SITE" checkout -q -- data
+fi
+[ "${PART:-all}" = check ] && exit 0
 echo "== build --timings, release phase, N=$N"
 KEYFILE=$WORK/bench-signing.pem
 [ -f "$KEYFILE" ] || (cd "$WORK" && rm -f release-key.pub && gongshi keygen --public "$WORK/bench-release-key.pub" > "$KEYFILE")
