@@ -43,7 +43,7 @@ COLUMNS = ("数据集", "记录标识", "编号", "公示日期", "公示截止�
 DELETED = STATUS_DELETED                  # the reason of a record whose row was deleted
 GONE_REASONS = STATUS_WITHDRAWN
 DELETED_NOTE = "该记录已从公示数据中删除，未办理撤下手续；本网站依据公示台账将其撤下。"
-SHOWN = (Visibility.LISTED, Visibility.WITHDRAWN, Visibility.EXPIRED)  # has been on the site
+SHOWN = (Visibility.LISTED, Visibility.WITHDRAWN, Visibility.REPAIRED, Visibility.EXPIRED)  # has been on the site
 
 
 @dataclass(frozen=True, slots=True)

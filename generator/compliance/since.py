@@ -30,7 +30,7 @@ from ..pipeline import Validated, load_site, read_corrections
 from ..visibility import Visibility, visibility
 from .common import finding, record_label
 
-SHOWN = (Visibility.LISTED, Visibility.WITHDRAWN, Visibility.EXPIRED)  # has been on the site
+SHOWN = (Visibility.LISTED, Visibility.WITHDRAWN, Visibility.REPAIRED, Visibility.EXPIRED)  # has been on the site
 QUOTE = 40  # characters of a changed value quoted in a message
 
 
@@ -151,6 +151,7 @@ def compare(then: State, now: State, as_of: date, rev: str, numbers: dict) -> li
 
 
 _STATE = {Visibility.LISTED: "公示中", Visibility.WITHDRAWN: "已撤下", Visibility.EXPIRED: "已过公示期",
+          Visibility.REPAIRED: "已信用修复", Visibility.WITHHELD: "不报送",
           Visibility.NOT_YET: "未到公示日期", Visibility.UNREVIEWED: "未完成保密审查"}
 
 
