@@ -5,8 +5,6 @@ forged signature or a rolled-back release is refused and changes nothing."""
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import subprocess
 import sys
@@ -20,6 +18,7 @@ from generator.ledger import DELETED
 from generator.pipeline import build
 from generator.release import MANIFEST, ReleaseInputs, new_key, private_key
 from localsite import serve
+from test_feeds import snapshot
 
 sys.path.insert(0, str(REPO / "examples"))
 from feed_consumer import Replica, Untrusted  # noqa: E402
@@ -39,9 +38,9 @@ def fetcher(out):
 
 
 def public_state(out) -> dict:
-    """What the site shows: the CSV export, record id → its row."""
-    text = (out / "opendata/penalties.csv").read_bytes().decode("utf-8-sig")
-    return {row["记录标识"]: row for row in csv.DictReader(io.StringIO(text))}
+    """What the site publishes on the channel its feeds serve: the CSV export's rows of the
+    records the 信用中国 file holds too (test_feeds.snapshot: a 轻微 penalty is never sent)."""
+    return snapshot(out, "penalties")
 
 
 def copy_of(replica: Replica) -> dict:
