@@ -25,13 +25,15 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .stages.output_dir import MARKER
+
 FORMAT = "gongshi-release/1"
 MANIFEST = "release.json"
 SIGNATURE = "release.sig"
 PUBLIC_KEY = "release-key.pub"
 # the manifest cannot hash itself, nor the signature made over it; the output folder's marker
 # (stages/output_dir.py) belongs to the machine that builds, not to the site
-UNLISTED = (MANIFEST, SIGNATURE, ".gongshi-output")
+UNLISTED = (MANIFEST, SIGNATURE, MARKER)
 KEY_ENV = "GONGSHI_SIGNING_KEY"
 
 
