@@ -248,15 +248,12 @@ def findings(ledger: Ledger, tables: dict, as_of: date, broken: set = frozenset(
 def run(root: Path, as_of: date) -> tuple[object, dict | None]:
     """Update ``ledger.csv`` at ``root`` for ``as_of``: (the load's report, counts of what changed),
     or (report, None) when the inputs have errors and nothing was written."""
-    from .diagnostics import BuildFailed, Report
-    from .pipeline import Validated, load_site
+    from .diagnostics import Report
+    from .load import load
 
-    report, keep = Report(), Validated()
-    try:
-        load_site(root, as_of, report, keep)
-    except BuildFailed:
-        pass
-    old = read_ledger(root, report.items)
+    report = Report()
+    keep = load(root, as_of, report, full_records=True)
+    old = read_ledger(root, [])  # read by the load already: its problems are in the report
     if report.errors or keep.config is None:
         return report, None
     new = update(old, keep.tables, as_of)

@@ -25,12 +25,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from .outputs import routes
 from .stages.output_dir import MARKER
 
 FORMAT = "gongshi-release/1"
-MANIFEST = "release.json"
-SIGNATURE = "release.sig"
-PUBLIC_KEY = "release-key.pub"
+MANIFEST, SIGNATURE, PUBLIC_KEY = routes.RELEASE_MANIFEST, routes.RELEASE_SIGNATURE, routes.RELEASE_KEY
 # the manifest cannot hash itself, nor the signature made over it; the output folder's marker
 # (stages/output_dir.py) belongs to the machine that builds, not to the site
 UNLISTED = (MANIFEST, SIGNATURE, MARKER)

@@ -24,9 +24,9 @@ from datetime import date
 from pathlib import Path
 
 from ..cells import key_part
-from ..diagnostics import BuildFailed, Diagnostic, Report, diag
+from ..diagnostics import Diagnostic, Report, diag
 from ..gitrev import resolve, site_at
-from ..pipeline import Validated, load_site, read_corrections
+from ..load import Loaded, load, read_corrections
 from ..visibility import Visibility, visibility
 from .common import finding, record_label
 
@@ -53,14 +53,11 @@ class State:
     log: tuple               # (row, path, line) of each log row
 
 
-def state(root: Path, as_of: date, keep: Validated | None = None) -> State:
-    """The public state of the site at ``root``; ``keep``: a load already made (the check's)."""
+def state(root: Path, as_of: date, keep: Loaded | None = None) -> State:
+    """The public state of the site at ``root``; ``keep``: a load already made (the check's).
+    At REV, the records that validated are the state: REV's own errors are not this change's."""
     if keep is None:
-        keep = Validated()
-        try:
-            load_site(root, as_of, Report(1), keep)
-        except BuildFailed:
-            pass  # the records that validated are the state; REV's own errors are not this change's
+        keep = load(root, as_of, Report(1), full_records=True)
     if keep.config is None:
         return State({}, frozenset(), ())
     datasets = {}
@@ -82,7 +79,7 @@ def state(root: Path, as_of: date, keep: Validated | None = None) -> State:
     return State(datasets, frozenset(rows), tuple(log))
 
 
-def since_findings(root: Path, rev: str, as_of: date, keep: Validated) -> list[Diagnostic]:
+def since_findings(root: Path, rev: str, as_of: date, keep: Loaded) -> list[Diagnostic]:
     """The findings of the change from ``rev`` to the working tree at ``root``.  Raises
     gitrev.RevisionError when ``rev`` cannot be read."""
     root = Path(root)
@@ -93,7 +90,7 @@ def since_findings(root: Path, rev: str, as_of: date, keep: Validated) -> list[D
     return compare(then, now, as_of, rev, _numbers(keep))
 
 
-def _numbers(keep: Validated) -> dict:
+def _numbers(keep: Loaded) -> dict:
     """dataset → (the key's last column, normalised → record ids): how log rows name records."""
     out = {}
     for name, (ds, schema, records) in keep.tables.items():
