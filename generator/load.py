@@ -20,6 +20,7 @@ from typing import NamedTuple
 from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
+from .ledger import apply as apply_ledger, read_ledger
 from .diagnostics import Report, diag
 from .model import Agency, RawTable, Record
 from .outputs.kinds import KINDS, outputs
@@ -69,9 +70,11 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     ctx = Context(frozenset(a.name for a in agencies), calendar, {a.name: a.level for a in agencies},
                   hearings_held(root, config))
     corrections = read_corrections(root, config, report)
+    ledger = read_ledger(root, report.items)  # what was published before: deleted rows still leave properly
     tables, views, counts = {}, {}, {}
     for ds in config.datasets:
-        table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records)
+        table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records,
+                                      ledger.get(ds.name))
         if table is not None:
             tables[ds.name] = table
         if view is not None:
@@ -94,9 +97,11 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
 
 
 def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
-             report: Report, full_records: bool) -> tuple[Table | None, DatasetView | None, dict | None]:
+             report: Report, full_records: bool, remembered: dict | None = None
+             ) -> tuple[Table | None, DatasetView | None, dict | None]:
     """One dataset streamed through validate → redact → expire into its view, with its
-    corrections (``pending``: the log's rows naming it); and its full records if asked for."""
+    corrections (``pending``: the log's rows naming it); and its full records if asked for.
+    ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn."""
     source = _source(root, ds, report)
     if source is None:
         return None, None, None
@@ -110,6 +115,8 @@ def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pe
     if ds.internal:  # never rendered, not even counted on a page (P3.1): validated only
         deque(records, maxlen=0)
         return table, None, None
+    if remembered:
+        records = apply_ledger(records, remembered, ds, schema, as_of, report.items, numbers)
     shown = expire(redact(records, schema), as_of, _column(raw, ds.role("reviewed_on")), report.items,
                    ds.deadline.basis if ds.deadline else "",
                    repair_notice=bool(ds.credit and ds.credit.repair and ds.credit.repair.page == "notice"))

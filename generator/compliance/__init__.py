@@ -23,8 +23,11 @@ from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, citation_conflicts, law_status, repealed_citations
 from .settings import Compliance, load_compliance
+from .since import since_findings
+from ..ledger import findings as ledger_findings, read_ledger
 
-SUPERSEDED = {"W-OVERDUE"}  # the build's warning; the check reports E-OVERDUE instead
+# the build's warnings that the check reports as errors instead (E-OVERDUE, E-RECORD-…)
+SUPERSEDED = {"W-OVERDUE", "W-RECORD-DELETED", "W-RECORD-RESURRECTED"}
 
 
 @dataclass
@@ -40,11 +43,15 @@ class CheckResult:
     root: Path | None = None                        # the site, where the report finds Excel positions
 
 
-def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> CheckResult:
+def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
+              since: str | None = None) -> CheckResult:
+    """``since``: a git revision to compare the public state with (``--since``, compliance/since.py);
+    raises gitrev.RevisionError when it cannot be read."""
     report = Report(max_per_code)
     # the build's problems, and every dataset's validated records (those that did validate, when
     # some did not), private fields included
     keep = load(Path(root), as_of, report, full_records=True)
+    broken = {d.path for d in report.errors}  # files whose rejected rows are not "missing"
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
         return result
@@ -63,8 +70,11 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     before = set(calendar.provisional_years)
     if not problems:
         report.extend(conceal_findings(_findings(compliance, keep, as_of), keep.tables))
+    report.extend(ledger_findings(read_ledger(Path(root), []), keep.tables, as_of, broken))
     report.extend(diag("W-CALENDAR", CONFIG_FILE, year=y) for y in sorted(calendar.provisional_years - before))
     report.extend(_calendar_due(compliance, calendar, as_of))
+    if since is not None:
+        report.extend(since_findings(Path(root), since, as_of, keep))
     result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
     result.repair = {name: found for name, (ds, _schema, records) in keep.tables.items()
                      if (found := repair_eligible(ds, records, as_of))}

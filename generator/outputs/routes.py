@@ -142,6 +142,17 @@ def redirects() -> str:
     return "/_redirects"
 
 
+# the release log (release.py): at the root, written last by the build
+RELEASE_MANIFEST = "release.json"
+RELEASE_SIGNATURE = "release.sig"
+RELEASE_KEY = "release-key.pub"
+
+
+def release(name: str = RELEASE_MANIFEST) -> str:
+    """A file of the release log: the manifest, its signature or the public key."""
+    return f"/{name}"
+
+
 def served_from(url: str) -> str:
     """The file a URL is served from: a page's ``index.html``."""
     return url + "index.html" if url.endswith("/") else url
