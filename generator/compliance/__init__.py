@@ -14,7 +14,7 @@ from ..config import CONFIG_FILE
 from ..conceal import conceal_findings, conceal_text, record_private
 from ..diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Diagnostic, Report, diag
 from ..pipeline import Validated, load_site
-from .announcements import announced_on, missing_announcements
+from .announcements import announced_on, missing_announcements, months_by_level
 from .common import record_label
 from .duties import duty_findings
 from .expiry import expiry
@@ -22,6 +22,7 @@ from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, law_status, repealed_citations
 from .settings import Compliance, load_compliance
+from .supervision import collect, input_digest, input_files, reportable_problems
 
 SUPERSEDED = {"W-OVERDUE"}  # the build's warning; the check reports E-OVERDUE instead
 
@@ -36,9 +37,17 @@ class CheckResult:
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
     root: Path | None = None                        # the site, where the report finds Excel positions
+    figures: object = None                          # supervision.Figures (``run_check(figures=True)``)
+    agency_of: dict = field(default_factory=dict)   # (path, row) → department, with the figures
+    inputs: tuple = ()                              # the files the figures are made from
+    digest: str = ""                                # their SHA-256, with the figures
+    revision: str = ""                              # the data's version control revision (the CLI's)
+    site_title: str = ""
 
 
-def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> CheckResult:
+def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
+              figures: bool = False) -> CheckResult:
+    """``figures``: also the supervisors' figures (the HTML report: supervision.py)."""
     report, keep = Report(max_per_code), Validated()
     try:
         load_site(Path(root), as_of, report, keep)
@@ -58,6 +67,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     compliance, problems = load_compliance(keep.config.raw, has_column)
     report.drop(SUPERSEDED)
     report.extend(problems)
+    report.extend(reportable_problems(keep.config, schemas))
     calendar = keep.calendar
     before = set(calendar.provisional_years)
     if not problems:
@@ -70,7 +80,20 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     result.provisional_years = tuple(sorted(calendar.provisional_years))
     result.where = {(r.path, r.line): (ds.name, _label(ds, schema, r))
                     for ds, schema, records in keep.tables.values() for r in records}
+    if figures:
+        _figures(result, keep, compliance, as_of, max_per_code)
     return result
+
+
+def _figures(result: CheckResult, keep: Validated, compliance: Compliance, as_of: date, limit) -> None:
+    result.figures = collect(keep.config, keep.agencies, keep.calendar, keep.tables, as_of, limit=limit,
+                             compliance=compliance)
+    result.agency_of = {(r.path, r.line): r.agency for _ds, _schema, records in keep.tables.values()
+                        for r in records if r.agency}
+    result.agency_of.update({(keep.config.agencies_file, a.line): a.name for a in keep.agencies})
+    result.inputs = input_files(result.root, keep.config)
+    result.digest = input_digest(result.root, result.inputs)
+    result.site_title = keep.config.title
 
 
 def _label(ds, schema, record) -> str:
@@ -103,7 +126,7 @@ def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
                 ds, _schema, records = tables[name]
                 out += repealed_citations(c.repealed, status, ds, column, records)
     if c.announcements:
-        months = c.announcements["months"] or _months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
+        months = c.announcements["months"] or months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
         announced: dict = {}
         for name in (c.announcements["dataset"], c.announcements.get("nil_returns")):
             for agency, days in announced_on(tables.get(name, (None, None, ()))[2], as_of).items():
@@ -111,17 +134,6 @@ def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
         out += missing_announcements({**c.announcements, "months": months}, keep.agencies,
                                      keep.config.agencies_file, announced, as_of)
     return out
-
-
-UNIT_MONTHS = {"quarter": 3, "half-year": 6, "year": 12}
-
-
-def _months_by_level(config, dataset: str, agencies) -> dict[str, int]:
-    """P9's rhythm as the dataset's ``group_by`` states it: 市、县 quarterly, 区 half-yearly."""
-    group_by = config.dataset(dataset).group_by
-    if group_by is None:
-        return {}
-    return {a.level: UNIT_MONTHS[group_by.unit(a.level)] for a in agencies if group_by.unit(a.level) in UNIT_MONTHS}
 
 
 def _calendar_due(c: Compliance, calendar, as_of: date) -> list[Diagnostic]:
