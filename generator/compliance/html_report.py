@@ -61,11 +61,11 @@ def _quarter_label(yq: tuple[int, int]) -> str:
     return f"{yq[0]}年第{'一二三四'[yq[1] - 1]}季度"
 
 
-def _problems_by_agency(result) -> tuple[list[dict], list[dict], list[dict]]:
+def _problems_by_agency(result, figures) -> tuple[list[dict], list[dict], list[dict]]:
     """The kept problems, by department (agencies.yaml order, then the others), and the groups
     of which only the first were kept."""
     gs = groups(result.report, result.root, result.where)
-    order = [row.key for row in result.figures.timeliness.agencies if row.key != NO_AGENCY]
+    order = [row.key for row in figures.timeliness.agencies if row.key != NO_AGENCY]
     by_agency: dict[str, list[dict]] = {}
     for g in gs:
         for p in g["problems"]:
@@ -97,6 +97,8 @@ def _expiring(result) -> list[dict]:
 
 def _due(result) -> list[dict]:
     figures = result.figures
+    if figures is None:
+        return []
     return [{"day": d.deadline.isoformat(), "what": KIND_LABELS.get(d.kind, d.kind), "dataset": d.dataset,
              "record": (result.where.get((d.path, d.line)) or ("", ""))[1], "agency": d.agency,
              "start": figures.starts.get((d.path, d.line)), "file": d.path, "row": d.line}
@@ -128,7 +130,7 @@ def as_html(result, fail_on: str) -> str:
     configuration could not be read — the figures are empty and the problems say why)."""
     figures = result.figures or empty_figures(result.as_of)
     t = figures.timeliness
-    sections, omitted, gs = _problems_by_agency(result)
+    sections, omitted, gs = _problems_by_agency(result, figures)
     months = [_month_label(m) for m in t.months]
     quarters = [_quarter_label(q) for q in t.quarters]
     shown_agencies = [r for r in t.agencies if r.total.due or r.total.pending or r.key != NO_AGENCY]
