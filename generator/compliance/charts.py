@@ -91,8 +91,9 @@ def stacked_columns(uid: str, title: str, desc: str,
 
 def rate_bars(uid: str, title: str, desc: str, rows: list[tuple[str, int | None, str]]) -> Markup:
     """One horizontal bar per row (label, rate in per mille or None, the rate as shown), 0–100 %."""
-    label_w, bar_w, row_h, top = 232, 300, 26, 28
-    width, height = label_w + bar_w + 70, top + row_h * len(rows) + 24
+    longest = max([len(label) for label, _, _ in rows] + [4])
+    label_w, bar_w, row_h, top = 16 + 13 * min(longest, 17), 240, 26, 28  # narrow enough to stay legible on a phone
+    width, height = label_w + bar_w + 64, top + row_h * len(rows) + 24
     out = _open(uid, width, height, title, desc)
     for pct in (0, 50, 100):
         x = label_w + bar_w * pct / 100
@@ -108,5 +109,5 @@ def rate_bars(uid: str, title: str, desc: str, rows: list[tuple[str, int | None,
             out.append(f'<rect x="{label_w}" y="{y + 5}" width="{w:.1f}" height="{row_h - 10}" fill="{SERIES[0][1]}"/>')
         out.append(f'<text x="{label_w + (bar_w * permille / 1000 if permille is not None else 0) + 6:.1f}" '
                    f'y="{y + 17}" font-size="13" fill="{INK}">{escape(shown)}</text>')
-    out.append(f'<text x="{label_w}" y="{height - 6}" font-size="12" fill="{MUTED}">横轴：公示及时率；“—”表示期内没有到期应公示的记录</text></svg>')
+    out.append(f'<text x="{label_w}" y="{height - 6}" font-size="12" fill="{MUTED}">横轴：及时率</text></svg>')
     return Markup("".join(out))
