@@ -113,7 +113,7 @@ def _check(args) -> int:
     if args.out is None:
         sys.stdout.write(text)
     else:
-        from .compliance.supervision import write_report
+        from .compliance.supervision import headline, write_report
         from .report_formats import summary
 
         try:
@@ -121,7 +121,8 @@ def _check(args) -> int:
         except OSError as exc:
             print(f"gongshi: 无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
             return 2
-        print(f"{summary(result, args.fail_on)}；报告：{args.out}")
+        figures = f"；{headline(result)}" if args.format == "html" else ""
+        print(f"{summary(result, args.fail_on)}{figures}；报告：{args.out}")
     return 1 if failed(result, args.fail_on) else 0
 
 

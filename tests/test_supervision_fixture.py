@@ -224,6 +224,7 @@ def test_cli_writes_the_report_to_a_file(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert code == 1  # the fixture has errors (E-OVERDUE …)
     assert printed.count("\n") == 1 and "合规检查未通过" in printed and str(out) in printed
+    assert "近 12 个月公示及时率 72.7%（已到期 11 条：按时 8，逾期公示 2，逾期未公示 1）" in printed
     assert tables(out.read_text(encoding="utf-8"))["各部门近 12 个月（全区在前）"][1][5] == "72.7%"
     assert not list(tmp_path.glob(".*.tmp"))
 
@@ -238,6 +239,14 @@ def test_every_format_can_go_to_a_file(tmp_path, capsys):
     out = tmp_path / "summary.md"
     main(["check", "--site", str(FIXTURE), "--as-of", AS_OF.isoformat(), "--format", "markdown", "--out", str(out)])
     assert out.read_text(encoding="utf-8").startswith("## gongshi check")
+
+
+def test_nu_html_checker_finds_no_error_in_the_report(html, tmp_path):
+    from test_deploy import vnu  # skips where vnu.jar or Java is missing (CI has both)
+
+    path = tmp_path / "report.html"
+    path.write_text(html, encoding="utf-8")
+    assert vnu([path]) == []
 
 
 def test_the_report_of_an_unreadable_site_says_why(tmp_path):

@@ -218,6 +218,15 @@ def data_revision(root: Path, paths=()) -> str:
     return commit + ("（另有未提交的修改）" if changed else "")
 
 
+def headline(result) -> str:
+    """The report's figures in one line (the CLI prints it; CI puts it in the job summary)."""
+    if result.figures is None:
+        return "公示及时率：无法统计（见报告中的问题）"
+    total = result.figures.timeliness.region.total
+    return (f"近 {result.figures.months} 个月公示及时率 {total.rate}（已到期 {total.due} 条：按时 {total.on_time}，"
+            f"逾期公示 {total.late}，逾期未公示 {total.overdue}）")
+
+
 def write_report(path: Path, text: str) -> None:
     """Write a report whole or not at all: a reader never sees half a file."""
     path = Path(path)
