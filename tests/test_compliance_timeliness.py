@@ -6,7 +6,9 @@ from datetime import date
 
 import pytest
 
-from generator.compliance.timeliness import Counts, Outcome, Tally, duty_outcome, publication_outcome
+from generator.compliance.common import Outcome
+from generator.compliance.duties import duty_outcome
+from generator.compliance.timeliness import Counts, Tally, publication_outcome
 from generator.config import Deadline, Duty
 from records import CALENDAR, dataset, record
 

@@ -10,7 +10,8 @@ from datetime import date
 
 from ..calendar import WorkCalendar
 from .common import finding
-from .timeliness import Outcome, publication_outcome
+from .common import Outcome
+from .timeliness import publication_outcome
 
 
 def overdue_publications(ds, records, as_of: date, calendar: WorkCalendar) -> Iterator:

@@ -26,22 +26,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from enum import Enum
 
 from ..calendar import WorkCalendar
-from ..config import STATUS_WITHDRAWN, when_matches
+from ..config import STATUS_WITHDRAWN
 from ..model import Lifecycle
 from ..visibility import Visibility, visibility
+from .common import Outcome
+from .duties import duty_outcome
 
 UNSHOWN = (Visibility.NOT_YET, Visibility.UNREVIEWED)
 NO_AGENCY = ""  # records of a dataset without a department column (e.g. 执法依据): the region only
-
-
-class Outcome(str, Enum):
-    ON_TIME = "on_time"
-    LATE = "late"
-    OVERDUE = "overdue"
-    PENDING = "pending"
 
 
 def publication_outcome(life: Lifecycle, as_of: date, calendar: WorkCalendar) -> tuple[Outcome, int] | None:
@@ -58,27 +52,6 @@ def publication_outcome(life: Lifecycle, as_of: date, calendar: WorkCalendar) ->
     if life.published_on <= life.deadline:
         return Outcome.ON_TIME, 0
     return Outcome.LATE, calendar.workdays_after(life.deadline, life.published_on)
-
-
-def duty_outcome(duty, record, as_of: date, calendar: WorkCalendar) -> tuple[Outcome, int, date, date] | None:
-    """(outcome, working days late or overdue, start, deadline) of a duty of ``compliance.duties``
-    on a record — the answer to a correction suggestion (P5.3), a withdrawal (P6), a legal review
-    (L4) — counted as ``duties.duty_findings`` reports it: done after the deadline is late, not
-    done by the as-of date and past the deadline is overdue; None where the duty does not apply."""
-    if not all(when_matches(record.get(col), wanted) for col, wanted in duty.when):
-        return None
-    start = record.get(duty.start)
-    if not isinstance(start, date) or start > as_of:
-        return None
-    deadline, _ = calendar.deadline(start, duty.working_days)
-    done = record.get(duty.done)
-    if not isinstance(done, date) or done > as_of:
-        if deadline < as_of:
-            return Outcome.OVERDUE, calendar.workdays_after(deadline, as_of), start, deadline
-        return Outcome.PENDING, 0, start, deadline
-    if done > deadline:
-        return Outcome.LATE, calendar.workdays_after(deadline, done), start, deadline
-    return Outcome.ON_TIME, 0, start, deadline
 
 
 @dataclass
@@ -201,11 +174,10 @@ class Tally:
 
     def add_duty(self, duty, ds, record) -> None:
         """A duty on a record (a correction suggestion's answer …), in the month its term started."""
-        found = duty_outcome(duty, record, self.as_of, self.calendar)
-        if found is not None:
-            outcome, days, start, deadline = found
-            self.count(ds, record, month_index(start), outcome, days)
-            self.pending(outcome, deadline, duty.kind, ds, record)
+        state = duty_outcome(duty, record, self.as_of, self.calendar)
+        if state is not None:
+            self.count(ds, record, month_index(state.start), state.outcome, state.days)
+            self.pending(state.outcome, state.deadline, duty.kind, ds, record)
 
     def count(self, ds, record, month: int, outcome: Outcome, days: int) -> None:
         key = (record.agency or NO_AGENCY, ds.name, month)
