@@ -163,7 +163,8 @@ def as_html(result, fail_on: str) -> str:
         "expiring_total": sum(e["expiring"] for e in result.expiry.values()),
         "coverage": coverage, "coverage_tables": _coverage_tables(coverage),
         "coverage_counts": coverage.counts if coverage else {}, "state_labels": STATE_LABELS,
-        "duties": dict(sorted(figures.duties.items(), key=lambda kv: kv[0] != "correction")), "duty_labels": DUTY_LABELS, "rules": _rules(result, gs),
+        "duties": dict(sorted(figures.duties.items(), key=lambda kv: kv[0] != "correction")),
+        "duty_rows": {k: [r for r in d.agencies if r.total.due or r.total.pending] for k, d in figures.duties.items()}, "duty_labels": DUTY_LABELS, "rules": _rules(result, gs),
         "reportable": dict(figures.reportable),
     }
     return environment().get_template("report.html").render(context)
