@@ -113,6 +113,12 @@ def _check(args) -> int:
     if not args.site.is_dir():
         print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
         return 2
+    if args.out is not None:
+        from .compliance.supervision import report_path_problem
+
+        if problem := report_path_problem(args.site, args.out):
+            print(f"gongshi: {problem}", file=sys.stderr)
+            return 2
     result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, figures=args.format == "html")
     if args.format == "html":
         from .compliance.supervision import data_revision

@@ -235,6 +235,16 @@ def test_cli_out_to_an_unwritable_place_is_a_usage_error(tmp_path, capsys):
     assert code == 2 and "无法写入" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("inside", ["data", "content", "public/reports"])
+def test_cli_refuses_to_write_the_report_into_the_site(tmp_path, capsys, inside):
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    code = main(["check", "--site", str(site), "--as-of", AS_OF.isoformat(), "--format", "html",
+                 "--out", str(site / inside / "report.html")])
+    assert code == 2 and "报告不能写在站点的" in capsys.readouterr().err
+    assert not (site / inside / "report.html").exists()
+
+
 def test_every_format_can_go_to_a_file(tmp_path, capsys):
     out = tmp_path / "summary.md"
     main(["check", "--site", str(FIXTURE), "--as-of", AS_OF.isoformat(), "--format", "markdown", "--out", str(out)])

@@ -227,6 +227,19 @@ def headline(result) -> str:
             f"逾期公示 {total.late}，逾期未公示 {total.overdue}）")
 
 
+PRIVATE_PARTS = ("data", "content", "templates", "public")  # inputs, or what the site publishes
+
+
+def report_path_problem(site: Path, path: Path) -> str | None:
+    """Why a report may not be written at ``path``: inside the site's data or content (an editor
+    would commit it; content/ is published), its templates or its published output."""
+    target = Path(path).resolve()
+    for part in PRIVATE_PARTS:
+        if target.is_relative_to((Path(site) / part).resolve()):
+            return f"报告不能写在站点的 {part}/ 中（它不是站点的输入，也不应发布）；请写到站点以外或 CI 的附件目录"
+    return None
+
+
 def write_report(path: Path, text: str) -> None:
     """Write a report whole or not at all: a reader never sees half a file."""
     path = Path(path)
