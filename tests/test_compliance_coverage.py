@@ -94,3 +94,9 @@ def test_statement_dates_are_kept_only_where_they_may_be_shown():
     t.add_nil_return(record(NIL_RETURNS, published=date(2026, 7, 10), agency="甲", 统计期间="2026年第二季度"))
     cell = t.result([("甲", "县")], {"县": 3}, 12, "P9").rows[0].cells[-2]
     assert (cell.state, cell.nil, cell.nil_on) == (NIL, 1, ())
+
+
+def test_tables_by_rhythm_and_the_statements_newest_first():
+    c = tally(date(2026, 11, 30), nil_returns=[("2026年上半年", date(2026, 7, 10))])
+    assert [(t["months"], [r.agency for r in t["rows"]]) for t in c.by_rhythm()] == [(6, ["区厅"]), (3, ["甲"])]
+    assert c.statements() == [("2026年第二季度", ["甲"]), ("2026年第一季度", ["甲"])]

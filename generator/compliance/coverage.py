@@ -125,6 +125,26 @@ class Coverage:
     basis: str
     rows: tuple[AgencyCoverage, ...] = ()
 
+    def by_rhythm(self) -> list[dict]:
+        """One table per rhythm, the longest first (the region's half-years, then the cities' and
+        counties' quarters): its ``months``, ``periods`` and ``rows``."""
+        tables: dict[int, dict] = {}
+        for row in self.rows:
+            t = tables.setdefault(row.months, {"months": row.months, "periods": [c.period for c in row.cells],
+                                               "rows": []})
+            t["rows"].append(row)
+        return [tables[m] for m in sorted(tables, reverse=True)]
+
+    def statements(self) -> list[tuple[str, list[str]]]:
+        """The 本期无 statements: (period, the departments that made one for it), newest first."""
+        out: dict[tuple, tuple[str, list[str]]] = {}
+        for row in self.rows:
+            for cell in row.cells:
+                if cell.nil:
+                    key = (cell.period.last, cell.period.months)
+                    out.setdefault(key, (cell.period.label, []))[1].append(row.agency)
+        return [out[k] for k in sorted(out, reverse=True)]
+
     @property
     def counts(self) -> dict[str, int]:
         """Cells by state, over every department."""

@@ -114,17 +114,6 @@ def _rules(result, gs) -> list[tuple[str, str, list[str]]]:
     return [(rule, FIGURE_RULES.get(rule, ""), cited.get(rule, [])) for rule in ids]
 
 
-def _coverage_tables(coverage) -> list[dict]:
-    """One table per rhythm (the region's half-years, the cities' and counties' quarters)."""
-    tables: dict[int, dict] = {}
-    for row in coverage.rows if coverage else ():
-        t = tables.setdefault(row.months, {"months": row.months, "periods": [c.period for c in row.cells],
-                                           "rows": []})
-        if len(row.cells) == len(t["periods"]):
-            t["rows"].append(row)
-    return [tables[m] for m in sorted(tables, reverse=True)]
-
-
 def as_html(result, fail_on: str) -> str:
     """The report of a ``run_check(figures=True)`` result (of any result: without figures — the
     configuration could not be read — the figures are empty and the problems say why)."""
@@ -161,7 +150,7 @@ def as_html(result, fail_on: str) -> str:
         "agencies": shown_agencies, "datasets": counted, "sections": sections, "omitted": omitted,
         "by_code": _by_code(gs), "expiring": _expiring(result), "due": _due(result),
         "expiring_total": sum(e["expiring"] for e in result.expiry.values()),
-        "coverage": coverage, "coverage_tables": _coverage_tables(coverage),
+        "coverage": coverage, "coverage_tables": coverage.by_rhythm() if coverage else [],
         "coverage_counts": coverage.counts if coverage else {}, "state_labels": STATE_LABELS,
         "duties": dict(sorted(figures.duties.items(), key=lambda kv: kv[0] != "correction")),
         "duty_rows": {k: [r for r in d.agencies if r.total.due or r.total.pending] for k, d in figures.duties.items()}, "duty_labels": DUTY_LABELS, "rules": _rules(result, gs),
