@@ -263,3 +263,63 @@ def test_the_report_of_an_unreadable_site_says_why(tmp_path):
     (tmp_path / "site_config.yaml").write_text("site: [", encoding="utf-8")
     html = as_html(run_check(tmp_path, AS_OF, figures=True), "error")
     assert "E-YAML" in html and "公示情况监督报告" in html
+
+
+# ---------------------------------------------------------------- the same figures on the public page
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from conftest import run
+
+    site = tmp_path_factory.mktemp("public") / "site"
+    shutil.copytree(FIXTURE, site)
+    result, report = run(site, AS_OF)
+    assert result, [d.format() for d in report.errors]
+    return site / "public"
+
+
+def test_the_public_page_shows_the_fixture_figures_exactly(built):
+    html = (built / "disclosure/index.html").read_text(encoding="utf-8")
+    got = tables(html)
+    rates = got["近 12 个月各部门公示及时率（全区在前；季度至今为止）"]
+    assert rates[0][-1] == "2026年第一季度"
+    assert rates[1] == ["全区", "11", "8", "2", "1", "72.7%", "—", "—", "100.0%", "70.0%"]
+    assert row(rates, HELAN) == [HELAN, "10", "7", "2", "1", "70.0%", "—", "—", "—", "70.0%"]
+    assert row(rates, YINCHUAN)[1:6] == ["1", "1", "0", "0", "100.0%"]
+    quarterly = got["每季度公布的部门：各期公布情况"]
+    assert row(quarterly, YINCHUAN)[1:] == ["未公布", "本期无", "已公布 1 条", "本期未结束"]
+    assert row(got["每半年公布的部门：各期公布情况"], REGION)[1:] == ["已公布 1 条", "未公布", "本期未结束"]
+    statements = re.findall(r"<p><strong>(.*?)</strong>：(.*?)说明本期无", html)
+    assert statements == [("2025年第四季度", HELAN), ("2025年第三季度", f"{YINCHUAN}、{HELAN}"),
+                          ("2025年第二季度", HELAN)]
+    assert 'href="/agencies/helan/"' in html and 'href="/major-violations/"' in html
+
+
+def test_the_public_page_is_linked_and_in_the_sitemap(built):
+    assert "https://gongshi.hrss.nx.example/disclosure/" in (built / "sitemap.xml").read_text(encoding="utf-8")
+    for page in ("index.html", "penalties/index.html", "platform/index.html"):
+        assert 'href="/disclosure/"' in (built / page).read_text(encoding="utf-8"), page
+
+
+def test_the_public_page_holds_no_private_value_and_no_date_of_an_internal_dataset(built):
+    html = (built / "disclosure/index.html").read_text(encoding="utf-8")
+    for value in PRIVATE + ["2026-03-02", "2026-02-02", "2026-01-05"]:  # 收到日期: reportable, but not public
+        assert value not in html, value
+    assert "<script" not in html and "style=" not in html and "<style" not in html  # the site's CSP
+
+
+def test_without_the_setting_there_is_no_page_and_no_link(tmp_path):
+    from conftest import run
+
+    site = tmp_path / "site"
+    shutil.copytree(FIXTURE, site)
+    config = site / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("public_page: true", "public_page: false"),
+                      encoding="utf-8")
+    result, report = run(site, AS_OF)
+    assert result, [d.format() for d in report.errors]
+    out = site / "public"
+    assert not (out / "disclosure").exists()
+    assert "disclosure" not in (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'href="/disclosure/"' not in (out / "index.html").read_text(encoding="utf-8")
+    assert "/disclosure/" not in (out / "platform/index.html").read_text(encoding="utf-8")

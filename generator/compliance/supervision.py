@@ -45,6 +45,7 @@ class Figures:
     starts: dict = field(default_factory=dict)  # (path, line) → the start day, where it may be shown
     terms: tuple[Term, ...] = ()
     reportable: tuple = ()                      # supervision.reportable: (dataset, columns) shown in the report
+    coverage_dataset: str = ""                  # the 重大劳动保障违法行为 dataset (item 19)
 
 
 DUTY_LABELS = {"correction": "纠错建议答复（规则 P5.3）", "withdrawal": "撤回变更、撤销的决定（规则 P6）",
@@ -55,14 +56,14 @@ class Collector:
     def __init__(self, config, agencies, calendar: WorkCalendar, as_of: date, *, limit: int | None = None,
                  compliance=None, reportable: bool = False):
         """``compliance``: the checked ``compliance:`` settings (default: the configuration's);
-        ``reportable``: keep the private dates ``supervision.reportable`` lists (the report, never
-        the public page)."""
+        ``reportable``: keep the private dates ``supervision.reportable`` lists and what falls due
+        soon (the report; never the public page)."""
         self.config, self.agencies, self.as_of = config, tuple(agencies), as_of
         self.compliance = compliance or config.compliance
         self.months = config.supervision.months
         self.reportable = reportable
         days = self.compliance.expiring_days
-        self.horizon = as_of + timedelta(days=days)
+        self.horizon = as_of + timedelta(days=days) if reportable else None
         self.limit = limit
         self.publication = Tally(as_of, calendar, self.months, self.horizon, limit)
         self.duties = {d.kind: Tally(as_of, calendar, self.months, self.horizon, limit) for d in self.compliance.duties}
@@ -85,7 +86,7 @@ class Collector:
         if not (duties or announced or nil or counted):
             yield from records
             return
-        shows = {d.start for d in duties if self._shows(ds, schema, d.start)}
+        shows = {d.start for d in duties if self.reportable and self._shows(ds, schema, d.start)}
         if nil:
             self.coverage.keep_dates = self._shows(ds, schema, ds.role("published_on"))
         for record in records:
@@ -132,7 +133,8 @@ class Collector:
                        for d in self.compliance.duties)
         return Figures(self.as_of, self.months, timeliness, duties, coverage,
                        tuple(due if self.limit is None else due[:self.limit]), total, self.horizon,
-                       dict(self.starts), terms, self.config.supervision.reportable if self.reportable else ())
+                       dict(self.starts), terms, self.config.supervision.reportable if self.reportable else (),
+                       self.announcements.get("dataset", "") if coverage else "")
 
 
 def empty_figures(as_of: date, months: int = 12) -> Figures:
