@@ -1,6 +1,6 @@
 """Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]``,
-``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
-[--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
+``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown|html] [--out FILE]
+[--fail-on error|warning|never] [--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
 ``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
@@ -71,9 +71,12 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="合规检查：构建会拒绝的问题、公示时限、撤回、纠错答复、法制审核等（不写任何文件）")
     c.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     c.add_argument("--as-of", type=_as_of, default=None, help="按哪一天检查（YYYY-MM-DD），默认北京时间今天")
-    c.add_argument("--format", choices=("text", "github", "json", "markdown"), default="text",
+    c.add_argument("--format", choices=("text", "github", "json", "markdown", "html"), default="text",
                    help="text：逐行文字；github：GitHub Actions 注释（另附文字报告）；markdown：作业摘要"
-                        "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）")
+                        "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）；"
+                        "html：公示情况监督报告（及时率、今日问题、到期提示，单个网页文件）")
+    c.add_argument("--out", type=Path, default=None, metavar="FILE",
+                   help="把报告写入 FILE（标准输出只打印一行结论），如 --format html --out report.html")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
     c.add_argument("--since", metavar="REV", default=None,
@@ -143,12 +146,36 @@ def _check(args) -> int:
 
     if args.live:
         return _live(args)
+    if args.out is not None:
+        from .compliance.supervision import report_path_problem
+
+        if problem := report_path_problem(args.site, args.out):
+            print(f"gongshi: {problem}", file=sys.stderr)
+            return 2
     try:
-        result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, since=args.since)
+        result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, since=args.since,
+                           figures=args.format == "html")
     except RevisionError as exc:
         print(f"gongshi check --since: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(FORMATS[args.format](result, args.fail_on))
+    if args.format == "html":
+        from .compliance.supervision import data_revision
+
+        result.revision = data_revision(args.site, result.inputs)
+    text = FORMATS[args.format](result, args.fail_on)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        from .compliance.supervision import headline, write_report
+        from .report_formats import summary
+
+        try:
+            write_report(args.out, text)
+        except OSError as exc:
+            print(f"gongshi: 无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+            return 2
+        figures = f"；{headline(result)}" if args.format == "html" else ""
+        print(f"{summary(result, args.fail_on)}{figures}；报告：{args.out}")
     return 1 if failed(result, args.fail_on) else 0
 
 

@@ -12,7 +12,7 @@ made only when there is no error.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -71,10 +71,12 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
                   hearings_held(root, config))
     corrections = read_corrections(root, config, report)
     ledger = read_ledger(root, report.items)  # what was published before: deleted rows still leave properly
+    # the 公示情况 page's figures, counted as the records stream by (the check makes its own)
+    figures = _figures(config, agencies, calendar, as_of) if config.supervision.public_page and not full_records else None
     tables, views, counts = {}, {}, {}
     for ds in config.datasets:
         table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records,
-                                      ledger.get(ds.name))
+                                      ledger.get(ds.name), figures)
         if table is not None:
             tables[ds.name] = table
         if view is not None:
@@ -89,6 +91,8 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     if not report.errors:
         years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
         site = assemble(config, as_of, agencies, views, pages, years, counts, assets)
+        if figures is not None:
+            site = replace(site, disclosure=figures.result())
         # a content file may not take the place of an output (/robots.txt, /sitemap.xml …)
         asset_collisions(assets, (served_from(o.url).lstrip("/") for o in outputs(site, KINDS)), report.items)
         if report.errors:
@@ -97,17 +101,20 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
 
 
 def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
-             report: Report, full_records: bool, remembered: dict | None = None
+             report: Report, full_records: bool, remembered: dict | None = None, figures=None
              ) -> tuple[Table | None, DatasetView | None, dict | None]:
     """One dataset streamed through validate → redact → expire into its view, with its
     corrections (``pending``: the log's rows naming it); and its full records if asked for.
-    ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn."""
+    ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn.
+    ``figures``: a supervision Collector that sees every validated record as it passes."""
     source = _source(root, ds, report)
     if source is None:
         return None, None, None
     schema, raw = source
     numbers = {} if pending else None  # the corrections log names records by number
     records = validate_table(raw, ds, schema, ctx, report.items, numbers)
+    if figures is not None:
+        records = figures.watch(ds, schema, records)
     table = None
     if full_records:
         table = Table(ds, schema, tuple(records))
@@ -127,6 +134,13 @@ def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pe
     view = dataset_view(ds, tuple(f for f in schema.fields if f.public), shown.listed, shown.withdrawn,
                         ctx.levels.get, shown.expired, corrected, as_of)
     return table, view, {v.value: n for v, n in shown.counts.items()}
+
+
+def _figures(config: SiteConfig, agencies, calendar: WorkCalendar, as_of: date):
+    """The public page's figures: counts and public dates only (no ``supervision.reportable``)."""
+    from .compliance.supervision import Collector  # generator.compliance imports this module
+
+    return Collector(config, agencies, calendar, as_of, reportable=False)
 
 
 def _source(root: Path, ds: DatasetConfig, report: Report) -> tuple[TableSchema, RawTable] | None:

@@ -1,5 +1,6 @@
 """Reports: the build's problems on stderr, and the ``gongshi check`` report as text (people),
-GitHub annotations (CI), Markdown (the job summary, ``$GITHUB_STEP_SUMMARY``) or JSON (machines).
+GitHub annotations (CI), Markdown (the job summary, ``$GITHUB_STEP_SUMMARY``), JSON (machines) or
+HTML (supervisors: the figures of issue 16, ``compliance/html_report.py``).
 
 Every format is bounded (issue 10): a report keeps the first ``--max-per-code`` problems of each
 file and code and counts the rest (see ``diagnostics.Report``); each format shows what was kept,
@@ -348,4 +349,11 @@ def _within_budget(head: list[str], sections: list[list[str]]) -> str:
     return text
 
 
-FORMATS = {"text": as_text, "github": as_github, "json": as_json, "markdown": as_markdown}
+def as_html(result, fail_on: str) -> str:
+    """The supervision report (generator/compliance/html_report.py); ``run_check(figures=True)``."""
+    from .compliance.html_report import as_html as render  # Jinja2 and the figures, only when asked
+
+    return render(result, fail_on)
+
+
+FORMATS = {"text": as_text, "github": as_github, "json": as_json, "markdown": as_markdown, "html": as_html}

@@ -92,6 +92,7 @@ class Site:
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
     assets: tuple = ()                     # ContentAsset of each checked file of content/ (README "Security")
+    disclosure: object = None              # the 公示情况 page's figures (compliance/supervision.py), when enabled
 
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)

@@ -211,6 +211,22 @@ def test_personal_data_in_public_text_is_refused(planted):
     assert not out.exists() or not any(number.encode() in data for _, data in all_output_bytes(out))
 
 
+def test_the_supervision_report_holds_no_private_value(planted):
+    """Issue 16: ``gongshi check --format html`` shows public values, counts, deadlines and the
+    private *dates* ``supervision.reportable`` lists — no marker of any other private field, with
+    every problem listed (P3.1)."""
+    from generator.compliance import run_check
+    from generator.report_formats import as_html
+
+    site, markers, as_of = planted
+    reportable = {(ds, col) for ds, cols in load_config(site).supervision.reportable for col in cols}
+    html = as_html(run_check(site, as_of, max_per_code=None, figures=True), "never")
+    assert "公示及时率" in html and "按代码汇总" in html and "行政处罚结果" in html  # not an empty report
+    for ds, field, marker in markers:
+        if (ds, field) not in reportable:
+            assert marker not in html, f"{ds}.{field} leaked into the supervision report"
+
+
 # ---------------------------------------------------------------- content/ (README "Security")
 
 def content_file(fmt: str, text: str) -> tuple[str, bytes]:
