@@ -78,6 +78,7 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("workbook", type=Path, help="由 gongshi excel 生成或按其格式填写的 .xlsx 文件")
     i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
+    i.add_argument("--as-of", type=_as_of, default=None, help="按哪一天校验（决定日期等不能晚于这一天），默认北京时间今天")
     return p
 
 

@@ -71,7 +71,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         problems.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
-    ctx = Context(frozenset(a.name for a in agencies), calendar)
+    ctx = Context(frozenset(a.name for a in agencies), calendar, as_of)
     if keep is not None:
         keep.config, keep.calendar, keep.agencies = config, calendar, tuple(agencies)
     levels = {a.name: a.level for a in agencies}

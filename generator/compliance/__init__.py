@@ -17,7 +17,7 @@ from ..pipeline import Validated, load_site
 from .announcements import announced_on, missing_announcements
 from .common import record_label
 from .duties import duty_findings
-from .expiry import expiry
+from .expiry import expiry, scheduled
 from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, law_status, repealed_citations
@@ -32,6 +32,7 @@ class CheckResult:
     report: Report
     expiry: dict = field(default_factory=dict)      # dataset → expiring / expired counts and lists
     expiring_days: int = 30
+    scheduled: dict = field(default_factory=dict)   # dataset → records whose 公示日期 is still to come
     calendar_years: tuple[int, ...] = ()
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
@@ -66,6 +67,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     report.extend(_calendar_due(compliance, calendar, as_of))
     result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
     result.expiring_days = compliance.expiring_days
+    result.scheduled = scheduled(keep.tables, as_of)
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
     result.where = {(r.path, r.line): (ds.name, _label(ds, schema, r))
