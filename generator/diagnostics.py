@@ -123,6 +123,13 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
+    _e("E-FRONT-MATTER", "P1", "页面 front matter 有误：{detail}",
+       "front matter 是页面开头两行 --- 之间的“键: 值”。可用的键：title（标题，必填）、slug（网址）、summary（摘要）、"
+       "updated（更新日期）、item（附件2事项序号）、phase（事前/事中/事后）、nav（导航栏）、home（首页）、order（排序）、"
+       "unlisted（不列出）、note（编者备注，不发布）；见 docs/编辑手册.md“添加页面”"),
+    _e("E-MARKDOWN-ENCODING", "P5.1", "页面不是 UTF-8 编码（第 {offset} 字节附近）{detail}",
+       "用记事本打开该文件，“文件 → 另存为”，把窗口下方的“编码”改为“UTF-8”后保存（不要选“ANSI”）；"
+       "页面只接受 UTF-8，GitHub 网页编辑器和版本对比才能正确显示中文"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
     # content/ (README "Security": what is published from content/ and what is refused)

@@ -1,0 +1,69 @@
+"""The front matter of a Markdown page in ``content/``: its keys declared once, as those of
+``site_config.yaml`` are (config/options.py), so that an unknown or misspelled key is an error that
+suggests the nearest valid one, and every value is typed, with the key in the message (issue 11.5).
+
+The placement keys say where a page appears (issue 11.8): ``nav`` (the top navigation), ``home``
+(the home page), ``item`` (an item of attachment 2: its place on the home page and its phase
+page).  A page placed nowhere and linked from no placed page is reported (W-PAGE-UNLINKED);
+``unlisted: true`` says that this is meant (a page reached from a QR code, or a site's own template).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from .config.kinds import Choice, Flag, Integer, Text
+from .config.options import At, Kind, Option, Section, section, shown
+from .dates import parse_date
+from .diagnostics import Diagnostic, diag
+
+PHASES = ("事前", "事中", "事后")
+
+
+class Day(Kind):
+    """A date, as YAML reads ``2026-11-27`` or as editors type it (``2026年11月27日``)."""
+
+    def parse(self, value, at):
+        if isinstance(value, date):
+            return value
+        day = parse_date(value) if isinstance(value, str) else None
+        if day is None:
+            at.fail(f"应为日期（如 2026-11-27），现为{shown(value)}")
+        return day
+
+    def describe(self):
+        return "date `YYYY-MM-DD`"
+
+
+@section
+class FrontMatter:
+    title: str = Option(Text(), "the page's title: its heading, the browser tab, every link to it", required=True)
+    slug: str = Option(Text(example="about"), "URL path (lower-case letters, digits, hyphens, `/`)",
+                       default_doc="the file's path under `content/` without `.md`")
+    summary: str = Option(Text(), "one sentence under the title, and beside the page's links on the home page")
+    updated: date | None = Option(Day(), "last change of substance, shown on the page", default=None)
+    item: int | None = Option(Integer(min=1, max=24), "the item of attachment 2 the page publishes or explains (P1): "
+                              "linked from that item on the home page and its phase page", default=None)
+    phase: str = Option(Choice(PHASES), "事前 / 事中 / 事后: the navigation entry the page belongs to", default="")
+    nav: bool = Option(Flag(), "a link in the top navigation of every page", default=False)
+    home: bool = Option(Flag(), "a link on the home page, under 更多信息", default=False)
+    order: int = Option(Integer(min=0, max=999), "position among the navigation or home links (smaller first, "
+                        "then by title)", default=0)
+    unlisted: bool = Option(Flag(), "placed nowhere on purpose (reached by a QR code or from a site's own "
+                            "template): not reported as unlinked", default=False)
+    note: str = Option(Text(), "the editor's note (source, who asked for the page): never published, "
+                       "scanned for personal data like every value")
+
+
+FRONT_MATTER = Section(FrontMatter)
+
+
+def read_front_matter(data, doc, relpath: str) -> tuple[FrontMatter | None, list[Diagnostic]]:
+    """The page's front matter, typed; or None and an E-FRONT-MATTER at the line of each problem's
+    key (``doc``: the YamlDoc it was parsed from)."""
+    at = At()
+    front = FRONT_MATTER.parse(data, at)
+    if not at.problems:
+        return front, []
+    seen = dict.fromkeys((tuple(p), m) for p, m in at.problems)
+    return None, [diag("E-FRONT-MATTER", relpath, doc.line(path) or 1, detail=message.strip()) for path, message in seen]
