@@ -1,7 +1,9 @@
 """Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]``,
 ``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
 [--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
-``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``.
+``gongshi import FILE.xlsx [--site DIR] [--dataset NAME] [--as-of DATE]``,
+``gongshi init DIR [--title T] [--publisher P] [--base-url URL]`` and
+``gongshi serve [--site DIR] [--port N] [--as-of DATE] [--search-index]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
 the only place that reads the clock; "today" is the date in China (P2.4).
@@ -79,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
     i.add_argument("--as-of", type=_as_of, default=None, help="按哪一天校验（决定日期等不能晚于这一天），默认北京时间今天")
+    n = sub.add_parser("init", help="新建一个站点：配置、表结构、空数据表、示例页面和部署文件，可立即生成")
+    n.add_argument("directory", type=Path, help="新站点的文件夹（不存在或为空）")
+    n.add_argument("--title", default=None, help="平台名称，如“银川市人力资源和社会保障行政执法公示平台”")
+    n.add_argument("--publisher", default=None, help="主办单位，如“银川市人力资源和社会保障局”")
+    n.add_argument("--base-url", default=None, help="网站上线后的地址，如 https://gongshi.example.gov.cn/")
     return p
 
 
@@ -88,11 +95,35 @@ def main(argv: list[str] | None = None) -> int:
         return _build(args)
     if args.command == "check":
         return _check(args)
+    if args.command == "init":
+        return _init(args)
     if args.command in ("excel", "import"):
         from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
 
         return run(args)
     return 2
+
+
+def _init(args) -> int:
+    from .init import InitError, init_site
+
+    try:
+        written = init_site(args.directory, today_in_china(), title=args.title, publisher=args.publisher,
+                            base_url=args.base_url)
+    except InitError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return 2
+    site = args.directory
+    unfilled = [k for k, v in (("site.title", args.title), ("site.publisher", args.publisher),
+                               ("site.base_url", args.base_url)) if v is None]
+    print(f"已新建站点 {site}（{len(written)} 个文件）。接下来：\n"
+          f"  1. 修改 {site / 'site_config.yaml'} 中标有“待填写”的设置"
+          + (f"（{'、'.join(unfilled)}、correction 纠错建议渠道）" if unfilled else "（correction 纠错建议渠道）") + "\n"
+          f"  2. 在 {site / 'data' / 'agencies.yaml'} 中登记执法主体（文件中有格式示例）\n"
+          f"  3. 预览：gongshi serve --site {site}\n"
+          f"  4. 检查：gongshi check --site {site}\n"
+          "  编辑手册：docs/编辑手册.md")
+    return 0
 
 
 def _check(args) -> int:
