@@ -45,6 +45,12 @@ def _max_per_code(text: str) -> int | None:
     return n or None  # 0: no limit
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 0–65535 之间的端口号")
+    return int(text)
+
+
 def _add_max_per_code(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-per-code", type=_max_per_code, default=DEFAULT_MAX_PER_CODE, metavar="N",
                    help=f"同一文件同一代码的问题最多列出 N 条，其余只计数（默认 {DEFAULT_MAX_PER_CODE}；0：全部列出）")
@@ -81,6 +87,11 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
     i.add_argument("--as-of", type=_as_of, default=None, help="按哪一天校验（决定日期等不能晚于这一天），默认北京时间今天")
+    v = sub.add_parser("serve", help="在本机预览网站（http://127.0.0.1:8000/），数据或页面保存后自动重新生成")
+    v.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    v.add_argument("--port", type=_port, default=8000, help="端口，默认 8000（0：任选一个空闲端口）")
+    v.add_argument("--as-of", type=_as_of, default=None, help="按哪一天生成（YYYY-MM-DD），默认北京时间今天")
+    v.add_argument("--search-index", action="store_true", help="同时生成检索索引（查询页可用，每次生成多用几秒）")
     n = sub.add_parser("init", help="新建一个站点：配置、表结构、空数据表、示例页面和部署文件，可立即生成")
     n.add_argument("directory", type=Path, help="新站点的文件夹（不存在或为空）")
     n.add_argument("--title", default=None, help="平台名称，如“银川市人力资源和社会保障行政执法公示平台”")
@@ -97,11 +108,24 @@ def main(argv: list[str] | None = None) -> int:
         return _check(args)
     if args.command == "init":
         return _init(args)
+    if args.command == "serve":
+        return _serve(args)
     if args.command in ("excel", "import"):
         from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
 
         return run(args)
     return 2
+
+
+def _serve(args) -> int:
+    from .serve import serve  # keeps `gongshi --help` fast (watchfiles)
+
+    if not args.site.is_dir():
+        print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
+        return 2
+    fixed = args.as_of
+    # the preview runs for hours: each rebuild is for that day in China, unless --as-of says otherwise
+    return serve(args.site, args.port, lambda: fixed or today_in_china(), args.search_index)
 
 
 def _init(args) -> int:
