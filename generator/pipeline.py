@@ -222,7 +222,9 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
-        copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets")], staging)
+        # the theme's root/ holds what browsers ask for at the root (/favicon.ico)
+        copy_static([(DEFAULT_THEME / "static", "assets"), (templates / "static", "assets"),
+                     (DEFAULT_THEME / "root", "."), (templates / "root", ".")], staging)
         if changed := write_assets(root, site.assets, staging):  # content/: checked files only
             report.extend(changed)
             raise BuildFailed(report)

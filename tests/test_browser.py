@@ -2,8 +2,6 @@
 outside the site, and pages fit a 360 px phone.  Skipped where no Chromium is installed, unless
 GONGSHI_BROWSER_REQUIRED=1 (as in CI, whose .ci/run installs it)."""
 
-import functools
-import http.server
 import json
 import os
 import shutil
@@ -15,6 +13,9 @@ from urllib.parse import quote
 import pytest
 
 from conftest import REPO, run
+from generator import hosting
+
+NETLIFY = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
 
 CHROMIUM = os.environ.get("GONGSHI_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
 REQUIRED = os.environ.get("GONGSHI_BROWSER_REQUIRED") == "1"
@@ -30,10 +31,6 @@ if not (CHROMIUM and sync_playwright):
     pytest.skip("no Chromium/playwright on this machine", allow_module_level=True)
 
 
-CSP = next(h["values"]["Content-Security-Policy"] for h in
-           tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))["headers"] if h["for"] == "/*")
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory):
     site = tmp_path_factory.mktemp("demo")
@@ -41,16 +38,9 @@ def base_url(tmp_path_factory):
         (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, site / part)
     result, report = run(site, date(2026, 11, 29), out=site / "public", search=True)
     assert result, [d.format() for d in report.errors]
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-        def end_headers(self):  # the production Content-Security-Policy: search must work under it
-            self.send_header("Content-Security-Policy", CSP)
-            super().end_headers()
-
-    handler = functools.partial(Quiet, directory=str(site / "public"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    # served as Netlify serves it: netlify.toml's headers (its Content-Security-Policy: search must
+    # work under it), the 410s of the built _redirects, the 404 page
+    server = hosting.server(hosting.Hosting.load(site / "public", REPO / "netlify.toml"))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
@@ -75,8 +65,7 @@ def phone(browser, base_url):
     page.on("pageerror", lambda e: page.problems.append(str(e)))
     page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
             and page.problems.append(m.text))
-    page.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico")
-            and page.problems.append(f"{r.status} {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and page.problems.append(f"{r.status} {r.url}"))
     yield page
     context.close()
 
@@ -281,4 +270,123 @@ def test_record_page_fits_a_phone_and_reads_without_javascript(browser, base_url
     page.click("table.records tbody tr:first-child a")
     assert "公示截止期" in page.inner_text("main") and "救济途径" in page.inner_text("main")
     assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    context.close()
+
+
+# ---------------------------------------------------------------- the deployment's policy (netlify.toml)
+
+# Every Content-Security-Policy violation, from the page and from its workers, as it happens
+CSP_WATCH = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  (e) => window.__csp.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`));
+"""
+
+
+def watched(browser, **options):
+    context = browser.new_context(**options)
+    context.add_init_script(CSP_WATCH)
+    page = context.new_page()
+    page.problems = []
+    page.on("console", lambda m: "Content Security Policy" in m.text and page.problems.append(m.text))
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    return context, page
+
+
+def gone_urls(page, base_url):
+    """A withdrawn record's URL (its notice answers) and an expired one's (the general page)."""
+    withdrawn = penalties(page, base_url)["withdrawn"][0]["url"].split("/", 3)[3]
+    rules = page.request.get(base_url + "/_redirects").text().splitlines()
+    expired = next(r.split()[0] for r in rules if r.endswith(" /gone/index.html 410!"))
+    return "/" + withdrawn, expired[:-1]
+
+
+def test_every_kind_of_page_has_no_policy_violation_and_the_deployed_headers(browser, base_url):
+    """The policy of netlify.toml (default-src 'none'; scripts, styles, images, workers, fetches
+    from the site only; WebAssembly for Pagefind), served by generator/hosting.py: no page kind,
+    search with the lookup, the full text and its filters included, trips it."""
+    context, page = watched(browser, viewport={"width": 1280, "height": 900})
+    page.goto(base_url + "/penalties/")
+    record = page.get_attribute("table.records tbody tr:first-child a", "href")
+    withdrawn, expired = gone_urls(page, base_url)
+    code = penalties(page, base_url)["records"][0]["统一社会信用代码"]
+    csp = next(h["values"]["Content-Security-Policy"] for h in NETLIFY["headers"] if h["for"] == "/*")
+    statuses = {}
+    for path in ["/", "/penalties/", record, withdrawn, withdrawn + "index.html", expired, "/no-such-page/",
+                 "/agencies/", "/agencies/yinchuan/", "/after/", "/platform/", "/opendata/", "/about/",
+                 "/flowcharts/", "/flowcharts/penalty.svg", "/search/?q=" + quote(code),
+                 "/search/?q=" + quote("有限公司"), "/search/?q=ZZQX9999"]:
+        response = page.goto(base_url + path)
+        statuses[path] = response.status
+        assert response.headers["content-security-policy"] == csp, path
+        if path.startswith("/search/"):
+            wait_done(page)
+            if path.endswith(quote(code)):  # the lookup answered: the full text on request
+                assert not any("/pagefind/" in r for r in page.evaluate("performance.getEntries().map(e => e.name)"))
+                rerun(page, lambda: page.click("#search-fulltext"))
+            rerun(page, lambda: page.click("#search-refine summary"))  # filters: Pagefind's filter index
+        assert page.evaluate("window.__csp") == [], path
+    assert page.problems == []
+    # the icon browsers ask for on a first visit (opened by itself, Chromium's image viewer would
+    # trip style-src with its own inline style: not the site's)
+    icon = page.request.get(base_url + "/favicon.ico")
+    assert icon.status == 200 and icon.headers["content-type"] == "image/vnd.microsoft.icon"
+    assert statuses[withdrawn] == statuses[withdrawn + "index.html"] == statuses[expired] == 410
+    assert statuses["/no-such-page/"] == 404
+    assert {s for p, s in statuses.items() if p not in (withdrawn, withdrawn + "index.html", expired,
+                                                        "/no-such-page/")} == {200}
+    context.close()
+
+
+def block(page, how):
+    """Make Pagefind's WebAssembly fail to load: the request aborted, the file missing, or the
+    policy without 'wasm-unsafe-eval' (as a stricter proxy or browser setting would have it)."""
+    if how == "aborted":
+        page.route("**/pagefind/*.pagefind", lambda route: route.abort())
+    elif how == "missing":
+        page.route("**/pagefind/*.pagefind", lambda route: route.fulfill(status=404, body="not found"))
+    else:  # every response, the worker Pagefind starts included (a worker has its own policy)
+        def strict(route):
+            response = route.fetch()
+            headers = dict(response.headers)
+            headers["content-security-policy"] = headers["content-security-policy"].replace(" 'wasm-unsafe-eval'", "")
+            route.fulfill(response=response, headers=headers)
+        page.route("**/*", strict)
+
+
+@pytest.mark.parametrize("how", ["aborted", "missing", "forbidden"])
+def test_search_says_so_when_the_full_text_cannot_load_and_the_lookup_still_answers(browser, base_url, how):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    block(page, how)
+    record = penalties(page, base_url)["records"][0]
+    path = "/" + record["url"].split("/", 3)[3]
+    # the lookup answers a credit code without Pagefind …
+    exact = search(page, base_url, record["统一社会信用代码"])
+    assert exact[0] == path
+    assert page.inner_text("#search-status").startswith(f"找到 {len(exact)} 条")
+    # … asked for the full text too, the records stay and the reader is told what failed
+    rerun(page, lambda: page.click("#search-fulltext"))
+    status = page.inner_text("#search-status")
+    assert "全文检索暂时无法使用" in status and f"找到 {len(exact)} 条" in status, status
+    assert page.get_attribute("#search-status", "data-error") == "fulltext"
+    assert page.eval_on_selector_all(".hit a", "els => els.map(e => e.getAttribute('href'))") == exact
+    # a query only the full text could answer: never “没有找到”, the lists to browse instead
+    assert search(page, base_url, "劳动保障监察") == []
+    status = page.inner_text("#search-status")
+    assert "全文检索暂时无法使用，未能查询“劳动保障监察”" in status and "没有找到" not in status, status
+    assert page.is_visible(".browse a[href='/penalties/']") and not page.is_visible("#search-empty")
+    context.close()
+
+
+def test_search_falls_back_to_the_full_text_when_the_lookup_cannot_load(browser, base_url):
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/lookup/**", lambda route: route.abort())
+    record = penalties(page, base_url)["records"][0]
+    found = search(page, base_url, record["行政相对人名称"])
+    assert "/" + record["url"].split("/", 3)[3] in found
+    status = page.inner_text("#search-status")
+    assert "名称、代码和文号查询暂时无法使用" in status and "全文检索" in status, status
+    assert page.get_attribute("#search-status", "data-error") == "lookup"
     context.close()

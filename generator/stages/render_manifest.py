@@ -85,7 +85,11 @@ def redirects(site: Site):
     for view in site.datasets.values():
         if not view.config.record_pages:
             continue
-        lines += [f"{_url(view, r.id)}* {_url(view, r.id)}index.html 410!\n" for r in view.withdrawn]
+        for r in view.withdrawn:
+            url = _url(view, r.id)
+            # Netlify's rule engine skips a splat rule for a path that starts with the rule's own
+            # target, so the notice's index.html needs its own rule (generator/hosting.py)
+            lines += [f"{url}index.html {url} 410!\n", f"{url}* {url}index.html 410!\n"]
         lines += [f"{_url(view, r.id)}* /gone/index.html 410!\n" for r in view.expired]
     yield "".join(lines).encode("utf-8")
 

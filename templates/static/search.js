@@ -101,6 +101,7 @@ function renderFilters(counts) {
   }
 }
 
+// The next page of full-text results; false when Pagefind could not load them.
 async function showMore() {
   const run = state.run;
   const list = $("search-full-list");
@@ -108,12 +109,27 @@ async function showMore() {
   while (batch.length < PAGE && state.shown < state.results.length) {
     batch.push(state.results[state.shown++]);
   }
-  const data = await Promise.all(batch.map((r) => r.data()));
-  if (run !== state.run) return;
+  let data;
+  try {
+    data = await fullText(() => Promise.all(batch.map((r) => r.data())));
+  } catch (error) {
+    if (!(error instanceof FullTextUnavailable)) throw error;
+    if (run === state.run) $("search-more").hidden = true;
+    return false;
+  }
+  if (run !== state.run) return true;
   for (const d of data) {
     if (!state.skip.has(d.url)) list.append(hit(fromPagefind(d)));
   }
   $("search-more").hidden = state.shown >= state.results.length;
+  return true;
+}
+
+async function moreClicked() {
+  if (!(await showMore())) {
+    $("search-status").textContent = "更多结果暂时无法加载，请稍后再试。";
+    $("search-status").dataset.error = "fulltext";
+  }
 }
 
 function pagefindFilters() {
@@ -130,7 +146,7 @@ function loadPagefind() {
   pagefindReady ||= (async () => {
     const pf = await import("/pagefind/pagefind.js");
     await pf.options({ excerptLength: 30 });
-    pf.init();
+    await pf.init();
     return pf;
   })();
   return pagefindReady;
@@ -142,6 +158,27 @@ function loadFilters() { // once loaded, searches return the count of each filte
   return filtersReady;
 }
 
+// Pagefind may fail to load (its WebAssembly blocked by a browser policy, a file missing, the
+// connection gone) or stall; the reader is told, the lookup's answers stay, and the next search
+// tries again.  A stall counts as a failure after PAGEFIND_PATIENCE ms.
+const PAGEFIND_PATIENCE = 30000;
+class FullTextUnavailable extends Error {}
+async function fullText(work) {
+  let timer;
+  const stall = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new FullTextUnavailable("timeout")), PAGEFIND_PATIENCE);
+  });
+  try {
+    return await Promise.race([work(), stall]);
+  } catch (error) {
+    pagefindReady = null;
+    filtersReady = null;
+    throw error instanceof FullTextUnavailable ? error : new FullTextUnavailable(String(error));
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function search() {
   const run = ++state.run;
   const q = state.query.trim();
@@ -149,39 +186,82 @@ async function search() {
   const sort = state.sort ? { [state.sort.split(":")[0]]: state.sort.split(":")[1] } : undefined;
   $("search-status").textContent = q || filtering ? "正在查询……" : "";
   $("search-status").dataset.state = "busy";
-  const exact = q ? await lookup.find(q).catch(() => []) : [];
+  delete $("search-status").dataset.error;
+  let lookupFailed = false;
+  const exact = q ? await lookup.find(q).catch(() => { lookupFailed = true; return []; }) : [];
   const answered = exact.length > 0 && !state.wantFull && !filtering && !sort;
   let full = null;
   let all = null;
-  if ((q || filtering) && !answered) {
-    const pf = await loadPagefind();
-    if (state.refine) all = await loadFilters();
-    full = await pf.search(q || null, { filters: pagefindFilters(), sort });
-  } else if (state.refine) {
-    all = await loadFilters();
+  let fullFailed = false;
+  try {
+    if ((q || filtering) && !answered) {
+      [full, all] = await fullText(async () => {
+        const pf = await loadPagefind();
+        const counts = state.refine ? await loadFilters() : null;
+        return [await pf.search(q || null, { filters: pagefindFilters(), sort }), counts];
+      });
+    } else if (state.refine) {
+      all = await fullText(loadFilters);
+    }
+  } catch (error) {
+    if (!(error instanceof FullTextUnavailable)) throw error;
+    fullFailed = true;
   }
   if (run !== state.run) return; // a newer search has started
   state.skip = new Set(exact.map((r) => r.url));
+  state.results = full ? full.results : [];
+  state.shown = 0;
+  // the full-text count leaves out what the exact matches already show
+  let fullCount = 0;
+  if (!fullFailed) {
+    try {
+      fullCount = state.results.length - (full ? await fullText(() => countShown(state.results)) : 0);
+    } catch (error) {
+      if (!(error instanceof FullTextUnavailable)) throw error;
+      fullFailed = true;
+    }
+  }
+  if (run !== state.run) return;
   $("search-exact-list").replaceChildren(...exact.map(hit));
   $("search-exact").hidden = exact.length === 0;
   $("search-full-list").replaceChildren();
-  state.results = full ? full.results : [];
-  state.shown = 0;
-  if (state.refine) renderFilters(full ? full.filters : all);
-  // the full-text count leaves out what the exact matches already show
-  const fullCount = state.results.length - (full ? await countShown(state.results) : 0);
+  if (!fullFailed && state.refine) renderFilters(full ? full.filters : all);
+  $("search-full").hidden = fullFailed || fullCount === 0;
+  $("search-fulltext").hidden = fullFailed || !answered;
+  if (!fullFailed && !(await showMore())) fullFailed = true;
   if (run !== state.run) return;
-  $("search-full").hidden = fullCount === 0;
-  $("search-fulltext").hidden = !answered;
-  await showMore();
+  if (fullFailed) {
+    showUnavailable(q, exact, lookupFailed);
+    return;
+  }
   const nothing = exact.length === 0 && fullCount === 0 && (q || filtering);
   $("search-empty").hidden = !nothing;
   const many = exact.more ? "名称含有这几个字的记录较多，只列出前 20 条，输入更多的字可以缩小范围。" : "";
-  $("search-status").textContent = nothing ? `没有找到与“${q}”相关的公示信息。`
+  const partial = lookupFailed ? "（名称、代码和文号查询暂时无法使用，以上仅为全文检索的结果。）" : "";
+  $("search-status").textContent = (nothing ? `没有找到与“${q}”相关的公示信息。`
     : !q && !filtering ? ""
       : answered ? `找到 ${exact.length} 条名称、代码或文号相符的记录。${many}`
-        : `找到 ${exact.length} 条名称、代码或文号相符的记录，全文检索 ${fullCount} 条结果。${many}`;
+        : `找到 ${exact.length} 条名称、代码或文号相符的记录，全文检索 ${fullCount} 条结果。${many}`) + partial;
+  if (lookupFailed) $("search-status").dataset.error = "lookup";
   $("search-status").dataset.state = "done"; // for tests and benchmarks: this search has finished
+}
+
+// Pagefind could not be loaded: said plainly, and never as “没有找到” (the record may exist); the
+// lookup's answers stay, the lists below stay reachable.  data-error tells the tests what failed.
+function showUnavailable(q, exact, lookupFailed) {
+  $("search-full").hidden = true;
+  $("search-more").hidden = true;
+  $("search-fulltext").hidden = true;
+  $("search-empty").hidden = true;
+  const parts = [];
+  if (exact.length) parts.push(`找到 ${exact.length} 条名称、代码或文号相符的记录。`);
+  if (lookupFailed) parts.push("名称、代码和文号查询暂时无法使用。");
+  parts.push(exact.length ? "全文检索暂时无法使用，其他提到它的公示信息未能列出。"
+    : q ? `全文检索暂时无法使用，未能查询“${q}”。` : "全文检索暂时无法使用，未能筛选和排序。");
+  parts.push("请稍后再试，或直接浏览下列公示信息。");
+  $("search-status").textContent = parts.join("");
+  $("search-status").dataset.error = lookupFailed ? "fulltext lookup" : "fulltext";
+  $("search-status").dataset.state = "done";
 }
 
 // How many of the full-text results are exact matches already listed above (their data is
@@ -221,7 +301,7 @@ function start() {
     state.wantFull = true;
     search();
   });
-  $("search-more").addEventListener("click", showMore);
+  $("search-more").addEventListener("click", moreClicked);
   search();
 }
 
