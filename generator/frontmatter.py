@@ -10,7 +10,11 @@ page).  A page placed nowhere and linked from no placed page is reported (W-PAGE
 
 from __future__ import annotations
 
+import html
+import posixpath
+import re
 from datetime import date
+from urllib.parse import unquote
 
 from .config.kinds import Choice, Flag, Integer, Text
 from .config.options import At, Kind, Option, Section, section, shown
@@ -67,3 +71,32 @@ def read_front_matter(data, doc, relpath: str) -> tuple[FrontMatter | None, list
         return front, []
     seen = dict.fromkeys((tuple(p), m) for p, m in at.problems)
     return None, [diag("E-FRONT-MATTER", relpath, doc.line(path) or 1, detail=message.strip()) for path, message in seen]
+
+
+def unlinked_pages(pages) -> list[Diagnostic]:
+    """W-PAGE-UNLINKED for each page a reader cannot reach: placed nowhere (``nav``, ``home``,
+    ``item``; or ``unlisted`` on purpose) and linked from no page that can be reached."""
+    by_slug = {p.slug: p for p in pages}
+    reached = [p for p in pages if p.nav or p.home or p.item or p.unlisted]
+    seen = {p.slug for p in reached}
+    while reached:
+        page = reached.pop()
+        for slug in _linked_slugs(page):
+            if slug in by_slug and slug not in seen:
+                seen.add(slug)
+                reached.append(by_slug[slug])
+    return [diag("W-PAGE-UNLINKED", p.path, 1, slug=p.slug) for p in pages if p.slug not in seen]
+
+
+_HREF = re.compile(r'href="([^"]*)"')
+
+
+def _linked_slugs(page):
+    """The site paths a page's links point to, as slugs (``/about/``, ``../about``, ``about/#x``)."""
+    base = f"/{page.slug}/"
+    for href in _HREF.findall(page.html):
+        href = html.unescape(href).split("#", 1)[0].split("?", 1)[0]
+        if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.I):
+            continue
+        path = posixpath.normpath(posixpath.join(base, unquote(href)))
+        yield path.strip("/")

@@ -17,6 +17,7 @@ from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, dataset_problems, load_config
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
+from .frontmatter import unlinked_pages
 from .privacy import yaml_text_problems
 from .schema import SchemaError, load_schema
 from .site import HEAVY_KINDS, MANIFEST_KINDS, RESERVED, Site
@@ -113,6 +114,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
     markdown, files = content_files(root, config, problems, out)
     pages = validate_content(read_content(root, config.content_dir, markdown, problems), reserved, problems)
+    problems.extend(unlinked_pages(pages))  # front matter says where a page appears (issue 11.8)
     assets = check_assets(root, config.content_dir, files, reserved, problems)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))

@@ -116,3 +116,42 @@ def test_the_editors_note_is_never_published(site):
     for p in (site / "public").rglob("*"):
         if p.is_file():
             assert "王科长".encode() not in p.read_bytes(), p
+
+
+# ---------------------------------------------------------------- where a page appears (issue 11.8)
+
+def page(slug, html="", **placed):
+    from generator.model import ContentPage
+
+    return ContentPage(slug=slug, title=slug, item=placed.pop("item", None), phase="", summary="", updated=None,
+                       html=html, path=f"content/{slug}.md", **placed)
+
+
+def test_a_page_placed_nowhere_and_linked_from_nowhere_is_reported():
+    from generator.frontmatter import unlinked_pages
+
+    pages = [page("a", nav=True, html='<a href="/b/">b</a> <a href="c/">c</a>'), page("b", html='<a href="../d/#x">d</a>'),
+             page("c"), page("d"), page("e"), page("f", html='<a href="/e/">e</a>'), page("g", home=True),
+             page("h", item=12), page("i", unlisted=True, html='<a href="https://example.gov.cn/j/">j</a>'), page("j")]
+    found = unlinked_pages(pages)
+    # a → b (site path), a → a/c (relative: /a/c/ is no page; c stays unlinked), b → d (relative, anchor);
+    # e is linked only from f, which nothing reaches; an outside link reaches nothing here
+    assert sorted(dict(d.params)["slug"] for d in found) == ["c", "e", "f", "j"]
+    assert {d.code for d in found} == {"W-PAGE-UNLINKED"} and found[0].path.startswith("content/")
+
+
+def test_the_build_reports_an_unlinked_page_with_the_fix(site):
+    (site / "content/orphan.md").write_text("---\ntitle: 孤立页面\n---\n正文\n", encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    [d] = [d for d in report.warnings if d.code == "W-PAGE-UNLINKED"]
+    assert result is not None and d.location() == "content/orphan.md:1" and "/orphan/" in d.message
+    assert "nav: true" in d.spec.hint and "unlisted: true" in d.spec.hint
+
+
+def test_the_demo_has_no_unlinked_page():
+    from generator.compliance import run_check
+    from records import DEMO_AS_OF
+
+    from conftest import REPO
+
+    assert not [d for d in run_check(REPO, DEMO_AS_OF).report.items if d.code == "W-PAGE-UNLINKED"]
