@@ -9,6 +9,7 @@ import re
 import shlex
 import threading
 import urllib.request
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,96 @@ def test_the_guide_covers_every_task_of_the_issue():
     assert set(re.findall(r"\b[EW]-[A-Z][A-Z0-9-]+\b", text)) <= set(CATALOGUE)
     # the table of contents links to every section
     assert len(re.findall(r"^\d+\. \[", text, re.M)) == len([h for h in headings if re.match(r"\d+\.", h)])
+
+
+# ---------------------------------------------------------------- what the procedures promise
+
+def _build(site):
+    from generator.pipeline import build
+
+    result = build(site, site / "public", DEMO_AS_OF, search_index=False, jobs=1)
+    assert result.report.error_count == 0
+    return site / "public"
+
+
+def _feed_ids(out: Path) -> tuple[set, set]:
+    """(ids of the entries, ids of the tombstones) of the penalties feed and its archives."""
+    entries, gone = set(), set()
+    for feed in [out / "feeds/penalties.xml", *(out / "feeds/penalties").glob("*.xml")]:
+        text = feed.read_text(encoding="utf-8")
+        entries |= set(re.findall(r"<id>tag:[^<]*:penalties/([0-9a-f]{16})</id>", text))
+        gone |= set(re.findall(r'deleted-entry[^>]*ref="tag:[^"]*:penalties/([0-9a-f]{16})"', text))
+    return entries, gone
+
+
+def _record_id(number: str, agency: str) -> str:
+    from generator.cells import key_part, record_id
+    from generator.schema import load_schema
+
+    schema = load_schema(REPO, "data/penalties.schema.json")
+    return record_id("penalties", (key_part(schema.field("处罚机关"), agency),
+                                   key_part(schema.field("行政处罚决定书文号"), number)))
+
+
+def test_section_4_a_penalty_added_in_the_workbook_is_published(demo_cwd):
+    from openpyxl import load_workbook
+
+    from generator.cli import main
+
+    assert main(["excel", "penalties"]) == 0
+    book = demo_cwd / "penalties.xlsx"
+    wb = load_workbook(book)
+    ws = wb.worksheets[0]
+    header = [c.value for c in ws[2]]
+    last = ws.max_row
+    for col in range(1, len(header) + 1):  # a new decision, filled in like the last one
+        ws.cell(last + 1, col).value = ws.cell(last, col).value
+    ws.cell(last + 1, header.index("行政处罚决定书文号") + 1).value = "银人社监罚〔2026〕88号"
+    ws.cell(last + 1, header.index("处罚机关") + 1).value = "银川市人力资源和社会保障局"
+    for column, day in (("处罚决定日期", 20), ("保密审查日期", 23), ("公示日期", 24)):  # decided, reviewed, published
+        ws.cell(last + 1, header.index(column) + 1).value = date(2026, 11, day)
+    for column in ("状态", "状态日期", "状态说明", "撤回日期"):
+        ws.cell(last + 1, header.index(column) + 1).value = None
+    wb.save(book)
+    assert main(["import", "penalties.xlsx"]) == 0
+    out = _build(demo_cwd)
+    rid = _record_id("银人社监罚〔2026〕88号", "银川市人力资源和社会保障局")
+    assert "银人社监罚〔2026〕88号" in (out / f"penalties/{rid}/index.html").read_text(encoding="utf-8")
+
+
+def test_section_5_a_correction_is_shown_with_its_record(demo_cwd):
+    from conftest import read_rows, write_rows
+
+    header, rows = read_rows(demo_cwd / "data/corrections.csv")
+    pen_header, pens = read_rows(demo_cwd / "data/penalties.csv")
+    target = next(r for r in pens if r["公示日期"] and not r["状态"] and r["处罚机关"] == "银川市人力资源和社会保障局")
+    rows.append(dict.fromkeys(header, "") | {"数据集": "penalties", "记录": target["行政处罚决定书文号"],
+                                            "更正日期": DEMO_AS_OF.isoformat(), "更正内容": "罚款金额更正（手册第5节）",
+                                            "更正原因": "录入错误", "经办人": "测试"})
+    write_rows(demo_cwd / "data/corrections.csv", header, rows)
+    out = _build(demo_cwd)
+    rid = _record_id(target["行政处罚决定书文号"], target["处罚机关"])
+    assert "罚款金额更正（手册第5节）" in (out / f"penalties/{rid}/index.html").read_text(encoding="utf-8")
+
+
+def test_sections_6_and_7_withdraw_tells_the_feeds_delete_does_not(demo_cwd):
+    from conftest import edit_row, read_rows, write_rows
+    from generator.hosting import Hosting
+
+    header, pens = read_rows(demo_cwd / "data/penalties.csv")
+    shown = [r for r in pens if r["公示日期"] and not r["状态"] and r["保密审查日期"]][:2]
+    withdrawn, deleted = ((r["行政处罚决定书文号"], r["处罚机关"]) for r in shown)
+    out = _build(demo_cwd)
+    entries, _ = _feed_ids(out)
+    ids = [_record_id(*withdrawn), _record_id(*deleted)]
+    assert set(ids) <= entries  # both were announced to the sync consumers
+    edit_row(demo_cwd / "data/penalties.csv", {"行政处罚决定书文号": withdrawn[0]}, 状态="撤下",
+             状态日期=DEMO_AS_OF.isoformat(), 状态说明="本单位申请撤下（手册第6节）")
+    header, pens = read_rows(demo_cwd / "data/penalties.csv")
+    write_rows(demo_cwd / "data/penalties.csv", header, [r for r in pens if r["行政处罚决定书文号"] != deleted[0]])
+    out = _build(demo_cwd)
+    entries, gone = _feed_ids(out)
+    assert ids[0] in gone  # 撤下: a tombstone, so 信用中国 removes its copy
+    assert ids[1] not in entries and ids[1] not in gone  # deleted: the feeds say nothing; its copy stays
+    hosting = Hosting.load(out, REPO / "netlify.toml")
+    assert hosting.respond(f"/penalties/{ids[0]}/").status == 410
