@@ -1,7 +1,7 @@
 """Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]``,
 ``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
 [--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
-``gongshi import FILE.xlsx [--site DIR] [--dataset NAME] [--as-of DATE]``,
+``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``,
 ``gongshi init DIR [--title T] [--publisher P] [--base-url URL]`` and
 ``gongshi serve [--site DIR] [--port N] [--as-of DATE] [--search-index]``.
 
@@ -86,7 +86,6 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("workbook", type=Path, help="由 gongshi excel 生成或按其格式填写的 .xlsx 文件")
     i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
-    i.add_argument("--as-of", type=_as_of, default=None, help="按哪一天校验（决定日期等不能晚于这一天），默认北京时间今天")
     v = sub.add_parser("serve", help="在本机预览网站（http://127.0.0.1:8000/），数据或页面保存后自动重新生成")
     v.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     v.add_argument("--port", type=_port, default=8000, help="端口，默认 8000（0：任选一个空闲端口）")
@@ -125,7 +124,7 @@ def _serve(args) -> int:
         return 2
     fixed = args.as_of
     # the preview runs for hours: each rebuild is for that day in China, unless --as-of says otherwise
-    return serve(args.site, args.port, lambda: fixed or today_in_china(), args.search_index)
+    return serve(args.site, args.port, lambda: fixed or today_in_china(), args.search_index, today=today_in_china)
 
 
 def _init(args) -> int:
@@ -157,7 +156,7 @@ def _check(args) -> int:
     if not args.site.is_dir():
         print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
         return 2
-    result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code)
+    result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, today=today_in_china())
     sys.stdout.write(FORMATS[args.format](result, args.fail_on))
     return 1 if failed(result, args.fail_on) else 0
 
@@ -173,7 +172,7 @@ def _build(args) -> int:
     as_of = args.as_of or today_in_china()
     try:
         result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs,
-                       max_per_code=args.max_per_code)
+                       max_per_code=args.max_per_code, today=today_in_china())
     except UnsafeOutput as exc:
         print(f"gongshi: {exc}；请用 --out 指定别的目录", file=sys.stderr)
         return 2

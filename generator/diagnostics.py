@@ -112,7 +112,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请使用执法主体的全称，或先在 data/agencies.yaml 中登记该部门"),
     _e("E-LEGAL-REP-REQUIRED", "P1", "行政相对人为法人及非法人组织时必须填写法定代表人", "请填写法定代表人"),
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
-    _e("E-DATE-FUTURE", "P2.1", "“{column}”（{value}）在 {as_of} 之后：已经作出的决定、已经完成的检查不会发生在将来",
+    _e("E-DATE-FUTURE", "P2.1", "“{column}”（{value}）晚于今天（{as_of}）：已经作出的决定、已经完成的检查不会发生在将来",
        "请核对该日期（年份、月份是否写错，是否把 2024 写成了 2042）；尚未作出的决定不要录入。"
        "将来某天才公开的记录，只把“公示日期”写成那一天"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),

@@ -57,10 +57,13 @@ class Validated:
     tables: dict = field(default_factory=dict)  # dataset name → (DatasetConfig, TableSchema, records)
 
 
-def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None, out: Path | None = None) -> Site:
+def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = None, out: Path | None = None,
+              today: date | None = None) -> Site:
     """Read, validate, redact and expire every input, then assemble the site model.  With ``keep``,
     the validated records are also kept there (for ``gongshi check``), even when the load fails.
-    ``out``: the output directory of a build, which the content folder may not overlap."""
+    ``out``: the output directory of a build, which the content folder may not overlap.  ``today``:
+    the real date (the CLI's clock), after which no event date can be (E-DATE-FUTURE); it decides
+    whether the load fails, never what is output."""
     try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
@@ -72,7 +75,7 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         problems.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
-    ctx = Context(frozenset(a.name for a in agencies), calendar, as_of)
+    ctx = Context(frozenset(a.name for a in agencies), calendar, today)
     if keep is not None:
         keep.config, keep.calendar, keep.agencies = config, calendar, tuple(agencies)
     levels = {a.name: a.level for a in agencies}
@@ -197,7 +200,7 @@ def render_manifest(site: Site, staging: Path, templates: Path | None) -> int:
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
-          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE, today: date | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
@@ -211,7 +214,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load_site(root, as_of, report, out=out)
+        site = load_site(root, as_of, report, out=out, today=today)
     finally:
         gc.enable()
     clock.lap("read+validate+redact+expire+assemble")

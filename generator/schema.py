@@ -11,7 +11,7 @@ gongshi reads a few extra field properties:
 - ``optionalColumn: true`` — the column may be left out of the CSV header;
 - ``display: list`` — a multi-value field shown as a bulleted list (e.g. 查封清单);
 - ``eventDate: true`` — a date on which something happened (a decision, a check, a receipt): it
-  cannot be after the as-of date (the validate stage refuses it, E-DATE-FUTURE).  公示日期 is not
+  cannot be after today (the validate stage refuses it, E-DATE-FUTURE).  公示日期 is not
   one: a future 公示日期 is a scheduled publication.
 """
 

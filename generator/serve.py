@@ -82,9 +82,9 @@ class Preview:
     of the last failed one (or None), and a version that changes with either."""
 
     def __init__(self, site: Path, as_of: Callable[[], date], search_index: bool = False,
-                 log: Callable[[str], None] = say):
+                 log: Callable[[str], None] = say, today: Callable[[], date | None] = lambda: None):
         self.site = Path(site).resolve()
-        self.as_of, self.search_index, self.log = as_of, search_index, log
+        self.as_of, self.search_index, self.log, self.today = as_of, search_index, log, today
         self.work = Path(tempfile.mkdtemp(prefix="gongshi-serve-"))
         self.built: Built | None = None
         self.failure: str | None = None
@@ -104,7 +104,7 @@ class Preview:
         self.log(f"[{time.strftime('%H:%M:%S')}] 生成中{('（' + why + '）') if why else ''}……")
         try:
             result = build(self.site, out, self.as_of(), search_index=self.search_index,
-                           max_per_code=DEFAULT_MAX_PER_CODE)
+                           max_per_code=DEFAULT_MAX_PER_CODE, today=self.today())
             hosting = Hosting.load(out, self.site / "netlify.toml")
         except BuildFailed as failed:
             self._failed(_errors_only(failed.report, self.site, text_report))
@@ -328,11 +328,11 @@ def changed_files(first: set, more: queue.Queue, site: Path) -> str:
 
 def serve(site: Path, port: int, as_of: Callable[[], date], search_index: bool = False,
           ready: Callable[[str], None] | None = None, stop: threading.Event | None = None,
-          log: Callable[[str], None] = say) -> int:
+          log: Callable[[str], None] = say, today: Callable[[], date | None] = lambda: None) -> int:
     """Build, serve on 127.0.0.1:``port`` (0: any free port) and rebuild on changes, until Ctrl+C
     (or ``stop``, for tests; ``ready`` gets the address once the first build is done).  Exit
     status 0, or 2 when the port cannot be had."""
-    preview = Preview(site, as_of, search_index, log)
+    preview = Preview(site, as_of, search_index, log, today)
     try:
         server = ThreadingHTTPServer(("127.0.0.1", port), handler(preview))
     except OSError as exc:

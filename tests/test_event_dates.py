@@ -1,6 +1,7 @@
 """Dates that cannot be true (issue 11.4): an event date (``"eventDate": true`` in the schema)
-after the as-of date is an error; a 公示日期 after it is a scheduled publication, which the check
-lists as information."""
+after today (the CLI's clock; ``today=`` of the library) is an error; a 公示日期 after the as-of
+date is a scheduled publication, which the check lists as information.  A build for a past day
+still reads the records decided since."""
 
 import json
 from datetime import date, timedelta
@@ -8,7 +9,7 @@ from datetime import date, timedelta
 import jsonschema
 import pytest
 
-from conftest import GOLDEN_AS_OF, edit_row, run
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row, run
 from generator.cli import main
 from generator.compliance import run_check
 from generator.schema import SchemaError, load_schema
@@ -18,11 +19,15 @@ PEN = "data/penalties.csv"
 ROW9 = {"行政处罚决定书文号": "银人社监罚〔2025〕1号"}  # decided 2025-01-10, reviewed 01-13, not yet published
 
 
+def run_today(site, today, as_of=GOLDEN_AS_OF, out=None):
+    return run(site, as_of, out, today=today)
+
+
 @pytest.mark.parametrize("offset, refused", [(-1, False), (0, False), (1, True)])
-def test_a_decision_after_the_as_of_date_is_an_error(site, offset, refused):
+def test_a_decision_after_today_is_an_error(site, offset, refused):
     day = GOLDEN_AS_OF + timedelta(days=offset)
     edit_row(site / PEN, ROW9, 处罚决定日期=day.isoformat(), 保密审查日期="")
-    result, report = run(site, GOLDEN_AS_OF)
+    result, report = run_today(site, GOLDEN_AS_OF)
     found = [d for d in report.errors if d.code == "E-DATE-FUTURE"]
     assert bool(found) is refused and (result is None) is refused, [d.format() for d in report.errors]
     if refused:
@@ -34,9 +39,25 @@ def test_a_decision_after_the_as_of_date_is_an_error(site, offset, refused):
 def test_every_event_column_is_checked_and_a_private_one_is_masked(site):
     # 法制审核日期 is private in the golden schema: its value is never printed (P3.1)
     edit_row(site / PEN, ROW9, 法制审核日期="2025-02-03")
-    _, report = run(site, GOLDEN_AS_OF)
+    _, report = run_today(site, GOLDEN_AS_OF)
     (d,) = [d for d in report.errors if d.code == "E-DATE-FUTURE"]
     assert dict(d.params)["column"] == "法制审核日期" and "2025-02-03" not in d.message
+
+
+def test_a_build_for_a_past_day_reads_the_records_decided_since(tmp_path):
+    """The golden data hold decisions up to 2025-01-10: a build for 2024-10-09 is no error today."""
+    result, report = run_today(GOLDEN_SITE, GOLDEN_AS_OF, as_of=date(2024, 10, 9), out=tmp_path / "o")
+    assert result is not None and not [d for d in report.errors], [d.format() for d in report.errors]
+
+
+def test_the_cli_reads_today_from_the_clock(site, capsys, monkeypatch):
+    edit_row(site / PEN, ROW9, 处罚决定日期="2025-01-16")
+    monkeypatch.setattr("generator.cli.today_in_china", lambda now=None: GOLDEN_AS_OF)
+    args = ["--site", str(site), "--as-of", "2025-01-15"]
+    assert main(["build", *args, "--no-search-index"]) == 1 and main(["check", *args]) == 1
+    assert "E-DATE-FUTURE" in capsys.readouterr().err
+    monkeypatch.setattr("generator.cli.today_in_china", lambda now=None: GOLDEN_AS_OF + timedelta(days=1))
+    assert main(["build", *args, "--no-search-index"]) == 0  # decided "tomorrow" of that build: now it is true
 
 
 def test_a_future_publication_date_is_scheduled_not_an_error(site, capsys):
@@ -88,7 +109,7 @@ def test_event_date_property_is_checked(site, prop, wrong):
     assert wrong in str(exc.value)
 
 
-def test_import_refuses_a_future_decision(site, tmp_path, capsys):
+def test_import_refuses_a_future_decision(site, tmp_path, capsys, monkeypatch):
     from test_excel import column_letter, edit_workbook, workbook_for
 
     book = workbook_for(site, "penalties", tmp_path)
@@ -96,6 +117,8 @@ def test_import_refuses_a_future_decision(site, tmp_path, capsys):
     edit_workbook(book, {f"{column_letter(book, '处罚决定日期')}10": date(2025, 1, 16)})
     capsys.readouterr()
     before = (site / PEN).read_bytes()
-    assert main(["import", str(book), "--site", str(site), "--as-of", "2025-01-15"]) == 1
+    monkeypatch.setattr("generator.cli.today_in_china", lambda now=None: GOLDEN_AS_OF)
+    assert main(["import", str(book), "--site", str(site)]) == 1
     assert "E-DATE-FUTURE" in capsys.readouterr().err and (site / PEN).read_bytes() == before
-    assert main(["import", str(book), "--site", str(site), "--as-of", "2025-01-16"]) == 0
+    monkeypatch.setattr("generator.cli.today_in_china", lambda now=None: GOLDEN_AS_OF + timedelta(days=1))
+    assert main(["import", str(book), "--site", str(site)]) == 0

@@ -39,10 +39,12 @@ class CheckResult:
     root: Path | None = None                        # the site, where the report finds Excel positions
 
 
-def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> CheckResult:
+def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
+              today: date | None = None) -> CheckResult:
+    """``today``: the real date, for E-DATE-FUTURE (see ``load_site``)."""
     report, keep = Report(max_per_code), Validated()
     try:
-        load_site(Path(root), as_of, report, keep)
+        load_site(Path(root), as_of, report, keep, today=today)
     except BuildFailed:
         pass  # its errors are in the report; check the records that did validate all the same
     result = CheckResult(as_of, report, root=Path(root))

@@ -53,7 +53,7 @@ def _import(args) -> int:
         return 2
     from ..cli import today_in_china  # the CLI reads the clock (P2.4)
 
-    result = import_workbook(args.site, args.workbook, args.dataset, args.as_of or today_in_china())
+    result = import_workbook(args.site, args.workbook, args.dataset, today_in_china())
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     summary = f"共 {len(result.errors)} 个错误，{len(result.warnings)} 个警告"
