@@ -33,7 +33,8 @@ class Running:
             got.set()
 
         self.thread = threading.Thread(target=serve, args=(site, 0, lambda: GOLDEN_AS_OF, search_index),
-                                       kwargs={"ready": ready, "stop": self.stop, "log": self.lines.append},
+                                       kwargs={"ready": ready, "stop": self.stop, "log": self.lines.append,
+                                               "today": lambda: GOLDEN_AS_OF},
                                        daemon=True)
         self.thread.start()
         assert got.wait(60), self.lines
