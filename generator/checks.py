@@ -35,10 +35,18 @@ def party_identity(get, ds) -> Iterator[Problem]:
 
 def legal_review_of_major(get, ds) -> Iterator[Problem]:
     """L1: a major decision is made only after a legal review that agreed.  The decision date is
-    the dataset's ``date_field`` (处罚决定日期, 查封日期, 许可决定日期 …)."""
-    if get("是否重大") != "是":
+    the dataset's ``date_field`` (处罚决定日期, 查封日期, 许可决定日期 …).  A dataset with a
+    ``major:`` block is reviewed by the validate stage instead, for every decision major by rule
+    too, against the date of the decision that made it major (L2)."""
+    if get("是否重大") != "是" or ds.major is not None:
         return
-    conclusion, reviewed, decided = get("法制审核结论"), get("法制审核日期"), get(ds.date_field)
+    yield from review_problems(get, get(ds.date_field))
+
+
+def review_problems(get, decided) -> Iterator[Problem]:
+    """L1, L4: the legal review of a major decision: agreed, dated no later than ``decided``, with
+    the number of its 法制审核意见书."""
+    conclusion, reviewed = get("法制审核结论"), get("法制审核日期")
     if not conclusion or not reviewed:
         yield "E-LEGAL-REVIEW", "法制审核结论", {"detail": "未经法制审核（法制审核结论或日期为空）"}
         return

@@ -41,6 +41,22 @@ class Lifecycle:
     period_basis: str
     deadline: date | None      # last day to publish on time (P8)
     deadline_provisional: bool  # the deadline crosses a year without a holiday notice (C4)
+    # the credit channel (信用中国 exports, feed) and Order 36 (P10); without classes it is the portal
+    credit_class: str = ""     # 失信程度: 轻微 / 一般 / 严重 (P10.1)
+    credit_reason: str = ""    # how the class was found: the editor's entry or the rule that holds
+    credit_last_day: date | None = None  # 信用中国 公示截止期 (P10.2)
+    credit_sent: bool = True   # False: not sent to credit platforms at all (轻微, P10.2)
+    credit_label: str = ""     # "1 年", "3 个月", "不报送"
+    credit_basis: str = ""
+    repair_from: date | None = None   # first day a repair may be decided (P10.3)
+    repaired_on: date | None = None   # 信用修复 decided (P10.4)
+    repair_ends: tuple = ()           # channels a repair ends publication on
+    major: str = ""            # major by rule: "binding" or "advisory" (L2, L3)
+    major_reason: str = ""
+
+    def last_day_on(self, channel: str) -> date | None:
+        """公示截止期 on a channel: the portal's, or the credit channel's (never later, P10.2)."""
+        return self.credit_last_day if channel == "creditchina" and self.credit_class else self.last_day
 
 
 @dataclass(frozen=True, slots=True)

@@ -75,10 +75,10 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
         problems.extend(yaml_text_problems(root, f.relative_to(root).as_posix() if f.is_relative_to(root) else str(f)))
     agencies = validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, problems),
                                  problems, make_agency)
-    ctx = Context(frozenset(a.name for a in agencies), calendar, today)
+    levels = {a.name: a.level for a in agencies}
+    ctx = Context(frozenset(a.name for a in agencies), calendar, levels, hearings_held(root, config), today)
     if keep is not None:
         keep.config, keep.calendar, keep.agencies = config, calendar, tuple(agencies)
-    levels = {a.name: a.level for a in agencies}
     views, counts = {}, {}
     pending = read_corrections(root, config, report)
     for ds in config.datasets:
@@ -105,7 +105,8 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
                 pass
             continue
         shown = expire(redact(records, schema), as_of, review_column, problems,
-                       ds.deadline.basis if ds.deadline else "")
+                       ds.deadline.basis if ds.deadline else "",
+                       repair_notice=bool(ds.credit and ds.credit.repair and ds.credit.repair.page == "notice"))
         counts[ds.name] = {v.value: n for v, n in shown.counts.items()}
         corrections = {}
         if numbers or not any(d.path == ds.file for d in report.errors):  # an unreadable table: said already
@@ -129,6 +130,32 @@ def load_site(root: Path, as_of: date, report: Report, keep: Validated | None = 
     if report.errors:
         raise BuildFailed(report)
     return replace(site, assets=assets)
+
+
+def hearings_held(root: Path, config) -> dict:
+    """The hearings each dataset's ``major.hearing`` test looks in (L2: decided after a hearing),
+    by dataset name: read from the raw CSV, since that dataset may come later in the order.  Its
+    own problems are reported when it is validated; a hearing taken down was not held."""
+    from .config import STATUS_WITHDRAWN
+    from .dates import parse_date
+    from .major import Hearings
+
+    held = {}
+    links = {ds.major.hearing.dataset: ds.major.hearing for ds in config.datasets if ds.major and ds.major.hearing}
+    for name, link in sorted(links.items()):
+        hds = config.dataset(name)
+        table = read_table(root, hds.file, [])
+        if table is None:
+            continue
+        at = {c: i for i, c in enumerate(table.header)}
+        cols = [at.get(c) for c in (hds.agency_field, link.applicant, hds.date_field, hds.key[-1], hds.role("status"))]
+
+        def cell(cells, i):
+            return cells[i].strip() if i is not None and i < len(cells) else ""
+        held[name] = Hearings.of(
+            (cell(c, cols[0]), cell(c, cols[1]), parse_date(cell(c, cols[2])), cell(c, cols[3]))
+            for _, c in table.rows if cell(c, cols[4]) not in STATUS_WITHDRAWN)
+    return held
 
 
 def read_corrections(root: Path, config, report: Report) -> dict:

@@ -136,8 +136,22 @@ def as_text(result, fail_on: str) -> str:
     lines = text_lines(result.report, result.root, result.where)
     lines += _expiry_lines(result)
     lines += _scheduled_lines(result)
+    lines += _repair_lines(result)
     lines.append(summary(result, fail_on))
     return "\n".join(lines) + "\n"
+
+
+def _repair_lines(result) -> list[str]:
+    """P10.3, for the bureau's information: who may now apply for credit repair."""
+    lines = []
+    for name, found in result.repair.items():
+        lines.append(f"{name}：{len(found)} 条已满最短公示期，当事人可以申请信用修复（规则 P10.3，仅供参考）")
+        entries, more = _expiring(result, {"records": found}, "records")
+        lines += [f"  {x['file']}:{x['row']}: {x['class']}，自 {x['since']} 起可申请 {_one_line(x['party'])} "
+                  f"{_one_line(x['record'])}" for x in entries]
+        if more:
+            lines.append(f"  …另有 {more} 条可申请")
+    return lines
 
 
 def _expiring(result, e: dict, key: str) -> tuple[list[dict], int]:
@@ -209,6 +223,8 @@ def as_json(result, fail_on: str) -> str:
         "expiry": {"days": result.expiring_days, "datasets": expiry},
         "scheduled": {name: {"scheduled": e["scheduled"], "records": _scheduled(result, e)[0]}
                       for name, e in result.scheduled.items()},
+        "credit_repair": {name: {"eligible": len(found), "records": _expiring(result, {"r": found}, "r")[0]}
+                          for name, found in result.repair.items()},
     }
     return json.dumps(doc, ensure_ascii=False, indent=2, sort_keys=False) + "\n"
 
@@ -325,6 +341,10 @@ def as_markdown(result, fail_on: str) -> str:
             if g["problems"] and g["problems"][0]["hint"]:
                 block += ["", f"如何修改：{_md(g['problems'][0]['hint'])}"]
             sections.append(block + [""])
+    if result.repair:
+        block = ["### 可以申请信用修复（规则 P10.3，仅供参考）", "", "| 数据集 | 已满最短公示期 |", "|---|---:|"]
+        block += [f"| {_md(n)} | {len(found)} |" for n, found in result.repair.items()]
+        sections.append(block + [""])
     expiring = [(n, e) for n, e in result.expiry.items() if e["expiring"] or e["expired_recently"]]
     if expiring:
         block = ["### 即将到期下线", "", f"| 数据集 | {result.expiring_days} 天内到期 | 已到期 | 近 {result.expiring_days} 天到期 |",

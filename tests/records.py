@@ -24,9 +24,10 @@ def dataset(name="penalties", key=("文号",), deadline: Deadline | None = None,
 
 
 def record(ds: DatasetConfig, line=2, *, published=None, reviewed=None, status="", status_on=None,
-           last_day=None, deadline=None, agency=None, **values) -> Record:
+           last_day=None, deadline=None, agency=None, life: dict | None = None, **values) -> Record:
+    """A record with these column values; ``life`` sets other fields of its life cycle."""
     layout = Layout(tuple(values))
-    life = Lifecycle(published, reviewed, status, status_on, None, last_day, "", "", deadline, False)
+    life = Lifecycle(published, reviewed, status, status_on, None, last_day, "", "", deadline, False, **(life or {}))
     return Record(ds.name, f"id{line}", ds.file, line, layout, tuple(values.values()), life, agency)
 
 

@@ -1,4 +1,4 @@
-"""Boundary dates of every period rule (P2.3, P2.6): a build as of the last day shows the record,
+"""Boundary dates of every period rule (P2.1, P2.3, P2.5, P2.6; L5: a major penalty 3 years): a build as of the last day shows the record,
 a build the next day does not — the day before publication, too."""
 
 import json

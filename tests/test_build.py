@@ -94,13 +94,15 @@ def test_record_url_is_stable_when_fields_are_corrected(site, tmp_path):
 
 
 def test_unreviewed_and_unpublished_records_are_held_back_and_reported(tmp_path):
+    """P4: no completed confidentiality review, no publication (reported); no 公示日期, not yet."""
     result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "o")
     numbers = [r["行政处罚决定书文号"] for r in load_json(tmp_path / "o", "penalties")["records"]]
     assert "贺人社监罚〔2024〕19号" not in numbers  # no 保密审查日期
     assert "银人社监罚〔2025〕1号" not in numbers   # no 公示日期
     unreviewed = [d.format() for d in report.warnings if d.code == "W-UNREVIEWED"]
     assert any(line.startswith("data/penalties.csv:8:28: W-UNREVIEWED") for line in unreviewed), unreviewed
-    assert result.counts["penalties"] == {"listed": 5, "withdrawn": 1, "not-yet": 1, "unreviewed": 1, "expired": 0}
+    assert result.counts["penalties"] == {"listed": 7, "withdrawn": 1, "repaired": 1, "not-yet": 1, "unreviewed": 1,
+                                          "expired": 0}
 
 
 def test_review_dated_after_as_of_holds_the_record_back(site, tmp_path):
@@ -131,9 +133,10 @@ def test_feed_is_valid_atom_with_absolute_links(tmp_path):
     root = ElementTree.parse(tmp_path / "o/feeds/penalties.xml").getroot()
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = root.findall("a:entry", ns)
-    # changes of the 5 listed records: 5 publications and 2 logged corrections; the withdrawal is a tombstone
-    assert len(entries) == 7
-    assert len(root.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")) == 1
+    # the feed serves the credit channel (P10.2): of the 7 listed records the 轻微 one is not sent;
+    # 6 publications and 2 logged corrections; the withdrawal and the credit repair are tombstones
+    assert len(entries) == 8
+    assert len(root.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")) == 2
     for e in entries:
         assert e.find("a:link", ns).get("href").startswith("https://gongshi.hrss.nx.example/penalties/")
         assert e.find("a:updated", ns).text.endswith("+08:00")
@@ -181,7 +184,7 @@ def test_home_lists_all_24_items_by_phase(tmp_path):
     html = (out / "index.html").read_text(encoding="utf-8")
     assert html.index("事前公开") < html.index("事中公开") < html.index("事后公开")
     assert len(re.findall(r'<span class="no">\d+</span>', html)) == 24
-    assert '<a href="/penalties/">行政处罚结果</a>' in html and "5 条" in html
+    assert '<a href="/penalties/">行政处罚结果</a>' in html and "7 条" in html
     assert "本期无行政许可结果信息" in html
 
 
@@ -221,7 +224,8 @@ def test_credit_platform_export_uses_s1_codes_and_ten_thousand_yuan(site):
     assert result, [d.format() for d in report.errors]
     with (site / "public/opendata/penalties-creditchina.csv").open(encoding="utf-8-sig") as fh:
         rows = {r["CF_XDR_MC"]: r for r in csv.DictReader(fh)}
-    assert len(rows) == 5 and "宁夏通达物流有限公司" not in rows  # listed records only
+    # records listed on the credit channel only: not the withdrawn one, nor the 轻微 one (P10.2)
+    assert len(rows) == 6 and "宁夏通达物流有限公司" not in rows and "贺兰县永兴建材门市" not in rows
     assert rows["银川市永固建筑劳务有限公司"]["CF_NR_FK"] == "2"       # 20000 元
     assert rows["宁夏恒达人力资源服务有限公司"]["CF_NR_FK"] == "15.6"   # 156000 元
     assert rows["马某某"]["CF_XDR_SHXYM"] == "" and rows["马某某"]["CF_FR_ZJHM"] == ""
@@ -235,3 +239,16 @@ def test_credit_platform_export_of_a_private_field_is_refused(site):
     assert result is None
     [line] = [d.format() for d in report.errors]
     assert line.startswith("site_config.yaml: E-CONFIG") and "证件号码" in line and "P3.1" in line
+
+
+def test_decision_pages_tell_remedies_and_the_correction_channel(tmp_path):
+    """P7: a decision's page says how to seek remedy, with the configured terms and the review
+    body of the deciding department; P5.4: every record page names where to send a correction."""
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, GOLDEN_AS_OF, out=out)
+    record = load_json(out, "penalties")["records"][0]
+    html = page_of(out, record["url"])
+    assert "救济途径" in html and "60 日内" in html and "6 个月内" in html
+    assert "《中华人民共和国行政复议法》（2023年修订）第二十条、第二十四条" in html
+    assert "纠错建议" in html and "0951-5099342" in html and "10 个工作日内" in html
+    assert "救济途径" not in (out / "staff/index.html").read_text(encoding="utf-8")  # not a decision

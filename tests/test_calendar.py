@@ -63,7 +63,7 @@ def test_bad_calendar_data_is_reported():
     (date(2019, 2, 2), True),    # Saturday before the 2019 Spring Festival, make-up (国办发明电〔2018〕15号)
     (date(2019, 2, 3), True),    # Sunday, make-up
     (date(2019, 2, 8), False),   # Friday in the Spring Festival (2/4–2/10)
-    (date(2019, 4, 28), True),   # Sunday, make-up for the 4-day May Day holiday (国办发明电〔2019〕2号)
+    (date(2019, 4, 28), True),   # Sunday, make-up for the 4-day May Day holiday (国办发明电〔2019〕3号)
     (date(2019, 5, 3), False),   # Friday, May Day holiday as adjusted in March 2019
     (date(2019, 5, 5), True),    # Sunday, make-up
     (date(2019, 9, 13), False),  # 中秋
@@ -86,3 +86,20 @@ def test_deadline_across_2025_national_day_and_its_make_up_saturday(cal):
     assert cal.add_workdays(date(2025, 9, 26), 10) == date(2025, 10, 16)
     # on weekdays alone, the same ten days would end on 2025-10-10: the holiday matters
     assert cal.workdays_after(date(2025, 9, 26), date(2025, 10, 10)) == 5
+
+
+def test_every_year_names_its_notice(cal):
+    """C1: each year's entry names the State Council notice(s) it follows, by document number."""
+    import re
+    for year in range(2019, 2027):
+        numbers = re.findall(r"国办发明电〔(\d{4})〕\d+号", cal.notices[year].basis)
+        assert numbers and str(year - 1) in numbers, (year, cal.notices[year].basis)
+
+
+@pytest.mark.parametrize("day, working", [
+    (date(2025, 1, 28), False),  # 除夕, a statutory holiday day from 2025 (C2)
+    (date(2025, 5, 2), False),   # 劳动节's second statutory day from 2025 (C2)
+    (date(2024, 2, 9), True),    # 除夕 2024: not yet a holiday (a Friday at work)
+])
+def test_thirteen_statutory_days_from_2025(cal, day, working):
+    assert cal.is_workday(day) is working

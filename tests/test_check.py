@@ -152,7 +152,7 @@ def test_next_year_due_day_is_configuration():
 
 @pytest.mark.parametrize("old, new, detail", [
     ("      done: 撤回日期\n", "      done: 撤回时间\n", "“撤回时间”不是数据集 penalties 中的列"),
-    ("      basis: 附件5第八条：法制机构在收到送审材料后7个工作日内审核完毕\n", "", "缺少 compliance.duties[2].basis"),
+    ("      basis: 附件5第八条：法制机构在收到送审材料后7个工作日内审核完毕\n", "", "缺少 compliance.duties[3].basis"),  # licences
     ("    dataset: staff\n", "    dataset: staf\n", "“staf”不是已配置的数据集"),
     ("    next_year_from: \"11-01\"", "    next_year_from: \"11-31\"", "compliance.calendar.next_year_from 应为“月-日”"),
 ])

@@ -100,3 +100,56 @@ def test_deadline_in_a_year_missing_from_the_calendar_is_provisional():
     # weekdays only (2027 unknown): 12/29, 12/30, 12/31, 1/1, 1/4 … 1/8, 1/11 = 10
     assert [dict(d.params)["deadline"] for d in found] == ["2027-01-11"]
     assert 2027 in cal.provisional_years
+
+
+# ---------------------------------------------------------------- L4: an extension, a return and a resubmission
+
+EXTENDED = Duty("legal_review", "penalties", "法制审核收件日期", "法制审核日期", 7, "附件5第八条", (),
+                returned="法制审核退回日期", restart="重新报送日期",
+                extension={"days": "法制审核延长工作日", "approved": "法制审核延长批准日期"})
+RECEIVED = date(2026, 11, 2)   # Monday: 7 wd → Wednesday 2026-11-11; 5 more → Wednesday 2026-11-18
+
+
+def reviewed(as_of, done=None, **columns):
+    r = record(PENALTIES, 12, 文号="银人社监罚〔2026〕25号", 法制审核收件日期=RECEIVED, 法制审核日期=done, **columns)
+    return [(d.code, dict(d.params)["deadline"]) for d in duty_findings(EXTENDED, PENALTIES, [r], as_of, CALENDAR)]
+
+
+@pytest.mark.parametrize("as_of, found", [
+    (date(2026, 11, 17), []),                                        # the day before the extended deadline
+    (date(2026, 11, 18), []),                                        # its last day
+    (date(2026, 11, 19), [("E-REVIEW-OVERDUE", "2026-11-18")]),     # the day after
+])
+def test_an_approved_extension_moves_the_deadline(as_of, found):
+    assert reviewed(as_of, 法制审核延长工作日=5, 法制审核延长批准日期=date(2026, 11, 10)) == found
+
+
+@pytest.mark.parametrize("approved, found", [
+    (date(2026, 11, 11), []),                                        # approved on the term's last day: counts
+    (date(2026, 11, 12), [("E-REVIEW-OVERDUE", "2026-11-11")]),     # approved after the term: does not
+])
+def test_an_extension_counts_only_when_approved_within_the_term(approved, found):
+    found_ = reviewed(date(2026, 11, 13), 法制审核延长工作日=5, 法制审核延长批准日期=approved)
+    assert found_ == found
+
+
+@pytest.mark.parametrize("done, found", [
+    (date(2026, 11, 18), []),
+    (date(2026, 11, 19), [("W-REVIEW-LATE", "2026-11-18")]),
+])
+def test_done_within_or_after_the_extension(done, found):
+    assert reviewed(date(2026, 12, 1), done, 法制审核延长工作日=5, 法制审核延长批准日期=date(2026, 11, 5)) == found
+
+
+@pytest.mark.parametrize("as_of, found", [
+    (date(2026, 11, 20), []),                                        # resubmitted 11-11: 7 wd → 11-20, its last day
+    (date(2026, 11, 23), [("E-REVIEW-OVERDUE", "2026-11-20")]),     # the next working day
+])
+def test_a_resubmitted_file_starts_the_term_again(as_of, found):
+    assert reviewed(as_of, 法制审核退回日期=date(2026, 11, 4), 重新报送日期=date(2026, 11, 11)) == found
+
+
+def test_a_file_sent_back_stops_the_term_until_it_comes_again():
+    assert reviewed(date(2026, 12, 20), 法制审核退回日期=date(2026, 11, 4)) == []
+    # sent back only after the term had run out: it was late already
+    assert reviewed(date(2026, 12, 20), 法制审核退回日期=date(2026, 11, 13)) == [("W-REVIEW-LATE", "2026-11-11")]

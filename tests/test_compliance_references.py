@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from generator.compliance.references import certificates, law_status, repealed_citations
+from generator.compliance.references import certificates, citation_conflicts, law_status, repealed_citations
 from records import DEMO_AS_OF, dataset, record
 
 STAFF = dataset("staff", key=("执法证件编号",), date_field="发证日期")
@@ -49,3 +49,28 @@ def test_repealed_citations(basis, titles):
     found = list(repealed_citations(REPEALED, law_status(REPEALED, LIST), PENALTIES, "处罚依据", [r]))
     assert [dict(d.params)["title"] for d in found] == titles
     assert all(d.code == "W-REPEALED-BASIS" and "已废止" in d.message and "2026-05-07" in d.message for d in found)
+
+
+def test_a_repealed_law_is_found_under_its_full_title_too():
+    laws = [record(LAWS, 2, 名称="《中华人民共和国某某法》", 文号="主席令第1号", 时效性="已废止")]
+    r = record(PENALTIES, 9, 文号="宁人社监罚〔2026〕1号", 决定日期=date(2026, 5, 7), 处罚依据="《某某法》第三条")
+    assert len(list(repealed_citations(REPEALED, law_status(REPEALED, laws), PENALTIES, "处罚依据", [r]))) == 1
+
+
+def test_a_provision_cited_two_ways_across_datasets():
+    """I4: 社会保险法第七十九条第（一）项 under 第二款 in the powers list and 第一款 in a sealing."""
+    powers, sealing = dataset("powers", key=("事项编码",)), dataset("coercions", key=("查封决定书文号",))
+    tables = {
+        "powers": (powers, None, [record(powers, 12, 事项编码="330217001000",
+                                         设定依据="《中华人民共和国社会保险法》第七十七条、第七十九条第二款第（一）项")]),
+        "coercions": (sealing, None, [
+            record(sealing, 3, 查封决定书文号="银人社基监封〔2025〕1号",
+                   查封依据="《中华人民共和国社会保险法》第七十九条第一款第（一）项；《社会保险基金行政监督办法》第十七条"),
+            record(sealing, 4, 查封决定书文号="银人社基监封〔2025〕2号",
+                   查封依据="《中华人民共和国社会保险法》第七十九条第二款第（一）项"),
+            record(sealing, 5, 查封决定书文号="银人社基监封〔2025〕3号", 查封依据="《社会保险法》第七十九条")])}
+    found = list(citation_conflicts({"powers": "设定依据", "coercions": "查封依据"}, tables))
+    assert [(d.code, d.row, dict(d.params)["cited"]) for d in found] == [
+        ("W-CITATION-MISMATCH", 3, "《中华人民共和国社会保险法》第七十九条第一款第（一）项"),
+        ("W-CITATION-MISMATCH", 5, "《社会保险法》第七十九条")]
+    assert "data/powers.csv:12（设定依据）" in found[0].message and found[0].spec.rule == "I4"

@@ -70,7 +70,7 @@ def test_demo_and_golden_configurations_load_typed():
     assert penalties.record_pages is True and penalties.feed is True and hearings.oldest_first is True
     assert penalties.period.rules[0].years == 3 and penalties.period.rules[0].when == (("是否重大", "是"),)
     assert ("CF_NR_FK", "column", "罚款金额（元）", "万元") in penalties.exports[0].columns
-    assert ("CF_GSJZQ", "life", "last_day", "") in penalties.exports[0].columns
+    assert ("CF_GSJZQ", "life", "credit_last_day", "") in penalties.exports[0].columns
     assert staff.period.until == "证件有效期至" and staff.period.default.indefinite
     correction = next(d for d in config.compliance.duties if d.kind == "correction")
     assert (correction.working_days, correction.basis) == (10, config.correction.basis)  # P5.3: the promised term
@@ -85,7 +85,8 @@ def test_the_readme_reference_is_the_declarations():
     assert update_readme.with_reference(readme) == readme, "run: python tests/update_readme.py"
     keys = [row.key for row in reference(SITE)]
     for key in ("site.page_size", "datasets.<name>.record_pages", "datasets.<name>.period.rules[].when",
-                "datasets.<name>.exports.<name>.columns", "compliance.major.datasets.<dataset>.range.share",
+                "datasets.<name>.exports.<name>.columns", "datasets.<name>.major.thresholds.range.share",
+                "datasets.<name>.credit.classes.<class>.creditchina.years",
                 "compliance.duties[].from", "compliance.calendar.next_year_from", "correction.answer_working_days"):
         assert key in keys and f"| `{key}` |" in readme
 
@@ -142,9 +143,10 @@ def test_nearest_valid_key():
     ("datasets.penalties.search.name", "names"),
     ("compliance.dutie", "duties"),
     ("compliance.duties.0.workingdays", "working_days"),
-    ("compliance.major.dataset", "datasets"),
-    ("compliance.major.datasets.penalties.flagg", "flag"),
-    ("compliance.major.datasets.penalties.range.shares", "share"),
+    ("datasets.penalties.major.threshold", "thresholds"),
+    ("datasets.penalties.major.flagg", "flag"),
+    ("datasets.penalties.major.thresholds.range.shares", "share"),
+    ("datasets.penalties.credit.repair.end", "ends"),
     ("compliance.certificates.warn_day", "warn_days"),
     ("compliance.repealed.cited", "cited_in"),
     ("compliance.announcements.month", "months"),
@@ -210,10 +212,12 @@ def test_the_issues_misspellings_no_longer_build_silently(tmp_path):
     ("datasets.penalties.exports.creditchina.columns.CF_NR_FK", {"column": "罚款金额（元）", "unit": "元"},
      "CF_NR_FK.unit 只能是  / 万元，现为文字“元”"),
     ("datasets.penalties.exports.creditchina.columns.CF_GSJZQ", {"life": "end"},
-     "CF_GSJZQ.life 只能是 last_day / published_on / period_start"),
+     "CF_GSJZQ.life 只能是 last_day / credit_last_day / state / published_on / period_start"),
     ("datasets.penalties.search.names", "行政相对人名称", "datasets.penalties.search.names 应为列表"),
     ("compliance.calendar.next_year_from", "11-31", "compliance.calendar.next_year_from 应为“月-日”，如 \"11-01\"，现为“11-31”"),
-    ("compliance.major.datasets.penalties.range.share", 2, "range.share 应为 0 到 1 之间的数，现为 2"),
+    ("datasets.penalties.major.thresholds.range.share", 2, "range.share 应为 0 到 1 之间的数，现为 2"),
+    ("datasets.penalties.credit.classes.一般.creditchina", {"years": 2},
+     "datasets.penalties.credit.classes.一般.creditchina 为 2 年，超出法定范围"),
     ("compliance.duties.0.kind", "withdraw", "compliance.duties[0].kind 只能是 withdrawal / correction / legal_review，"
                                              "现为文字“withdraw”，是否应为“withdrawal”？"),
     ("compliance.expiring.days", "30天", "compliance.expiring.days 应为 0 到 366 之间的整数"),
@@ -236,7 +240,8 @@ def test_a_value_of_the_wrong_type_names_its_key(tmp_path, path, value, expected
     ("datasets.major_violations.group_by.basis", "缺少 datasets.major_violations.group_by.basis（法律依据）"),
     ("datasets.penalties.exports.creditchina.basis", "缺少 datasets.penalties.exports.creditchina.basis（法律依据）"),
     ("remedy", "缺少 remedy（数据集 penalties、random_checks、coercions、licences 设置了 remedy_notice"),
-    ("compliance.major.basis", "缺少 compliance.major.basis（法律依据）"),
+    ("datasets.penalties.major.basis", "缺少 datasets.penalties.major.basis（法律依据）"),
+    ("datasets.penalties.credit.repair.portal_basis", "缺少 datasets.penalties.credit.repair.portal_basis（法律依据）"),
     ("compliance.certificates.basis", "缺少 compliance.certificates.basis（法律依据）"),
     ("compliance.duties.2.working_days", "缺少 compliance.duties[2].working_days（必填）"),
 ])

@@ -31,9 +31,16 @@ def fetcher(out: Path):
 
 
 def snapshot(out: Path, path: str) -> dict:
-    """The CSV export: record id → its row, as the consumer's copy should hold it."""
+    """The CSV export: record id → its row, as the consumer's copy should hold it — the records
+    on the credit channel that feeds serve (P10.2): where the dataset has a 信用中国 data-item
+    file, those it holds too (a 轻微 penalty is shown on the portal but never sent)."""
     text = (out / f"opendata/{path}.csv").read_bytes().decode("utf-8-sig")
-    return {row["记录标识"]: row for row in csv.DictReader(io.StringIO(text))}
+    rows = {row["记录标识"]: row for row in csv.DictReader(io.StringIO(text))}
+    credit = out / f"opendata/{path}-creditchina.csv"
+    if credit.is_file():
+        sent = {(r["CF_CFJG"], r["CF_WSH"]) for r in csv.DictReader(io.StringIO(credit.read_bytes().decode("utf-8-sig")))}
+        rows = {k: r for k, r in rows.items() if (r["处罚机关"], r["行政处罚决定书文号"]) in sent}
+    return rows
 
 
 def copy_of(replica: Replica) -> dict:
@@ -106,10 +113,11 @@ def test_consumer_stays_exact_through_a_scripted_history(site, tmp_path):
     # the end state: what the history did
     gone = steady.tombstones
     reasons = sorted(r for _, r in gone.values())
-    assert reasons == ["公示期满", "公示期满", "撤下", "撤销"], gone
+    assert reasons == ["信用修复", "公示期满", "公示期满", "撤下", "撤销"], gone
     numbers = {r["fields"]["行政处罚决定书文号"] for r in steady.records.values()}
-    # 宁…8号 is a major penalty: 3 years (P2.5)
-    assert numbers == {"宁人社监罚〔2023〕8号", "银人社监罚〔2024〕40号", "银人社监罚〔2025〕1号"}
+    # 宁…8号 is a major penalty: 3 years (P2.5); 银…28号 revoked a licence: 严重, 3 years (P10.2);
+    # 贺…21号 (a warning, 轻微) is on the portal but never in the feed
+    assert numbers == {"宁人社监罚〔2023〕8号", "银人社监罚〔2024〕28号", "银人社监罚〔2024〕40号", "银人社监罚〔2025〕1号"}
 
 
 def test_offline_consumer_catches_up_from_its_last_archive(site, tmp_path):
@@ -183,8 +191,9 @@ def test_entry_carries_public_fields_and_tombstone_nothing(golden_out):
     fields = {f.get("name"): f.text for f in entry.find(f"{GS}record").findall(f"{GS}field")}
     assert fields["记录标识"] and fields["公示截止期"] and "行政处罚决定书文号" in fields
     assert "证件号码" not in fields and "承办人" not in fields  # private (P3.1)
-    [tomb] = root.findall(f"{AT}deleted-entry")
-    assert [child.tag for child in tomb] == [f"{AT}comment"] and tomb.findtext(f"{AT}comment") == "撤销"
+    tombs = root.findall(f"{AT}deleted-entry")
+    assert all([child.tag for child in tomb] == [f"{AT}comment"] for tomb in tombs)
+    assert sorted(t.findtext(f"{AT}comment") for t in tombs) == ["信用修复", "撤销"]  # P6, P10.4
 
 
 def test_feed_updated_comes_from_the_data_not_the_clock(golden_out, tmp_path):
@@ -208,14 +217,19 @@ def test_corrections_show_on_the_record_page(golden_out):
 
 
 def test_consumer_of_the_demo_site_holds_the_credit_platform_rows(demo_out):
+    """The feed serves the credit channel (P10.2): a consumer holds the records the portal shows
+    less those credit platforms are not sent (轻微) or no longer (公示期满 there first)."""
     out = demo_out
     replica = Replica()
     replica.sync(f"{BASE}/feeds/penalties.xml", fetcher(out))
-    assert copy_of(replica) == snapshot(out, "penalties")
     text = (out / "opendata/penalties-creditchina.csv").read_bytes().decode("utf-8-sig")
+    credit = list(csv.DictReader(io.StringIO(text)))
+    assert copy_of(replica) == snapshot(out, "penalties")
+    portal = (out / "opendata/penalties.csv").read_bytes().decode("utf-8-sig")
+    assert len(credit) < len(list(csv.DictReader(io.StringIO(portal))))  # 轻微 penalties: on the portal, not sent
     def filled(row):  # an item the feed leaves out is empty
         return sorted((k, v) for k, v in row.items() if v)
-    rows = sorted(filled(r) for r in csv.DictReader(io.StringIO(text)))
+    rows = sorted(filled(r) for r in credit)
     held = sorted(filled(r["exports"]["creditchina"]) for r in replica.records.values())
     assert held == rows and rows and all(dict(r).get("CF_GSJZQ") and dict(r).get("CF_SJLY") for r in rows)
 

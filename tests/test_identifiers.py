@@ -1,4 +1,4 @@
-"""Rules I1–I3."""
+"""Rules I1 (credit codes), I2 (resident ID numbers), I3 (document numbers)."""
 
 import pytest
 

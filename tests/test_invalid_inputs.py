@@ -158,3 +158,16 @@ def test_content_slug_cannot_leave_or_take_over_the_site(site, slug):
     assert result is None
     assert [d.location() + " " + d.code for d in report.errors][0].startswith("content/x.md:1 E-")
     assert not (site.parent / "escape").exists()
+
+
+def test_penalty_kinds_are_those_of_the_law():
+    """S3: 处罚类别 takes the kinds of 行政处罚法 art. 9 only (anything else is E-ENUM, see the
+    fixture unknown_penalty_kind), in the demo and in the golden site alike."""
+    import json
+    from conftest import GOLDEN_SITE, REPO
+    kinds = ["警告", "通报批评", "罚款", "没收违法所得", "没收非法财物", "暂扣许可证件", "降低资质等级", "吊销许可证件",
+             "限制开展生产经营活动", "责令停产停业", "责令关闭", "限制从业", "行政拘留", "其他"]
+    for root in (REPO, GOLDEN_SITE):
+        schema = json.loads((root / "data/penalties.schema.json").read_text(encoding="utf-8"))
+        [field] = [f for f in schema["fields"] if f["name"] == "处罚类别"]
+        assert field["constraints"]["enum"] == kinds

@@ -27,7 +27,7 @@ def test_index_lists_every_download_with_its_hash(out):
     index = json.loads((out / "opendata/index.json").read_text(encoding="utf-8"))
     assert index["as_of"] == GOLDEN_AS_OF.isoformat()
     pen = index["datasets"]["penalties"]
-    assert pen["last_change"] == "2024-12-20" and pen["records"] == 5 and pen["withdrawn"] == 1
+    assert pen["last_change"] == "2024-12-20" and pen["records"] == 7 and pen["withdrawn"] == 1
     assert pen["feed"] == f"{BASE}/feeds/penalties.xml" and pen["archives"] > 0
     assert index["datasets"]["staff"]["feed"] is None  # no feed configured
     for ds in index["datasets"].values():
@@ -68,6 +68,6 @@ def test_records_no_longer_shown_answer_410(tmp_path):
         answer = site.respond(url)
         assert (answer.status, answer.file) == (410, out.resolve() / f"penalties/{wid}/index.html"), url
     expired = [r for r in rules if r.endswith("/gone/index.html 410!")]
-    assert len(expired) == 2 and (out / "gone/index.html").is_file()
+    assert len(expired) == 3 and (out / "gone/index.html").is_file()  # and one repaired (P10.4)
     listed = {r["id"] for r in data["records"]}
     assert not any(rid in line for line in rules for rid in listed)  # a shown record is never 410

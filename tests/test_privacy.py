@@ -1,5 +1,6 @@
 """P3.3: the personal-data scanner (generator/privacy.py) finds what people type, and lets pass
-what public enforcement text is made of.  The build-level tests are in test_privacy_scan.py."""
+what public enforcement text is made of; what a message quotes of it is masked (P3.5).  The
+build-level tests are in test_privacy_scan.py."""
 
 import json
 import sys

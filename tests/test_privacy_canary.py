@@ -1,5 +1,7 @@
 """P3.1 deny by default: a unique marker planted in every private field of every dataset never
-appears in any output byte — pages, feeds, exports, sitemap and the (unpacked) search index."""
+appears in any output byte — pages, feeds, exports, sitemap and the (unpacked) search index.
+The private fields include internal process information (内部意见, 法制审核 …, P3.2) and the
+ID numbers that 信用中国 receives through its own channel but the public files never carry (S4)."""
 
 from datetime import date, timedelta
 
@@ -48,8 +50,11 @@ def canary_for(spec, n: int):
 DEMO_AS_OF = date(2026, 11, 29)
 
 
-# columns that say which record a correction belongs to: they must stay real to be resolved
-STRUCTURAL = {"corrections": ("数据集", "记录")}
+# columns that say which record a correction belongs to: they must stay real to be resolved; and
+# columns that make a decision major by rule (L2, L3) or bound a term (L4): a marker there would
+# turn a valid record into an invalid one, not test what is published
+STRUCTURAL = {"corrections": ("数据集", "记录"), "penalties": ("涉及劳动者人数", "听证编号", "法制审核延长工作日"),
+              "licences": ("听证编号",)}
 
 
 def tables(site):

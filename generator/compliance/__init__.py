@@ -16,11 +16,12 @@ from ..diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Diagnostic, Report,
 from ..pipeline import Validated, load_site
 from .announcements import announced_on, missing_announcements
 from .common import record_label
+from .credit import downgraded, repair_eligible
 from .duties import duty_findings
 from .expiry import expiry, scheduled
 from .major import unmarked_major
 from .publication import overdue_publications
-from .references import certificates, law_status, repealed_citations
+from .references import certificates, citation_conflicts, law_status, repealed_citations
 from .settings import Compliance, load_compliance
 
 SUPERSEDED = {"W-OVERDUE"}  # the build's warning; the check reports E-OVERDUE instead
@@ -36,6 +37,7 @@ class CheckResult:
     calendar_years: tuple[int, ...] = ()
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
+    repair: dict = field(default_factory=dict)      # dataset → records whose party may apply for repair (P10.3)
     root: Path | None = None                        # the site, where the report finds Excel positions
 
 
@@ -68,6 +70,8 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     report.extend(diag("W-CALENDAR", CONFIG_FILE, year=y) for y in sorted(calendar.provisional_years - before))
     report.extend(_calendar_due(compliance, calendar, as_of))
     result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
+    result.repair = {name: found for name, (ds, _schema, records) in keep.tables.items()
+                     if (found := repair_eligible(ds, records, as_of))}
     result.expiring_days = compliance.expiring_days
     result.scheduled = scheduled(keep.tables, as_of)
     result.calendar_years = tuple(sorted(calendar.notices))
@@ -93,10 +97,10 @@ def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
         if duty.dataset in tables:
             ds, _schema, records = tables[duty.dataset]
             out += duty_findings(duty, ds, records, as_of, calendar)
-    for m in c.major:
-        if m.dataset in tables:
-            ds, _schema, records = tables[m.dataset]
-            out += unmarked_major(m, ds, records, c.basis_major)
+    levels = {a.name: a.level for a in keep.agencies}
+    for ds, _schema, records in tables.values():
+        out += unmarked_major(ds, records)
+        out += downgraded(ds, records, levels)
     if c.certificates and c.certificates["dataset"] in tables:
         ds, _schema, records = tables[c.certificates["dataset"]]
         out += certificates(c.certificates, ds, records, as_of)
@@ -106,6 +110,8 @@ def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
             if name in tables:
                 ds, _schema, records = tables[name]
                 out += repealed_citations(c.repealed, status, ds, column, records)
+    if c.citations:
+        out += citation_conflicts(c.citations["cited_in"], tables)
     if c.announcements:
         months = c.announcements["months"] or _months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
         announced: dict = {}

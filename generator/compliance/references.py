@@ -1,16 +1,15 @@
-"""Staff certificates that have expired or are about to (P2.6), and decisions citing a law that
-the 执法依据 list (item 9) knows only as repealed or superseded (P8: 不准确)."""
+"""Staff certificates that have expired or are about to (P2.6), decisions citing a law that the
+执法依据 list (item 9) knows only as repealed or superseded (P8: 不准确), and provisions cited two
+ways across the datasets (I4)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from datetime import date
 
+from ..citations import citations, conflicts, law_name
 from ..config import STATUS_WITHDRAWN
 from .common import finding
-
-_TITLE = re.compile(r"《([^《》]+)》")
 
 
 def certificates(spec: dict, ds, records, as_of: date) -> Iterator:
@@ -25,17 +24,13 @@ def certificates(spec: dict, ds, records, as_of: date) -> Iterator:
             yield finding("W-CERT-EXPIRING", ds, record, expires=expires, days=(expires - as_of).days)
 
 
-def _bare(title: str) -> str:
-    return title.strip().strip("《》").strip()
-
-
 def law_status(spec: dict, records) -> dict[str, set[str]]:
     """Title (without 《》) → the 时效性 of every text the list holds under that title."""
     status: dict[str, set[str]] = {}
     for record in records:
         title = record.get(spec["title"])
         if title:
-            status.setdefault(_bare(title), set()).add(str(record.get(spec["status"], "")))
+            status.setdefault(law_name(title), set()).add(str(record.get(spec["status"], "")))
     return status
 
 
@@ -45,8 +40,23 @@ def repealed_citations(spec: dict, status: dict[str, set[str]], ds, column: str,
         text = record.get(column)
         if not text:
             continue
-        for title in dict.fromkeys(_TITLE.findall(str(text))):
-            known = status.get(_bare(title))
+        for title in dict.fromkeys(c.title for c in citations(str(text))):
+            known = status.get(law_name(title))
             if known and not known & current:
                 yield finding("W-REPEALED-BASIS", ds, record, column=column, title=f"《{title}》",
                               status="、".join(sorted(known)), decided=record.get(ds.date_field) or "")
+
+
+def citation_conflicts(cited_in: dict, tables: dict) -> Iterator:
+    """I4: the same law under two titles, or the same item of an article under two paragraphs,
+    anywhere in the citing columns (``cited_in``: dataset → column) of the datasets."""
+    def cited():
+        for name, column in cited_in.items():
+            if name in tables:
+                ds, _schema, records = tables[name]
+                for record in records:
+                    for c in citations(str(record.get(column) or "")):
+                        yield (ds, record, column), c
+    for (ds, record, column), c, other, (other_ds, other_record, other_column) in conflicts(cited()):
+        yield finding("W-CITATION-MISMATCH", ds, record, column=column, cited=c.text, other=other.text,
+                      where=f"{other_record.path}:{other_record.line}（{other_column}）")

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..config import CONFIG_FILE, ConfigError, Compliance, Duty, DUTY_CODES, MajorThresholds, SITE
+from ..config import CONFIG_FILE, ConfigError, Compliance, Duty, DUTY_CODES, SITE
 from ..config.options import At, problems_as_diagnostics
 from ..diagnostics import diag
 
-__all__ = ["DUTY_CODES", "Compliance", "Duty", "MajorThresholds", "load_compliance"]
+__all__ = ["DUTY_CODES", "Compliance", "Duty", "load_compliance"]
 
 
 def _columns(c: Compliance) -> list[tuple[str, str, str]]:
@@ -19,20 +19,15 @@ def _columns(c: Compliance) -> list[tuple[str, str, str]]:
     for d in c.duties:
         named += [(f"duties.{d.kind}", d.dataset, col) for col in (d.start, d.done)]
         named += [(f"duties.{d.kind}.when", d.dataset, col) for col, _ in d.when]
-    for m in c.major:
-        named += [(f"major.{m.dataset}", m.dataset, col) for col in (m.flag, m.fine, m.method) if col]
-        named += [(f"major.{m.dataset}.range", m.dataset, m.range[k]) for k in ("maximum",) if k in m.range]
-        named += [(f"major.{m.dataset}.multiple", m.dataset, m.multiple[k]) for k in ("base",) if k in m.multiple]
-        named += [(f"major.{m.dataset}.per_worker", m.dataset, m.per_worker[k]) for k in ("workers",)
-                  if k in m.per_worker]
-        named += [(f"major.{m.dataset}.{name}", m.dataset, spec["column"])
-                  for name, spec in (("revocation", m.revocation), ("amount", m.amount)) if "column" in spec]
+        named += [(f"duties.{d.kind}", d.dataset, col)
+                  for col in (d.returned, d.restart, *d.extension.values()) if col]
     if c.certificates:
         named.append(("certificates", c.certificates["dataset"], c.certificates["column"]))
     if c.repealed:
         r = c.repealed
         named += [("repealed", r["dataset"], r["title"]), ("repealed", r["dataset"], r["status"])]
         named += [("repealed.cited_in", ds, col) for ds, col in r["cited_in"].items()]
+    named += [("citations.cited_in", ds, col) for ds, col in c.citations.get("cited_in", {}).items()]
     return named
 
 

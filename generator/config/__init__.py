@@ -2,11 +2,11 @@
 
 Every key is declared once (options.py: an ``Option`` with its kind from kinds.py, default, whether it
 is required and a description); the declarations are the frozen dataclasses the build uses —
-datasets.py (``datasets:``), site.py (the site, its channels, ``load_config``) and compliance.py
-(``compliance:``, read by ``gongshi check``).  reference.py turns them into the README's table.
+datasets.py (``datasets:``; a dataset's ``major:`` and ``credit:`` in law.py), site.py (the site,
+its channels, ``load_config``) and compliance.py (``compliance:``, read by ``gongshi check``).  reference.py turns them into the README's table.
 """
 
-from .compliance import DUTY_CODES, Compliance, Duty, MajorThresholds, with_correction_terms
+from .compliance import DUTY_CODES, Compliance, Duty, with_correction_terms
 from .datasets import (CONFIG_FILE, EXPORT_SOURCES, GROUP_UNITS, LIFECYCLE_DEFAULTS, STATUS_NORMAL, STATUS_NOTED,
                        STATUS_WITHDRAWN, DatasetConfig, Deadline, GroupBy, MappedExport, Period, PeriodRule,
                        SearchConfig, columns_named, dataset_problems, when_matches)
@@ -19,7 +19,7 @@ __all__ = [
     "Basis", "Choice", "Flag", "Integer", "ListOf", "MapOf", "Number", "OneOrMany", "Text", "reference",
     "CONFIG_FILE", "CORRECTION_COLUMNS", "DUTY_CODES", "EXPORT_SOURCES", "GROUP_UNITS", "LIFECYCLE_DEFAULTS", "SITE",
     "STATUS_NORMAL", "STATUS_NOTED", "STATUS_WITHDRAWN", "Compliance", "ConfigError", "CorrectionChannel",
-    "Corrections", "DatasetConfig", "Deadline", "Duty", "GroupBy", "MajorThresholds", "MappedExport", "Option",
+    "Corrections", "DatasetConfig", "Deadline", "Duty", "GroupBy", "MappedExport", "Option",
     "Period", "PeriodRule", "Remedy", "SearchConfig", "Section", "SiteConfig", "columns_named", "dataset_problems",
     "load_config", "nearest", "reference_table", "section", "unknown_key", "when_matches", "with_correction_terms",
 ]

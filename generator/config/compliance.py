@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from .datasets import WHEN
-from .kinds import Basis, Choice, Integer, ListOf, MapOf, Number, Text, values_of
+from .kinds import Basis, Choice, Integer, ListOf, MapOf, Text
 from .options import Kind, Option, Section, section
 
 # duty kind → (code when the duty is still open past its deadline, code when it was done late)
@@ -40,6 +40,12 @@ class MonthDay(Kind):
 
 
 @section
+class _Extension:
+    days: str = Option(Text(), "column of the working days added", required=True)
+    approved: str = Option(Text(), "column of the day it was approved (counted when within the term)", required=True)
+
+
+@section
 class Duty:
     """Something that must be done within n working days of a date in a column (P2.2)."""
 
@@ -52,57 +58,9 @@ class Duty:
                                default_doc="correction: `correction.answer_working_days`")
     basis: str = Option(Text(), "legal basis of the term", default_doc="correction: `correction.basis`")
     when: tuple = Option(WHEN, "the duty applies to records with these column values")
-
-
-@section
-class _Range:
-    method: str = Option(Text(), "value of the method column for this test", default="规定金额")
-    maximum: str = Option(Text(), "column of the statutory maximum fine", required=True)
-    share: float = Option(Number(min=0, max=1), "fine ≥ this share of the maximum …", default=0.6)
-    minimum: float = Option(Number(min=0), "… and ≥ this amount (元)", default=30000)
-
-
-@section
-class _Multiple:
-    method: str = Option(Text(), "value of the method column for this test", default="规定倍数")
-    base: str = Option(Text(), "column of the amount the fine multiplies (e.g. 骗取金额)", required=True)
-    times: float = Option(Number(min=0), "fine ≥ this multiple of the base …", default=3)
-    minimum: float = Option(Number(min=0), "… and ≥ this amount (元)", default=30000)
-
-
-@section
-class _PerWorker:
-    method: str = Option(Text(), "value of the method column for this test", default="按人数")
-    workers: str = Option(Text(), "column of the number of workers concerned", required=True)
-    workers_at_least: int = Option(Integer(min=1), "major from this many workers …", default=50)
-    fine_at_least: float = Option(Number(min=0), "… or from this fine (元)", default=30000)
-
-
-@section
-class _Revocation:
-    column: str = Option(Text(), "column of the penalty kinds", required=True)
-    values: tuple = Option(ListOf(Text()), "kinds that make a decision major (吊销许可证件 …)", required=True)
-
-
-@section
-class _Amount:
-    column: str = Option(Text(), "column of the amount concerned", required=True)
-    at_least: float = Option(Number(min=0), "major from this amount (元)", default=500000)
-
-
-@section
-class MajorThresholds:
-    """Attachment 6 thresholds for one dataset (L3); each test is optional."""
-
-    dataset: str
-    flag: str = Option(Text(), "the 是否重大 column", default="是否重大")
-    fine: str = Option(Text(), "fine amount column")
-    method: str = Option(Text(), "column saying how the fine was set: 规定金额 / 规定倍数 / 按人数")
-    range: dict = Option(Section(_Range, as_dict=True), "fine near the statutory maximum", default={})
-    multiple: dict = Option(Section(_Multiple, as_dict=True), "fine as a multiple of an amount", default={})
-    per_worker: dict = Option(Section(_PerWorker, as_dict=True), "fine by the number of workers", default={})
-    revocation: dict = Option(Section(_Revocation, as_dict=True), "revocation of a licence", default={})
-    amount: dict = Option(Section(_Amount, as_dict=True), "amount concerned (e.g. 封存 ≥ 50万元)", default={})
+    returned: str = Option(Text(), "column: the file sent back for completion; the term stops (L4, 附件5第八条)")
+    restart: str = Option(Text(), "column: the file resubmitted; a new term runs from that day (L4)")
+    extension: dict = Option(Section(_Extension, as_dict=True), "an approved extension (L4)", default={})
 
 
 @section
@@ -124,6 +82,12 @@ class _Repealed:
 
 
 @section
+class _Citations:
+    cited_in: dict = Option(MapOf(Text(), placeholder="<dataset>"), "dataset → column citing laws", required=True)
+    basis: str = Option(Basis(), "legal basis")
+
+
+@section
 class _Announcements:
     dataset: str = Option(Text(), "the 重大劳动保障违法行为 dataset (item 19)", required=True)
     nil_returns: str | None = Option(Text(), "the internal dataset of “本期无” returns", default=None)
@@ -134,14 +98,12 @@ class _Announcements:
 
 @section
 class Compliance:
-    groups = {"major": "attachment 6: thresholds of a major decision (L3)", "expiring": "the expiry report",
-              "calendar": "the calendar's next year (C4)"}
-    basis_major: str = Option(Basis(), "legal basis of the thresholds", key="major.basis")
-    major: tuple = Option(MapOf(Section(MajorThresholds), into=values_of, name="dataset", placeholder="<dataset>"),
-                          "attachment 6 thresholds per dataset (L3)", key="major.datasets")
+    groups = {"expiring": "the expiry report", "calendar": "the calendar's next year (C4)"}
     duties: tuple = Option(ListOf(Section(Duty)), "deadlines in working days other than publication")
     certificates: dict = Option(Section(_Certificates, as_dict=True), "staff certificates expiring (P2.6)", default={})
     repealed: dict = Option(Section(_Repealed, as_dict=True), "decisions citing a repealed law (P8)", default={})
+    citations: dict = Option(Section(_Citations, as_dict=True), "one provision cited one way across datasets (I4)",
+                             default={})
     announcements: dict = Option(Section(_Announcements, as_dict=True), "重大劳动保障违法行为 announced (P9)",
                                  default={})
     expiring_days: int = Option(Integer(min=0, max=366), "list records whose display ends within this many days",

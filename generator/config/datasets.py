@@ -13,6 +13,7 @@ import re
 from ..diagnostics import Diagnostic, diag
 from ..guards import private_column_problems
 from .kinds import Basis, Choice, Flag, Integer, ListOf, MapOf, OneOrMany, Text, sorted_pairs, values_of
+from .law import CreditConfig, MajorConfig
 from .options import Kind, Option, Section, given, section, shown, unknown_key
 
 CONFIG_FILE = "site_config.yaml"
@@ -32,7 +33,10 @@ STATUS_NOTED = ("已更正", "已变更")
 STATUS_WITHDRAWN = ("撤下", "撤销", "确认违法", "确认无效")
 
 GROUP_UNITS = ("quarter", "half-year", "year", "value")
-EXPORT_SOURCES = {"life": ("last_day", "published_on", "period_start"), "agency": ("name", "credit_code")}
+# life: last_day is the portal's 公示截止期, credit_last_day the credit channel's (P10.2), state the
+# record's current state on that channel (有效: what a data-item file lists is in force, S2)
+EXPORT_SOURCES = {"life": ("last_day", "credit_last_day", "state", "published_on", "period_start"),
+                  "agency": ("name", "credit_code")}
 URL_PATH = r"[a-z0-9][a-z0-9-]*"
 
 # a condition on a record: column → value, or any of several values
@@ -205,6 +209,10 @@ class DatasetConfig:
     internal: bool = Option(Flag(), "never published, not even a page: read by `gongshi check` only (P3.1)",
                             default=False)
     search: SearchConfig = Option(Section(SearchConfig), "what /search/ finds of the dataset", default=SearchConfig())
+    major: MajorConfig | None = Option(Section(MajorConfig), "major decisions by rule (L2, L3): README “Major decisions”",
+                                       default=None)
+    credit: CreditConfig | None = Option(Section(CreditConfig), "Order 36 classes, periods per channel, credit repair "
+                                         "(P10): README “Credit classes and repair”", default=None)
 
     def role(self, name: str) -> str:
         return self.lifecycle.get(name, LIFECYCLE_DEFAULTS[name])
@@ -246,6 +254,8 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     if ds.group_by:
         named.append(("group_by.column", ds.group_by.column))
     named += [(f"exports.{e.name}", what) for e in ds.exports for _, kind, what, _ in e.columns if kind == "column"]
+    named += ds.major.columns() if ds.major else []
+    named += ds.credit.columns() if ds.credit else []
     return named + ds.search.columns()
 
 
@@ -264,4 +274,9 @@ def dataset_problems(ds: DatasetConfig, has_column, known_checks, is_public=lamb
     problems += private_column_problems(ds, has_column, is_public, CONFIG_FILE)  # key, title, lists … (P3.1)
     problems += [diag("E-CONFIG", CONFIG_FILE, detail=f"datasets.{ds.name}.checks：“{name}”不是已知的检查")
                  for name in ds.checks if name not in known_checks]
+    # the class and why are shown on the record page (P10.1): only public fields may decide it
+    problems += [diag("E-CONFIG", CONFIG_FILE,
+                      detail=f"datasets.{ds.name}.{setting}：“{col}”不是公开字段，失信程度的认定理由要公示（规则 P3.1）")
+                 for setting, col in (ds.credit.columns() if ds.credit else ())
+                 if setting.startswith(("credit.rules", "credit.column")) and has_column(col) and not is_public(col)]
     return problems

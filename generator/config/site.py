@@ -106,6 +106,11 @@ class SiteConfig:
             paths = [ds.path for ds in datasets if not ds.internal]
             for path in sorted({p for p in paths if paths.count(p) > 1}):
                 (at / "datasets").fail(f"{{path}} 中有多个数据集的 path 都是“{path}”")
+            names = {ds.name for ds in datasets}
+            for ds in datasets:  # the hearings a major-by-hearing test looks in (L2)
+                if ds.major and ds.major.hearing and ds.major.hearing.dataset not in names:
+                    (at / "datasets" / ds.name / "major" / "hearing" / "dataset").fail(
+                        f"{{path}}：“{ds.major.hearing.dataset}”不是已配置的数据集")
             noticed = [ds.name for ds in datasets if ds.remedy_notice]
             if noticed and values["remedy"] is None and at.clean("remedy"):
                 (at / "remedy").fail(f"缺少 {{path}}（数据集 {'、'.join(noticed)} 设置了 remedy_notice，须写明救济途径，规则 P7）")

@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 from ..config import DatasetConfig, SiteConfig
+from ..credit import CREDITCHINA
 from ..history import history
 from ..schema import FieldSpec
 from ..site import AGENCY_PREVIEW, PHASE_PATHS, Change, DatasetView, FeedDay, Item, Output, Site, page_url
@@ -74,17 +75,20 @@ def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withd
 
 
 def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
-    """Every change of the dataset's records, oldest first, and the archive days.
+    """Every change of the dataset's records on the credit channel that feeds serve (P10.2),
+    oldest first, and the archive days.
 
-    A record that is gone (withdrawn or expired) is told by its tombstone only: its earlier
-    entries, which carried its content, leave the archives (P5.2, P6, P2.3).  Their days keep an
-    archive document (perhaps empty), so that the chain of archives does not change shape."""
+    A record that is gone (withdrawn, repaired or expired) is told by its tombstone only: its
+    earlier entries, which carried its content, leave the archives (P5.2, P6, P10.4, P2.3).  Their
+    days keep an archive document (perhaps empty), so that the chain of archives does not change
+    shape.  A record never sent on the channel (轻微, P10.2) is not told at all."""
     changes, days = [], set()
     for group, keep in ((listed, True), (withdrawn, False), (expired, False)):
         for r in group:
-            events = history(r.life, corrections.get(r.id, ()), as_of)
+            events = history(r.life, corrections.get(r.id, ()), as_of, CREDITCHINA)
             days.update(e.on for e in events)
-            changes += [Change(e, r.id, r if keep else None) for e in events if keep or e.gone]
+            shown = keep and bool(events) and not events[-1].gone  # listed on the portal, gone from credit
+            changes += [Change(e, r.id, r if shown else None) for e in events if shown or e.gone]
     changes.sort(key=lambda c: (c.event.on, c.record_id, c.event.gone))
     archived = sorted(d for d in days if d < as_of)
     feed_days, start = [], 0

@@ -26,17 +26,19 @@ class Shown:
 
 
 def expire(records: Iterable[Record], as_of: date, review_column: int,
-           problems: list[Diagnostic], deadline_basis: str = "") -> Shown:
+           problems: list[Diagnostic], deadline_basis: str = "", repair_notice: bool = False) -> Shown:
+    """A record repaired (信用修复, P10.4) leaves a notice page when ``repair_notice``, else only
+    its id, like an expired one."""
     listed, withdrawn, expired = [], [], []
-    counts = {v: 0 for v in Visibility}
+    counts = {v: 0 for v in Visibility if v is not Visibility.WITHHELD}  # (withheld: credit channel only)
     for record in records:
         v = visibility(record.life, as_of)
         counts[v] += 1
         if v is Visibility.LISTED:
             listed.append(record)
-        elif v is Visibility.WITHDRAWN:
+        elif v is Visibility.WITHDRAWN or (v is Visibility.REPAIRED and repair_notice):
             withdrawn.append(record)
-        elif v is Visibility.EXPIRED:
+        elif v in (Visibility.EXPIRED, Visibility.REPAIRED):
             expired.append(Expired(record.id, record.life))
         elif v is Visibility.UNREVIEWED:
             problems.append(diag("W-UNREVIEWED", record.path, record.line, review_column,

@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from ..config import STATUS_NOTED
 from ..dates import format_cn
-from ..history import told
+from ..history import ended_by, told
 from ..model import Record
 from ..site import AGENCY_PREVIEW, HOME_LATEST, PHASE_PATHS, PHASES, DatasetView, Output, Site, page_url
 
@@ -263,9 +263,9 @@ class Renderer:
         view = self.site.datasets[name]
         record = view.withdrawn[i]
         number_field = view.config.key[-1]
-        return self.html("notice.html", output, view=view, record=record,
-                         number=text_of(record.get(number_field)), number_label=number_field,
-                         note=text_of(record.get(view.config.role("status_note"))))
+        kind, on, note = ended_by(view.config, record)  # a withdrawal, or a credit repair (P10.4)
+        return self.html("notice.html", output, view=view, record=record, kind=kind, on=on,
+                         number=text_of(record.get(number_field)), number_label=number_field, note=note)
 
     def _agencies(self, output):
         return self.html("agencies.html", output)

@@ -9,8 +9,11 @@ import json
 from datetime import date
 from decimal import Decimal
 
+from ..credit import CREDITCHINA
+from ..history import ended_by
 from ..model import Record
 from ..dates import format_cn
+from ..visibility import Visibility, visibility
 from ..site import DatasetView, Site
 
 def text_of(value) -> str:
@@ -89,8 +92,10 @@ def mapped_row(site: Site, spec, record: Record) -> list[str]:
             if unit == "万元" and value is not None:
                 value = f"{(value / 10000).normalize():f}"
             row.append(plain(value))
+        elif kind == "life" and what == "state":
+            row.append("有效")  # a data-item file lists what is in force; the rest leaves through tombstones
         elif kind == "life":
-            row.append(plain(getattr(record.life, what)) or ("长期" if what == "last_day" else ""))
+            row.append(plain(getattr(record.life, what)) or ("长期" if what.endswith("last_day") else ""))
         elif kind == "agency":
             agency = site.agency_by_name.get(record.agency)
             row.append(getattr(agency, what) if agency else "")
@@ -100,7 +105,10 @@ def mapped_row(site: Site, spec, record: Record) -> list[str]:
 
 
 def export_mapped(site: Site, view: DatasetView, spec):
-    return _csv([code for code, *_ in spec.columns], (mapped_row(site, spec, record) for record in view.listed))
+    """What credit platforms receive: the records listed on the credit channel (P10.2, P10.4)."""
+    return _csv([code for code, *_ in spec.columns],
+                (mapped_row(site, spec, record) for record in view.listed
+                 if visibility(record.life, site.as_of, CREDITCHINA) is Visibility.LISTED))
 
 
 def _csv(header: list[str], rows):
@@ -140,10 +148,9 @@ def export_json(site: Site, view: DatasetView):
     sep = ""
     number_field = view.config.key[-1]
     for record in view.withdrawn:
-        obj = {"id": record.id, "url": f"{base}{view.record_url(record)}", "status": record.life.status,
-               number_field: plain(record.get(number_field)),
-               "状态日期": plain(record.life.status_on),
-               "状态说明": plain(record.get(view.config.role("status_note")))}
+        kind, on, note = ended_by(view.config, record)  # a withdrawal, or a credit repair (P10.4)
+        obj = {"id": record.id, "url": f"{base}{view.record_url(record)}", "status": kind,
+               number_field: plain(record.get(number_field)), "状态日期": plain(on), "状态说明": note}
         yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
         sep = ",\n"
     yield b"\n ]\n}\n"

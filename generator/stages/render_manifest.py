@@ -80,8 +80,9 @@ def _resource(site: Site, name: str, url: str, title: str, fields: list, key, de
 
 def redirects(site: Site):
     """Netlify ``_redirects``: a withdrawn record's URL answers 410 Gone with its notice page; an
-    expired one's with the general page on expired records (``/gone/``)."""
-    lines = ["# 已撤下、已撤销和公示期满的记录：410 Gone（规则 P5.2、P6、P2.3）\n"]
+    expired one's (or a repaired one's, unless configured to leave a notice) with the general
+    page on records no longer shown (``/gone/``)."""
+    lines = ["# 已撤下、已撤销、已信用修复和公示期满的记录：410 Gone（规则 P5.2、P6、P10.4、P2.3）\n"]
     for view in site.datasets.values():
         if not view.config.record_pages:
             continue

@@ -11,17 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from ..calendar import WorkCalendar
-from ..checks import CHECKS
+from ..checks import CHECKS, review_problems
 from ..conceal import row_concealer
-from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, when_matches
+from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, PeriodRule, when_matches
 from ..cells import CellError, absent, cell_parser, check_header, key_part, record_id
+from ..credit import classify
 from ..dates import period_last_day
 from ..diagnostics import Diagnostic, diag
 from ..identifiers import uscc_problem
+from ..major import BINDING, Hearings, Major, assess
 from ..model import Agency, ContentPage, Layout, Lifecycle, RawTable, Record
 from ..privacy import cell_scanner, find_personal_data, yaml_problems
 from ..schema import TableSchema
@@ -35,6 +37,8 @@ AGENCY_LEVELS = ("区", "市", "县")
 class Context:
     agency_names: frozenset[str]
     calendar: WorkCalendar
+    levels: dict = field(default_factory=dict)    # department → 层级 (区/市/县): attachment 6 as written or not
+    hearings: dict = field(default_factory=dict)  # dataset name → Hearings held (L2: decided after a hearing)
     # the real date, from the CLI's clock (not the as-of date: a build for a past day still holds
     # the records decided since): an event date after it cannot be true (E-DATE-FUTURE); None: unchecked
     today: date | None = None
@@ -75,15 +79,21 @@ def validate_agencies(relpath: str, items: list[tuple[int, dict, tuple]], proble
 
 # ---------------------------------------------------------------- life cycle
 
-def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
+def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar, level: str = "", major: Major = Major()) -> Lifecycle:
     period = ds.period
+    start = get(period.start) if period.start else None
+    credit, klass, why, periods = ds.credit, "", "", None
+    if credit and start is not None:  # 失信程度 (P10.1), and what it is published for (P10.2)
+        klass, why = classify(credit, get, level)
+        periods = credit.classes.get(klass)
     chosen = period.default
+    if periods and periods.portal:  # the class's own period on the portal, instead of the default
+        chosen = PeriodRule(periods.portal.years, periods.portal.months, periods.portal.basis)
     for rule in period.rules:  # the longest matching period wins (P2.5)
         if all(when_matches(get(col), want) for col, want in rule.when) and \
                 (rule.indefinite or (not chosen.indefinite and
                                      rule.years * 12 + rule.months > chosen.years * 12 + chosen.months)):
             chosen = rule
-    start = get(period.start) if period.start else None
     last_day = None
     if not chosen.indefinite and start is not None:
         last_day = period_last_day(start, chosen.years, chosen.months)
@@ -96,12 +106,51 @@ def lifecycle(get, ds: DatasetConfig, calendar: WorkCalendar) -> Lifecycle:
             all(when_matches(get(col), want) for col, want in ds.deadline.when):
         deadline, provisional = calendar.deadline(begin, ds.deadline.working_days)
     status = get(ds.role("status")) or ""
+    credit_life = {}
+    if periods:
+        credit_life = dict(credit_class=klass, credit_reason=why, credit_last_day=last_day,
+                           credit_label=chosen.describe(), credit_basis=chosen.basis,
+                           repair_from=periods.repair_after.last_day(start) + timedelta(days=1))
+        if start >= credit.since:  # decided under Order 36: its period on the credit channel
+            own = periods.creditchina
+            credit_life.update(credit_sent=own is not None, credit_basis=periods.basis,
+                               credit_label=own.describe() if own else "不报送",
+                               # the platform sends only what it publishes: never past the portal
+                               credit_last_day=None if own is None else
+                               min(d for d in (own.last_day(start), last_day) if d is not None))
+        if credit.repair:
+            credit_life.update(repaired_on=get(credit.repair.on), repair_ends=credit.repair.ends)
     return Lifecycle(
         published_on=get(ds.role("published_on")), reviewed_on=get(ds.role("reviewed_on")),
         status=status, status_on=get(ds.role("status_on")), period_start=start, last_day=last_day,
         period_label=chosen.describe(), period_basis=chosen.basis,
-        deadline=deadline, deadline_provisional=provisional,
+        deadline=deadline, deadline_provisional=provisional, major=major.kind,
+        major_reason="；".join(major.reasons), **credit_life,
     )
+
+
+def law_problems(get, ds: DatasetConfig, life: Lifecycle, major: Major) -> Iterator[tuple]:
+    """(code, column, params) of what the law's rules find in a row: a major decision by rule not
+    marked as such (L2, L3), a major one without an agreeing legal review before it was made (L1);
+    an incomplete or early credit repair (P10.3, P10.4)."""
+    m = ds.major
+    if m and major.kind == BINDING and get(m.flag) != "是":
+        yield "E-MAJOR-UNMARKED", m.flag, {"reason": life.major_reason, "flag": m.flag}
+    if m and (major.kind == BINDING or get(m.flag) == "是"):
+        yield from review_problems(get, major.decided)
+    repair = ds.credit.repair if ds.credit else None
+    if repair and life.credit_class:
+        given = {c: get(c) for c in (repair.number, repair.on, repair.body)}
+        if any(v not in (None, "") for v in given.values()):
+            for column, value in given.items():
+                if value in (None, ""):
+                    yield "E-REPAIR-INCOMPLETE", column, {"missing": column}
+        if life.repaired_on and life.repair_from and life.repaired_on < life.repair_from:
+            periods = ds.credit.classes[life.credit_class]
+            yield "E-REPAIR-EARLY", repair.on, {
+                "repaired": life.repaired_on.isoformat(), "earliest": life.repair_from.isoformat(),
+                "klass": life.credit_class, "minimum": periods.repair_after.describe(),
+                "decided": life.period_start.isoformat() if life.period_start else ""}
 
 
 # ---------------------------------------------------------------- tables
@@ -203,17 +252,23 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             flag("E-DUPLICATE", last, value=" ".join(k for k in key if k), other_row=seen[key])
         else:
             seen[key] = line
+        agency = get(ds.agency_field) if ds.agency_field else None
+        level = ctx.levels.get(agency, "")
+        major = assess(ds.major, get, agency=agency, level=level, decided=get(ds.date_field) if ds.date_field else None,
+                       hearings=ctx.hearings.get(ds.major.hearing.dataset) if ds.major.hearing else None) \
+            if ds.major else Major()
+        life = lifecycle(get, ds, ctx.calendar, level, major)
+        for code, column, params in law_problems(get, ds, life, major):
+            flag(code, column, **params)
         if row_problems:
             problems.extend(conceal_row(row_problems, cells, values))
             continue
-        life = lifecycle(get, ds, ctx.calendar)
         if life.deadline and life.published_on and life.published_on > life.deadline:
             problems.extend(conceal_row([diag(
                 "W-LATE", path, line, col_of.get(ds.role("published_on"), 0),
                 published=life.published_on.isoformat(), deadline=life.deadline.isoformat(),
                 basis=ds.deadline.basis, days=ctx.calendar.workdays_after(life.deadline, life.published_on))],
                 cells, values))
-        agency = get(ds.agency_field) if ds.agency_field else None
         yield Record(ds.name, rid, path, line, layout, values, life, agency)
 
 
