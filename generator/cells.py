@@ -8,7 +8,8 @@ import hashlib
 import re
 from decimal import Decimal, InvalidOperation
 
-from .dates import parse_date
+from .controls import describe, first_control
+from .dates import EARLIEST, LATEST, parse_date
 from .diagnostics import Diagnostic, diag
 from .excel.hints import excel_damage, garbled_header
 from .identifiers import (USCC_PLACEHOLDER, bank_card_valid, doc_number_valid, normalise_doc_number,
@@ -33,6 +34,8 @@ def cell_parser(spec: FieldSpec):
             value = parse_date(text)
             if value is None:
                 raise CellError("E-DATE", value=text)
+            if not EARLIEST <= value <= LATEST:
+                raise CellError("E-DATE-RANGE", value=text, earliest=EARLIEST.isoformat(), latest=LATEST.isoformat())
             return value
         steps.append(as_date)
     elif spec.type in ("number", "integer"):
@@ -40,11 +43,8 @@ def cell_parser(spec: FieldSpec):
         high = None if spec.maximum is None else Decimal(str(spec.maximum))
 
         def as_number(text, integer=spec.type == "integer"):
-            try:
-                value = Decimal(text.replace(",", "").replace("，", ""))
-            except InvalidOperation:
-                raise CellError("E-NUMBER", value=text) from None
-            if not value.is_finite() or (integer and value != value.to_integral_value()):
+            value = parse_number(text)
+            if integer and value != value.to_integral_value():
                 raise CellError("E-NUMBER", value=text)
             if low is not None and value < low:
                 raise CellError("E-MINIMUM", value=text, minimum=spec.minimum)
@@ -85,7 +85,9 @@ def cell_parser(spec: FieldSpec):
             text = step(text)
         return text
 
-    def parse(text):
+    def parse(text, name=spec.name):
+        if (i := first_control(text)) >= 0:  # before strip(), which would drop some of them
+            raise CellError("E-CONTROL-CHAR", what=f"“{name}”", char=describe(text[i]))
         raw, text = text, text.strip()
         if not text:
             if required:
@@ -102,6 +104,29 @@ def cell_parser(spec: FieldSpec):
             raise CellError(damage[0], **damage[1]) from None
         return text
     return parse
+
+
+# No number exceeds what a JSON consumer's float holds exactly (15 significant digits); a longer
+# one is a typo or an identifier typed into a number column.
+MAX_DIGITS, MAX_DECIMALS = 15, 6
+_NUMBER_TEXT_LIMIT = 40  # longer text is not parsed at all
+
+
+def parse_number(text: str) -> Decimal:
+    """A number as editors type it (thousands separators allowed), within MAX_DIGITS significant
+    digits and MAX_DECIMALS decimals; ``NaN``, ``Infinity`` and ``1e5000`` are refused."""
+    if len(text) > _NUMBER_TEXT_LIMIT:
+        raise CellError("E-NUMBER-RANGE", value=text[:_NUMBER_TEXT_LIMIT] + "…", digits=MAX_DIGITS, decimals=MAX_DECIMALS)
+    try:
+        value = Decimal(text.replace(",", "").replace("，", ""))
+    except InvalidOperation:
+        raise CellError("E-NUMBER", value=text) from None
+    if not value.is_finite():
+        raise CellError("E-NUMBER", value=text)
+    _, digits, exponent = value.normalize().as_tuple() if value else (0, (0,), 0)
+    if len(digits) > MAX_DIGITS or len(digits) + exponent > MAX_DIGITS or -exponent > MAX_DECIMALS:
+        raise CellError("E-NUMBER-RANGE", value=text, digits=MAX_DIGITS, decimals=MAX_DECIMALS)
+    return value
 
 
 def _uscc(text):
@@ -178,6 +203,10 @@ def check_header(table: RawTable, schema: TableSchema, problems: list[Diagnostic
     positions: dict[str, int] = {}
     ok = True
     for i, name in enumerate(table.header):
+        if (c := first_control(name)) >= 0:  # never echoed: an ESC would reach the terminal
+            problems.append(diag("E-CONTROL-CHAR", table.path, 1, i + 1, what="列名", char=describe(name[c])))
+            ok = False
+            continue
         if name in positions:
             problems.append(diag("E-COLUMN-DUPLICATE", table.path, 1, i + 1, column=name))
             ok = False

@@ -29,10 +29,15 @@ def today_in_china(now: datetime | None = None) -> date:
 
 
 def _as_of(text: str) -> date:
+    from .dates import EARLIEST, LATEST
+
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"“{text}”不是 YYYY-MM-DD 格式的日期") from None
+    if not EARLIEST <= day <= LATEST:  # the dates the data may hold: no period runs off the calendar
+        raise argparse.ArgumentTypeError(f"“{text}”不在 {EARLIEST} 至 {LATEST} 之间")
+    return day
 
 
 def _max_per_code(text: str) -> int | None:
@@ -101,18 +106,22 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    if args.command == "build":
-        return _build(args)
-    if args.command == "check":
-        return _check(args)
-    if args.command == "init":
-        return _init(args)
-    if args.command == "serve":
-        return _serve(args)
-    if args.command in ("excel", "import"):
-        from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
+    try:
+        if args.command == "build":
+            return _build(args)
+        if args.command == "check":
+            return _check(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "serve":
+            return _serve(args)
+        if args.command in ("excel", "import"):
+            from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
 
-        return run(args)
+            return run(args)
+    except OSError as exc:  # an input the system would not let us read (permissions, a device)
+        print(f"gongshi: 无法读取 {exc.filename or ''}：{exc.strerror or exc}。输出目录未改动。", file=sys.stderr)
+        return 1
     return 2
 
 

@@ -15,6 +15,11 @@ _FORMS = (
 )
 
 
+# Sane bounds of any date the build reads (cells, calendar files, --as-of): so that no period
+# or deadline computed from one can leave the calendar (year 9999).  A date outside them is a
+# typo or a placeholder (9999-12-31 for 长期).
+EARLIEST, LATEST = date(1900, 1, 1), date(2199, 12, 31)
+
 _MIDNIGHT = re.compile(r"\s+0{1,2}:00(:00)?$")
 _ISO = re.compile(r"\d{4}-\d\d-\d\d")
 

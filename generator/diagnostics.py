@@ -45,6 +45,8 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-CSV-EMPTY", "P1", "文件为空，缺少表头", "第一行应为列名；可从 Excel 另存为 CSV"),
     _e("E-YAML", "P5.1", "YAML 格式错误：{detail}", "请检查缩进与冒号"),
     _e("E-CONFIG", "P1", "配置错误：{detail}", "请对照 README 中的 site_config.yaml 说明修改"),
+    _e("E-CONTROL-CHAR", "P5.1", "{what}含有不可见的控制字符 {char}",
+       "请删除该字符：它多来自从其他系统复制的文本或损坏的导出文件（Excel 中可用 CLEAN 函数清除，但它也会去掉单元格内换行）"),
     _e("E-SCHEMA", "P3.1", "表结构（Table Schema）错误：{detail}", "请对照 Frictionless Table Schema 规范修改"),
     _e("E-COLUMN-MISSING", "P1", "缺少列“{column}”", "请在表头加入该列（列的顺序不限）"),
     _e("E-COLUMN-UNKNOWN", "P3.1", "表结构中没有声明列“{column}”，该列不能发布",
@@ -56,6 +58,10 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-DATE", "P2.1", "“{column}”不是有效日期：“{value}”",
        "请写成 2024-03-05、2024/3/5 或 2024年3月5日，并确认该日确实存在"),
     _e("E-NUMBER", "P1", "“{column}”不是有效数字：“{value}”", "金额只填数字，如 20000 或 20000.50，不带“元”"),
+    _e("E-NUMBER-RANGE", "P1", "“{column}”的数值“{value}”超出可处理的范围（最多 {digits} 位有效数字、{decimals} 位小数）",
+       "请核对数值：金额以元为单位，只填数字，如 20000 或 20000.50"),
+    _e("E-DATE-RANGE", "P2.1", "“{column}”的日期“{value}”超出合理范围（{earliest} 至 {latest}）",
+       "请核对年份；长期有效的请留空，不要填 9999-12-31 之类的日期"),
     _e("E-ENUM", "P1", "“{column}”的值“{value}”不在允许范围内（{allowed}）", "请从允许的值中选择"),
     _e("E-MINIMUM", "P1", "“{column}”的值“{value}”小于 {minimum}", "请核对数值"),
     _e("E-MAXIMUM", "P1", "“{column}”的值“{value}”大于 {maximum}", "请核对数值"),
@@ -155,6 +161,7 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "公开的文件须经保密审查（规则 P4），审查人看不到的内容不能发布；请按提示删除后另存"),
     _e("E-ASSET-COLLISION", "P1", "content 中的文件“{name}”与生成的“{other}”占用同一地址",
        "生成的页面和数据（如 /penalties/、/opendata/、/_redirects、/robots.txt）由构建写出，不能用 content 中的文件替换；请改名或换一个文件夹"),
+    _e("E-OUTPUT", "P1", "无法写入输出：{detail}", "请检查磁盘空间和目录权限；原输出目录未改动"),
     _e("E-SEARCH-INDEX", "P1", "搜索索引生成失败：{detail}", "请确认已安装 pagefind（pip install 'pagefind[extended]'）；“查询索引”出错时请检查 opendata 中的 JSON 导出"),
     # found by `gongshi check` only (the build goes on: a late record must not stop expiry)
     _e("E-OVERDUE", "P8", "应公示而未公示：{start_column} {start}，公示时限 {deadline} 已过 {days} 个工作日（{basis}）",
@@ -237,8 +244,9 @@ class Diagnostic:
         return f"{self.location()}: {self.code} {self.message}（规则 {spec.rule}）{hint}"
 
 
-def diag(code: str, path: str, row: int = 0, col: int = 0, **params) -> Diagnostic:
-    """A diagnostic at ``path:row:col``; ``params`` fill the message (``column`` names a column)."""
+def diag(code: str, path: str, row: int = 0, col: int = 0, /, **params) -> Diagnostic:
+    """A diagnostic at ``path:row:col``; ``params`` fill the message (``column`` names a column;
+    ``path`` may be one too: the position is positional-only)."""
     if code not in CATALOGUE:  # a programming error, not bad input
         raise KeyError(code)
     return Diagnostic(code, path, row, col, tuple(sorted(params.items())))

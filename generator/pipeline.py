@@ -31,7 +31,8 @@ from .stages.redact import redact
 from .stages.render import DEFAULT_THEME, Renderer
 from .stages.corrections import resolve_corrections, validate_corrections
 from .stages.validate import Context, validate_agencies, validate_content, validate_table
-from .stages.write import Writer, commit, copy_static, discard, file_for, file_infos, staging_dir
+from .stages.output_dir import UnsafeOutput, prepare_output
+from .stages.write import Writer, copy_static, file_for, file_infos
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000
@@ -236,7 +237,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
-    check_output_dir(root, out)
+    output = check_output_dir(root, out)  # UnsafeOutput (exit 2) before anything is touched
     report = Report(max_per_code)
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
@@ -246,7 +247,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         gc.enable()
     clock.lap("read+validate+redact+expire+assemble")
     templates = root / "templates"
-    staging = staging_dir(out)
+    staging = output.stage()
     try:
         try:
             files = render_site(site, staging, templates, jobs or os.cpu_count() or 1)
@@ -269,10 +270,14 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
-        commit(staging, out)
+        output.commit()  # the old tree is deleted in the background, not in the build's time
         clock.lap("swap")
+    except OSError as exc:  # a full disk, a file system that refuses: the old output is untouched
+        output.discard()
+        report.add(diag("E-OUTPUT", out.as_posix(), detail=f"{exc.strerror or exc}（{exc.filename or ''}）"))
+        raise BuildFailed(report) from None
     except BaseException:
-        discard(staging)
+        output.discard()
         raise
     return BuildResult(report, out, counts, files, clock.laps)
 
@@ -291,17 +296,10 @@ def lookup_specs(config) -> list[LookupSpec]:
     return specs
 
 
-class UnsafeOutput(ValueError):
-    """The output directory would swallow the inputs: the swap that replaces it would delete them."""
-
-
-def check_output_dir(root: Path, out: Path) -> None:
-    root, out = root.resolve(), out.resolve()
-    if out == root or root.is_relative_to(out):
-        raise UnsafeOutput(f"输出目录 {out} 包含站点目录本身，生成时会被整体替换")
-    for part in ("data", "content", "templates", "site_config.yaml"):
-        if out.is_relative_to(root / part):
-            raise UnsafeOutput(f"输出目录 {out} 位于站点的 {part} 中")
+def check_output_dir(root: Path, out: Path):
+    """``out`` if the build may replace it (absent, empty, or marked by an earlier build), with
+    what earlier builds left beside it put right; else UnsafeOutput (stages/output_dir.py)."""
+    return prepare_output(root, out)
 
 
 def _template_problem(exc: TemplateError, root: Path):

@@ -16,6 +16,7 @@ import json
 import re
 from pathlib import Path
 
+from .controls import CONTROL
 from .diagnostics import Report, Severity
 from .positions import Positions, locate
 
@@ -37,7 +38,9 @@ def failed(result, fail_on: str) -> bool:
 # ---------------------------------------------------------------- the problems a report shows
 
 def _one_line(text: str) -> str:
-    return _BREAKS.sub("↵", str(text))
+    """A cell's line breaks as ↵, and any control character (an ESC would drive the terminal or
+    the CI log that shows it) as �."""
+    return CONTROL.sub("\ufffd", _BREAKS.sub("↵", str(text)))
 
 
 def _problem(d, where: dict, positions: Positions) -> dict:
@@ -50,9 +53,9 @@ def _problem(d, where: dict, positions: Positions) -> dict:
         message = message.replace(f"第 {other} 行", f"第 {other} 行（Excel 第{row}行）", 1)
     return {
         "code": d.code, "severity": d.severity.value, "rule": d.spec.rule,
-        "file": d.path, "row": d.row or None, "column": d.column or None,
+        "file": _one_line(d.path), "row": d.row or None, "column": d.column or None,
         "excel_row": place.row if place else None, "excel_column": (place.column or None) if place else None,
-        "column_name": (place.name or None) if place else None,
+        "column_name": _one_line(place.name) if place and place.name else None,
         "dataset": params.pop("dataset", dataset), "record": params.pop("record", record),
         "message": _one_line(message), "hint": d.spec.hint,
         "dates": {k: v for k, v in params.items() if isinstance(v, str) and _DATE.match(v)},

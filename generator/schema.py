@@ -18,9 +18,12 @@ gongshi reads a few extra field properties:
 from __future__ import annotations
 
 import json
+import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .controls import describe, first_control
 from .diagnostics import Diagnostic, diag
 from .privacy import find_personal_data
 
@@ -99,23 +102,29 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
     try:
         text = path.read_text(encoding="utf-8")
         descriptor = json.loads(text)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise SchemaError([diag("E-SCHEMA", relpath, getattr(exc, "lineno", 0), detail=str(exc))])
     from frictionless import FrictionlessException, Schema  # imported late: it is slow to import
 
+    if not isinstance(descriptor, dict):  # frictionless would read a string as a path to load
+        raise SchemaError([diag("E-SCHEMA", relpath, detail="顶层应为对象（{\"fields\": [...]}）")])
     try:
         Schema.from_descriptor(descriptor)
     except FrictionlessException as exc:
         raise SchemaError([diag("E-SCHEMA", relpath, detail=str(exc))])
+    if bad := _control_text(descriptor):
+        raise SchemaError([diag("E-CONTROL-CHAR", relpath, what=f"表结构中的文字“{bad[:-1][-40:]}”之后", char=describe(bad[-1]))])
     problems, fields, exposed = [], [], []
     for fd in descriptor.get("fields", []):
         name, ftype = fd.get("name", ""), fd.get("type", "string")
         constraints = fd.get("constraints") or {}
+        problems += constraint_problems(name, ftype, constraints, fd)
         if ftype not in TYPES:
             problems.append(f"字段“{name}”的类型 {ftype} 不受支持（可用：{'、'.join(TYPES)}）")
         ident = fd.get("identifier")
-        if ident is not None and ident not in IDENTIFIERS:
-            problems.append(f"字段“{name}”的 identifier {ident} 不受支持")
+        if ident is not None and (not isinstance(ident, str) or ident not in IDENTIFIERS):
+            problems.append(f"字段“{name}”的 identifier {json.dumps(ident, ensure_ascii=False)} 不受支持")
+            ident = None
         if "public" in fd and not isinstance(fd["public"], bool):
             problems.append(f"字段“{name}”的 public 只能是 true 或 false")
         if "eventDate" in fd and (not isinstance(fd["eventDate"], bool) or ftype != "date"):
@@ -137,7 +146,7 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
             display=str(fd.get("display", "")), event_date=fd.get("eventDate") is True,
         ))
-    found = [diag("E-SCHEMA", relpath, detail=p) for p in problems] + exposed + _personal_data(relpath, text, fields)
+    found = [diag("E-SCHEMA", relpath, _field_line(text, p), detail=p) for p in problems] + exposed + _personal_data(relpath, text, fields)
     if found:
         raise SchemaError(found)
     return TableSchema(relpath, tuple(fields))
@@ -158,3 +167,72 @@ def _personal_data(relpath: str, text: str, fields: list[FieldSpec]) -> list[Dia
 def _line_of(text: str, name: str) -> int:
     """The line of a field's name in the schema file (its first mention), for the editor."""
     return text.count("\n", 0, max(text.find(json.dumps(name, ensure_ascii=False)), 0)) + 1
+
+
+_NAMED_FIELD = re.compile("字段“(.+?)”")
+
+
+def _field_line(text: str, problem: str) -> int:
+    """The line of the field a problem names (``字段“…”``): where its ``"name"`` is written."""
+    m = _NAMED_FIELD.search(problem)
+    return _line_of(text, m[1]) if m else 0
+
+
+def _finite_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def constraint_problems(name: str, ftype: str, constraints: dict, fd: dict) -> list[str]:
+    """What frictionless lets through but the cell parser cannot use: a bound that is no number,
+    a pattern that does not compile, a length that is no positive integer, an enum value that is
+    no text or number — each named with its field, never a traceback later."""
+    problems = []
+    for key in ("minimum", "maximum"):
+        if key not in constraints:
+            continue
+        if ftype not in ("number", "integer"):
+            problems.append(f"字段“{name}”的 {key} 只能用于 number 或 integer 类型的字段")
+        elif not _finite_number(constraints[key]):
+            problems.append(f"字段“{name}”的 {key} 应为数字，而不是 {json.dumps(constraints[key], ensure_ascii=False)}")
+    low, high = constraints.get("minimum"), constraints.get("maximum")
+    if _finite_number(low) and _finite_number(high) and low > high:
+        problems.append(f"字段“{name}”的 minimum（{low}）大于 maximum（{high}）")
+    if "maxLength" in constraints:
+        limit = constraints["maxLength"]
+        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+            problems.append(f"字段“{name}”的 maxLength 应为正整数，而不是 {json.dumps(limit, ensure_ascii=False)}")
+    if "pattern" in constraints:
+        pattern = constraints["pattern"]
+        if ftype != "string":
+            problems.append(f"字段“{name}”的 pattern 只能用于 string 类型的字段")
+        elif not isinstance(pattern, str):
+            problems.append(f"字段“{name}”的 pattern 应为正则表达式文本")
+        else:
+            try:
+                re.compile(pattern)
+            except (re.error, RecursionError, OverflowError) as exc:
+                problems.append(f"字段“{name}”的 pattern“{pattern}”不是有效的正则表达式：{exc}")
+    if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in constraints.get("enum") or ()):
+        problems.append(f"字段“{name}”的 enum 只能列出文字或数字")
+    for key, kind in (("multiValue", str), ("display", str), ("title", str), ("description", str),
+                      ("optionalColumn", bool), ("references", str)):
+        if key in fd and not isinstance(fd[key], kind):
+            problems.append(f"字段“{name}”的 {key} 应为{'文字' if kind is str else ' true 或 false'}")
+    return problems
+
+
+def _control_text(value) -> str:
+    """The first string of a descriptor (JSON escapes such as \\u0000 included) that holds a
+    control character, cut after it; "" when none does."""
+    todo = [value]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, str):
+            if (i := first_control(item)) >= 0:
+                return item[:i + 1]
+        elif isinstance(item, dict):
+            todo.extend(item.keys())
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return ""

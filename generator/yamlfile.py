@@ -16,6 +16,7 @@ from pathlib import Path
 
 import yaml
 
+from .controls import control_problems, node_control_problems
 from .diagnostics import Diagnostic, diag
 from .privacy import yaml_strings
 
@@ -100,12 +101,16 @@ def parse_yaml(text: str, relpath: str, first_line: int = 1, *, max_bytes: int =
     def fail(line: int, detail: str):
         return YamlError(diag("E-YAML", relpath, line + first_line, detail=detail))
 
+    if controls := control_problems(relpath, text, first_line):  # NUL, ESC …: at their line (P5.1)
+        raise YamlError(controls[0])
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
             return YamlDoc(None)
         _Walk(loader, fail, first_line).check(node)
+        if controls := node_control_problems(node, relpath, first_line):  # written as "\0" escapes
+            raise YamlError(controls[0])
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark

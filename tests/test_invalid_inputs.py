@@ -160,6 +160,21 @@ def test_content_slug_cannot_leave_or_take_over_the_site(site, slug):
     assert not (site.parent / "escape").exists()
 
 
+@pytest.mark.parametrize("identifier", [{}, ["uscc"], 3, "身份证"])
+def test_schema_identifier_of_the_wrong_kind_is_named_not_a_crash(site, identifier):
+    """Found by the fuzz test: an identifier that is no text crashed the personal-identifier guard."""
+    import json
+
+    path = site / "data/penalties.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    field = next(f for f in schema["fields"] if f["name"] == "案件名称")
+    field["identifier"], field["public"] = identifier, True
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    lines = [d.format() for d in report.errors]
+    assert result is None and any("E-SCHEMA" in l and "案件名称" in l and "identifier" in l for l in lines), lines
+
+
 def test_penalty_kinds_are_those_of_the_law():
     """S3: 处罚类别 takes the kinds of 行政处罚法 art. 9 only (anything else is E-ENUM, see the
     fixture unknown_penalty_kind), in the demo and in the golden site alike."""

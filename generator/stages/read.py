@@ -18,6 +18,7 @@ import markdown
 
 from ..assets import ignored
 from ..config import CONFIG_FILE
+from ..controls import CONTROL, control_problems, describe, first_control
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
 from ..frontmatter import read_front_matter
@@ -222,7 +223,9 @@ def content_files(root: Path, config, problems: list[Diagnostic],
             relpath = path.relative_to(root).as_posix()
             if ignored(name):
                 continue
-            if path.is_symlink():
+            if (c := first_control(relpath)) >= 0:  # it would become a URL, and reach the terminal
+                problems.append(diag("E-CONTROL-CHAR", CONTROL.sub("\ufffd", relpath), what="文件名", char=describe(relpath[c])))
+            elif path.is_symlink():
                 problems.append(diag("E-SYMLINK", relpath, name=path.relative_to(base).as_posix()))
             elif not stat.S_ISREG(path.lstat().st_mode):
                 problems.append(diag("E-ASSET-TYPE", relpath, suffix="（特殊文件）", detail=""))
@@ -250,6 +253,9 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
             problems.append(_encoding_problem(path, relpath))
+            continue
+        if controls := control_problems(relpath, text):  # the whole page: front matter and body
+            problems.extend(controls)
             continue
         m = _FRONT.match(text)
         if not m:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 
 from ..credit import CREDITCHINA
+from ..csv_injection import formula_safe
 from ..history import ended_by
 from ..model import Record
 from ..dates import format_cn
@@ -114,7 +115,7 @@ def export_mapped(site: Site, view: DatasetView, spec):
 def _csv(header: list[str], rows):
     """A CSV export in chunks of 2,000 rows: UTF-8 with a BOM, so that Excel opens it right."""
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = formula_safe(csv.writer(buf, lineterminator="\r\n"))  # CWE-1236: no formulas
     writer.writerow(header)
     yield b"\xef\xbb\xbf"
     for i, row in enumerate(rows):

@@ -1,5 +1,6 @@
 """Write: rendered bytes in, files out — into a staging directory that replaces the output
-directory only when the whole build has succeeded, so a failed build leaves it untouched."""
+directory only when the whole build has succeeded, so a failed build leaves it untouched
+(``output_dir.py``: what the output may be, the staging directory and the swap)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..site import FileInfo
-
-
-def staging_dir(out: Path) -> Path:
-    """A fresh directory beside ``out`` (same file system, so the final swap is a rename)."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    if staging.exists():
-        shutil.rmtree(staging)
-    staging.mkdir()
-    return staging
 
 
 def file_for(url: str) -> str:
@@ -63,20 +53,6 @@ def copy_static(sources: Iterable[tuple[Path, str]], root: Path) -> None:
     for source, target in sources:
         if source.is_dir():
             shutil.copytree(source, root / target, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.md"))
-
-
-def commit(staging: Path, out: Path) -> None:
-    out = out.resolve()
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        os.rename(out, old)
-    os.rename(staging, out)
-    if old.exists():
-        shutil.rmtree(old)
-
-
-def discard(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def file_infos(root: Path, urls) -> dict:
