@@ -51,8 +51,8 @@ class FrontMatter:
     phase: str = Option(Choice(PHASES), "事前 / 事中 / 事后: the navigation entry the page belongs to", default="")
     nav: bool = Option(Flag(), "a link in the top navigation of every page", default=False)
     home: bool = Option(Flag(), "a link on the home page, under 更多信息", default=False)
-    order: int = Option(Integer(min=0, max=999), "position among the navigation or home links (smaller first, "
-                        "then by title)", default=0)
+    order: int | None = Option(Integer(min=1, max=999), "position among the navigation, home or item links: "
+                               "smaller first; pages without one follow, by title", default=None)
     unlisted: bool = Option(Flag(), "placed nowhere on purpose (reached by a QR code or from a site's own "
                             "template): not reported as unlinked", default=False)
     note: str = Option(Text(), "the editor's note (source, who asked for the page): never published, "

@@ -113,7 +113,7 @@ class ContentPage:
     front_matter: tuple = ()   # (key, text, line, column) of every front-matter value, to be scanned (P3.3)
     nav: bool = False          # where the page appears (frontmatter.py): the top navigation,
     home: bool = False         # the home page,
-    order: int = 0             # in this order among them;
+    order: int | None = None   # in this order among them (None: after those with one);
     unlisted: bool = False     # or nowhere, on purpose
 
 

@@ -112,7 +112,7 @@ class Item:
     url: str | None = None
     count: int | None = None
     latest: date | None = None
-    guide: tuple | None = None  # (title, url) of a content page on the item beside its dataset
+    guides: tuple = ()  # (title, url) of each content page that explains the item beside its dataset or page
 
 
 @dataclass(frozen=True)
@@ -141,12 +141,28 @@ class Site:
             files.append((view.feed_url, "atom", f"订阅源（Atom，最新 {self.config.feed_size} 条变动，附历史归档）"))
         return files
 
+    @property
+    def nav_pages(self) -> tuple[ContentPage, ...]:
+        """The content pages in the top navigation (front matter ``nav: true``), in their order."""
+        return placed(self.pages, lambda p: p.nav)
+
+    @property
+    def home_pages(self) -> tuple[ContentPage, ...]:
+        """The content pages listed on the home page under 更多信息 (``home: true``)."""
+        return placed(self.pages, lambda p: p.home)
+
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)
 
     def agency_url(self, name: str) -> str | None:
         agency = self.agency_by_name.get(name)
         return f"/agencies/{agency.id}/" if agency else None
+
+
+def placed(pages, where) -> tuple[ContentPage, ...]:
+    """The pages ``where`` selects: those with an ``order`` first, by it; then the others; each by
+    title, then slug (as Hugo's page weights: an unset one sorts last)."""
+    return tuple(sorted((p for p in pages if where(p)), key=lambda p: (p.order is None, p.order or 0, p.title, p.slug)))
 
 
 def page_url(base: str, n: int) -> str:

@@ -61,7 +61,7 @@ def test_an_unknown_key_lists_the_valid_ones():
     ('home: "false"', "home 只能是 true 或 false"),
     ("phase: 事后公开", "phase 只能是 事前 / 事中 / 事后"),
     ("updated: 上个月", "updated 应为日期（如 2026-11-27），现为文字“上个月”"),
-    ("order: -1", "order 应为 0 到 999 之间的整数"),
+    ("order: 0", "order 应为 1 到 999 之间的整数"),
     ("title: [a, b]", "title 应为文字"),
 ])
 def test_values_are_typed_and_name_their_key(line, fragment):

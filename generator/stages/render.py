@@ -82,6 +82,7 @@ class Renderer:
         self.nav = [(f"{phase}公开", f"/{path}/") for phase, path in PHASE_PATHS.items()]
         self.nav += [(site.datasets[n].config.title, site.datasets[n].url) for n in site.config.nav
                      if n in site.datasets]
+        self.nav += [(page.title, f"/{page.slug}/") for page in site.nav_pages]  # front matter nav: true
         # which navigation entry a section belongs to, when it has none of its own
         phase_of_item = {it.no: it.phase for it in site.items}
         nav_urls = {href for _, href in self.nav}
@@ -90,7 +91,7 @@ class Renderer:
             if view.url not in nav_urls and view.config.item in phase_of_item:
                 self.section_nav[view.config.path] = f"/{PHASE_PATHS[phase_of_item[view.config.item]]}/"
         for page in site.pages:
-            if page.phase in PHASE_PATHS:
+            if page.phase in PHASE_PATHS and not page.nav:  # a page in the navigation is its own entry
                 self.section_nav.setdefault(page.slug.split("/")[0], f"/{PHASE_PATHS[page.phase]}/")
 
     def partial(self, name: str, key, **context) -> Markup:
@@ -211,7 +212,7 @@ class Renderer:
         phases = [(p, [it for it in self.site.items if it.phase == p]) for p in PHASES]
         latest = [(self.site.datasets[n], self.site.datasets[n].listed[:HOME_LATEST])
                   for n in self.site.config.nav if n in self.site.datasets]
-        return self.html("home.html", output, phases=phases, latest=latest)
+        return self.html("home.html", output, phases=phases, latest=latest, more=self.site.home_pages)
 
     def _phase(self, output):
         phase = output.args[0]
