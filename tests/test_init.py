@@ -121,3 +121,26 @@ def test_the_missing_configuration_hint_is_true(tmp_path, capsys):
     assert "E-FILE-MISSING" in err and "gongshi init" in err
     assert main(["init", str(tmp_path / "new")]) == 0
     assert main(["build", "--site", str(tmp_path / "new"), "--as-of", "2026-11-30", "--no-search-index"]) == 0
+
+
+def test_the_new_sites_workflows_pass_actionlint(new_site):
+    import subprocess
+
+    from test_deploy import actionlint
+
+    workflows = sorted(str(p) for p in (new_site / ".github/workflows").glob("*.yml"))
+    result = subprocess.run([actionlint(), "-color=false", *workflows], cwd=new_site, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_new_sites_actions_are_the_repositorys_versions(new_site):
+    """Dependabot updates the repository's workflows; the skeleton follows them."""
+    import re
+
+    def uses(path):
+        return set(re.findall(r"uses: (\S+)", path.read_text(encoding="utf-8")))
+
+    repo = uses(REPO / ".github/workflows/ci.yml")
+    mine = uses(new_site / ".github/workflows/ci.yml")
+    assert mine and mine <= repo, mine - repo
