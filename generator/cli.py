@@ -13,14 +13,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 from . import __version__
+from .dates import CHINA
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed
-
-# China has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
-CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 
 def today_in_china(now: datetime | None = None) -> date:

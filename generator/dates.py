@@ -5,7 +5,11 @@ from __future__ import annotations
 import calendar as _cal
 import re
 import unicodedata
-from datetime import date
+from datetime import date, timedelta, timezone
+
+# China has kept UTC+8 without daylight saving since 1991; a fixed offset needs no tz database.
+# "Today" (P2.4) and the feeds' timestamps are in this zone.
+CHINA = timezone(timedelta(hours=8), "Asia/Shanghai")
 
 _FORMS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),

@@ -95,6 +95,6 @@ def lookup_key(value: str) -> str:
     """How the search lookup compares names, credit codes and document numbers: I3-normalised
     (brackets, full-width digits, spaces, leading zeros) and upper case, so that a code typed in
     lower case or a number copied with other brackets still matches.  The browser applies the
-    same function (templates/static/lookup.js); tests/fixtures/lookup_keys.json holds the shared
+    same function (generator/theme/static/lookup.js); tests/fixtures/lookup_keys.json holds the shared
     test vectors."""
     return normalise_doc_number(value).upper()

@@ -1,5 +1,5 @@
-"""The site model: what the assemble stage builds and the render stage reads — departments,
-dataset views (the records shown, in order), the 24 items, and the list of outputs."""
+"""The site model: what the assemble stage builds and the outputs are rendered from —
+departments, dataset views (the records shown, in order), the 24 items, the content pages."""
 
 from __future__ import annotations
 
@@ -12,21 +12,9 @@ from .config import DatasetConfig, SiteConfig
 from .model import Agency, ContentPage, Event, Expired, Record
 from .schema import FieldSpec
 
-PHASES = ("事前", "事中", "事后")
+PHASES = ("事前", "事中", "事后")  # the items of attachment 2 by phase
 AGENCY_PREVIEW = 10  # records of each dataset shown on a department page before "more"
 HOME_LATEST = 10
-
-# phase pages: the items of attachment 2 by phase
-PHASE_PATHS = {"事前": "before", "事中": "during", "事后": "after"}
-
-# URLs of the pages the build itself makes; content pages may not take them
-RESERVED = {"agencies", "feeds", "opendata", "search", "assets", "platform", "pagefind", "lookup", "404", "gone",
-            *PHASE_PATHS.values()}
-
-
-HEAVY_KINDS = ("feed", "feed-archive", "export-csv", "export-json", "export-mapped", "sitemap")
-# outputs that describe the other outputs (sizes, SHA-256): rendered after everything else
-MANIFEST_KINDS = ("opendata", "open-index", "datapackage")
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,13 +46,6 @@ class FileInfo:
 
 
 @dataclass(frozen=True)
-class Output:
-    url: str          # site-relative, "/" separated; ends in "/" for an HTML page
-    kind: str
-    args: tuple = ()
-
-
-@dataclass(frozen=True)
 class DatasetView:
     config: DatasetConfig
     fields: tuple[FieldSpec, ...]          # public fields, in schema order
@@ -79,26 +60,9 @@ class DatasetView:
     feed_days: tuple[FeedDay, ...] = ()    # archive documents, oldest first (days before the as-of date)
     last_change: date | None = None
 
-    @property
-    def url(self) -> str:
-        return f"/{self.config.path}/"
-
     @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
-
-    def record_url(self, record: Record) -> str:
-        return f"/{self.config.path}/{record.id}/"
-
-    @property
-    def feed_url(self) -> str:
-        return f"/feeds/{self.config.path}.xml"
-
-    def archive_url(self, day: date) -> str:
-        return f"/feeds/{self.config.path}/{day.isoformat()}.xml"
-
-    def pages(self, count: int, page_size: int) -> int:
-        return max(1, ceil(count / page_size))
 
 
 @dataclass(frozen=True)
@@ -109,10 +73,10 @@ class Item:
     shows: str
     period: str
     deadline: str
-    url: str | None = None
+    url: str | None = None      # its dataset's list, the departments page or its content page
     count: int | None = None
     latest: date | None = None
-    guides: tuple = ()  # (title, url) of each content page that explains the item beside its dataset or page
+    guides: tuple = ()          # (title, url) of each content page explaining the item beside its dataset or page
 
 
 @dataclass(frozen=True)
@@ -126,20 +90,8 @@ class Site:
     items: tuple[Item, ...]
     calendar_years: tuple = ()             # (year, basis) of the holiday notices in the calendar
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
-    outputs: tuple[Output, ...] = ()
     downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
     assets: tuple = ()                     # ContentAsset of each checked file of content/ (README "Security")
-
-    def download_files(self, view: DatasetView) -> list[tuple[str, str, str]]:
-        """(url, format, label) of each download of a dataset: the downloads page, ``index.json``
-        and ``datapackage.json`` all list these."""
-        path = view.config.path
-        files = [(f"/opendata/{path}.csv", "csv", "CSV（UTF-8，可用 Excel 打开）"),
-                 (f"/opendata/{path}.json", "json", "JSON")]
-        files += [(f"/opendata/{path}-{e.name}.csv", "csv", f"{e.title}（CSV）") for e in view.config.exports]
-        if view.config.feed:
-            files.append((view.feed_url, "atom", f"订阅源（Atom，最新 {self.config.feed_size} 条变动，附历史归档）"))
-        return files
 
     @property
     def nav_pages(self) -> tuple[ContentPage, ...]:
@@ -154,10 +106,6 @@ class Site:
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)
 
-    def agency_url(self, name: str) -> str | None:
-        agency = self.agency_by_name.get(name)
-        return f"/agencies/{agency.id}/" if agency else None
-
 
 def placed(pages, where) -> tuple[ContentPage, ...]:
     """The pages ``where`` selects: those with an ``order`` first, by it; then the others; each by
@@ -165,5 +113,6 @@ def placed(pages, where) -> tuple[ContentPage, ...]:
     return tuple(sorted((p for p in pages if where(p)), key=lambda p: (p.order is None, p.order or 0, p.title, p.slug)))
 
 
-def page_url(base: str, n: int) -> str:
-    return base if n == 1 else f"{base}page/{n}/"
+def page_count(records: int, page_size: int) -> int:
+    """How many pages a list of ``records`` takes (one, when it is empty: it says so)."""
+    return max(1, ceil(records / page_size))

@@ -207,7 +207,7 @@ def test_search_page_without_javascript_says_it_needs_it_and_links_the_lists(bro
 
 
 def test_browser_normalises_lookups_as_python_does(browser, base_url):
-    """I3: the same test vectors through templates/static/lookup.js and identifiers.lookup_key."""
+    """I3: the same test vectors through generator/theme/static/lookup.js and identifiers.lookup_key."""
     from generator.identifiers import lookup_key
 
     vectors = json.loads((REPO / "tests/fixtures/lookup_keys.json").read_text(encoding="utf-8"))

@@ -410,7 +410,7 @@ def test_alias_bomb_in_the_packages_own_files(tmp_path, monkeypatch):
     assert [d.code for d in exc.value.diagnostics] == ["E-YAML"]
     monkeypatch.setattr(assemble, "ITEMS_FILE", bomb)
     with pytest.raises(YamlError):
-        assemble._items(None, {}, (), ())
+        assemble._items({}, (), ())
 
 
 def test_alias_bomb_fails_the_build_fast_without_a_traceback(site, capsys):

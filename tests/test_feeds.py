@@ -1,4 +1,4 @@
-"""Feeds and archives (stages/render_feeds.py) and the reference consumer (examples/): a consumer
+"""Feeds and archives (outputs/feeds.py) and the reference consumer (examples/): a consumer
 that reads only the feeds holds exactly what is on display, through publication, correction,
 withdrawal, revocation and expiry (P5.1, P5.2, P6, P2.3)."""
 

@@ -111,7 +111,7 @@ def test_a_rule_not_forced_yields_to_a_file_and_a_forced_one_does_not(site):
 
 
 def test_withdrawn_notice_answers_410_at_every_url_with_the_rules_the_build_writes(site):
-    # the two lines generator/stages/render_manifest.py writes for a withdrawn record
+    # the two lines generator/outputs/manifest.py writes for a withdrawn record
     h = load(site, "/p/1/index.html /p/1/ 410!\n/p/1/* /p/1/index.html 410!\n")
     for url in ("/p/1/", "/p/1", "/p/1/index.html", "/p/1/anything"):
         assert (h.respond(url).status, body(h.respond(url))) == (410, "notice 1"), url

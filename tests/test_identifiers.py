@@ -61,5 +61,5 @@ LOOKUP_VECTORS = json.loads((Path(__file__).parent / "fixtures/lookup_keys.json"
 
 @pytest.mark.parametrize("typed, key", LOOKUP_VECTORS)
 def test_lookup_key_vectors(typed, key):
-    """The vectors that templates/static/lookup.js must pass too (tests/test_browser.py)."""
+    """The vectors that generator/theme/static/lookup.js must pass too (tests/test_browser.py)."""
     assert lookup_key(typed) == key

@@ -1,6 +1,6 @@
 """The lookup index (generator/stages/lookup.py): built from the written public exports, it finds
 a record by credit code, document number (however typed, I3), full name or any part of a name —
-read here the way templates/static/lookup.js reads it — and holds nothing unpublished."""
+read here the way generator/theme/static/lookup.js reads it — and holds nothing unpublished."""
 
 import json
 import shutil

@@ -1,4 +1,4 @@
-"""What describes the downloads (stages/render_manifest.py): index.json with SHA-256, the
+"""What describes the downloads (outputs/manifest.py): index.json with SHA-256, the
 Frictionless data package, the downloads page, and the 410 rules for records no longer shown."""
 
 from __future__ import annotations

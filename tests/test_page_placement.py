@@ -40,7 +40,7 @@ def test_home_pages_are_listed_on_the_home_page_with_their_summary(site):
     page(site, "faq", "title: 常见问题\nhome: true\norder: 1\n")
     result, report = run(site, GOLDEN_AS_OF)
     home = html(site / "public", "/")
-    more = re.search(r'<section[^>]*aria-labelledby="more"[^>]*>.*?</section>', home, re.S).group(0)
+    more = re.search(r'<section[^>]*aria-labelledby="more-pages"[^>]*>.*?</section>', home, re.S).group(0)
     assert more.index('href="/faq/"') < more.index('href="/hall/"') and "大厅的地址和办公时间。" in more
     assert 'href="/hall/"' not in re.search(r'<nav class="topnav".*?</nav>', home, re.S).group(0)
 

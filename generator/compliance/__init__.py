@@ -12,8 +12,8 @@ from pathlib import Path
 
 from ..config import CONFIG_FILE
 from ..conceal import conceal_findings, conceal_text, record_private
-from ..diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Diagnostic, Report, diag
-from ..pipeline import Validated, load_site
+from ..diagnostics import DEFAULT_MAX_PER_CODE, Diagnostic, Report, diag
+from ..load import Loaded, load
 from .announcements import announced_on, missing_announcements
 from .common import record_label
 from .credit import downgraded, repair_eligible
@@ -43,16 +43,15 @@ class CheckResult:
 
 def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
               today: date | None = None) -> CheckResult:
-    """``today``: the real date, for E-DATE-FUTURE (see ``load_site``)."""
-    report, keep = Report(max_per_code), Validated()
-    try:
-        load_site(Path(root), as_of, report, keep, today=today)
-    except BuildFailed:
-        pass  # its errors are in the report; check the records that did validate all the same
+    """``today``: the real date, for E-DATE-FUTURE (see ``load``)."""
+    report = Report(max_per_code)
+    # the build's problems, and every dataset's validated records (those that did validate, when
+    # some did not), private fields included
+    keep = load(Path(root), as_of, report, full_records=True, today=today)
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
         return result
-    schemas = {name: schema for name, (_ds, schema, _records) in keep.tables.items()}
+    schemas = {name: t.schema for name, t in keep.tables.items()}
     names = {ds.name for ds in keep.config.datasets}
 
     def has_column(dataset, column):
@@ -76,8 +75,8 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     result.scheduled = scheduled(keep.tables, as_of)
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
-    result.where = {(r.path, r.line): (ds.name, _label(ds, schema, r))
-                    for ds, schema, records in keep.tables.values() for r in records}
+    result.where = {(r.path, r.line): (t.config.name, _label(t.config, t.schema, r))
+                    for t in keep.tables.values() for r in t.records}
     return result
 
 
@@ -89,7 +88,7 @@ def _label(ds, schema, record) -> str:
     return conceal_text(label, record_private(schema, record)[1])
 
 
-def _findings(c: Compliance, keep: Validated, as_of: date) -> list[Diagnostic]:
+def _findings(c: Compliance, keep: Loaded, as_of: date) -> list[Diagnostic]:
     tables, calendar, out = keep.tables, keep.calendar, []
     for ds, _schema, records in tables.values():
         out += overdue_publications(ds, records, as_of, calendar)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report, Severity, diag, excel_column
 from ..model import RawTable
-from ..pipeline import read_corrections
+from ..load import read_corrections
 from ..schema import load_schema
 from ..stages.corrections import resolve_corrections, validate_corrections
 from ..stages.read import read_table

@@ -1,12 +1,12 @@
-"""Assemble: the shown records, departments and pages in; the site model and its list of outputs out.
+"""Assemble: the shown records, departments and pages in; the site model out — each dataset's
+records in the order its list shows them, grouped by period where configured, by department,
+and its feed's history; the 24 items of attachment 2 with what each links to.
 
-Nothing is rendered here: an output is a URL, a kind and the arguments its renderer needs, so
-the list stays small (a few bytes per page) however many pages there are.
+Nothing is rendered here: the outputs of the site are declared in ``outputs/kinds.py``.
 """
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,7 +14,8 @@ from ..config import DatasetConfig, SiteConfig
 from ..credit import CREDITCHINA
 from ..history import history
 from ..schema import FieldSpec
-from ..site import AGENCY_PREVIEW, placed, PHASE_PATHS, Change, DatasetView, FeedDay, Item, Output, Site, page_url
+from ..outputs import routes
+from ..site import Change, DatasetView, FeedDay, Item, Site, placed
 from ..yamlfile import read_yaml
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
@@ -102,7 +103,7 @@ def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
     return tuple(changes), tuple(feed_days)
 
 
-def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]:
+def _items(views: dict, pages, agencies) -> tuple[Item, ...]:
     spec = read_yaml(ITEMS_FILE, "generator/items.yaml").data["items"]
     by_item = {v.config.item: v for v in views.values()}
     pages_of_item: dict[int, list] = {}  # several pages may explain one item, in their order
@@ -114,60 +115,21 @@ def _items(config: SiteConfig, views: dict, pages, agencies) -> tuple[Item, ...]
         if it["item"] in by_item:
             view = by_item[it["item"]]
             count, latest = len(view.listed), view.latest
-            url = view.url if count else None  # nothing shown: say so, don't link to an empty list
+            url = routes.dataset(view) if count else None  # nothing shown: say so, don't link to an empty list
         elif it["item"] == 1:
-            url, count = "/agencies/", len(agencies)
+            url, count = routes.agencies(), len(agencies)
             latest = max((a.established for a in agencies if a.established), default=None)
         explaining = pages_of_item.get(it["item"], [])
         if explaining and count is None:  # the item is published as a page: the first one
             first, *explaining = explaining
-            url, latest = f"/{first.slug}/", first.updated
-        guides = tuple((page.title, f"/{page.slug}/") for page in explaining)  # pages explaining the item
+            url, latest = routes.content(first), first.updated
+        guides = tuple((page.title, routes.content(page)) for page in explaining)  # pages explaining the item
         items.append(Item(it["item"], it["phase"], it["title"], it["shows"], str(it["period"]),
                           str(it["deadline"]), url, count, latest, guides))
     return tuple(items)
 
 
 def assemble(config: SiteConfig, as_of: date, agencies, views: dict, pages, calendar_years=(),
-             counts=None) -> Site:
-    site = Site(config, as_of, tuple(agencies), {a.name: a for a in agencies}, views, tuple(pages),
-                _items(config, views, pages, agencies), tuple(calendar_years), dict(counts or {}))
-    size = config.page_size
-    heavy: list[Output] = []  # one output over all of a dataset's records: rendered first (see below)
-    out = [Output("/", "home"), Output("/agencies/", "agencies"), Output("/platform/", "platform"),
-           Output("/search/", "search"), Output("/404.html", "404"), Output("/gone/", "gone"),
-           Output("/_redirects", "redirects")]
-    out += [Output(f"/{path}/", "phase", (phase,)) for phase, path in PHASE_PATHS.items()]
-    for name, view in views.items():
-        base = view.url
-        pages_n = view.pages(len(view.listed), size)
-        out += [Output(page_url(base, n), "list", (name, n)) for n in range(1, pages_n + 1)]
-        if view.config.record_pages:
-            out += [Output(view.record_url(r), "record", (name, i)) for i, r in enumerate(view.listed)]
-            out += [Output(view.record_url(r), "notice", (name, i)) for i, r in enumerate(view.withdrawn)]
-        if view.config.feed:
-            heavy.append(Output(view.feed_url, "feed", (name,)))
-            # an archive of a busy day takes as long as 300 pages: each is a task of its own
-            heavy += [Output(view.archive_url(d.day), "feed-archive", (name, k)) for k, d in enumerate(view.feed_days)]
-        heavy += [Output(f"/opendata/{view.config.path}.csv", "export-csv", (name,)),
-                  Output(f"/opendata/{view.config.path}.json", "export-json", (name,))]
-        heavy += [Output(f"/opendata/{view.config.path}-{e.name}.csv", "export-mapped", (name, i))
-                  for i, e in enumerate(view.config.exports)]
-    for agency in site.agencies:
-        base = f"/agencies/{agency.id}/"
-        out.append(Output(base, "agency", (agency.name,)))
-        for name, view in views.items():
-            count = len(view.by_agency.get(agency.name, ()))
-            if count > AGENCY_PREVIEW:
-                for n in range(1, view.pages(count, size) + 1):
-                    out.append(Output(page_url(f"{base}{view.config.path}/", n), "agency-list",
-                                      (agency.name, name, n)))
-    out += [Output(f"/{p.slug}/", "content", (i,)) for i, p in enumerate(site.pages)]
-    heavy += [Output("/sitemap.xml", "sitemap")]
-    out += [Output("/robots.txt", "robots")]
-    # what describes the downloads (their sizes and hashes) is rendered once they are written
-    last = [Output("/opendata/", "opendata"), Output("/opendata/index.json", "open-index"),
-            Output("/opendata/datapackage.json", "datapackage")]
-    # the few outputs that take seconds each come first, so that parallel workers start them
-    # early instead of one worker finishing them alone at the end
-    return replace(site, outputs=tuple(heavy + out + last))
+             counts=None, assets=()) -> Site:
+    return Site(config, as_of, tuple(agencies), {a.name: a for a in agencies}, views, tuple(pages),
+                _items(views, pages, agencies), tuple(calendar_years), dict(counts or {}), assets=tuple(assets))

@@ -13,6 +13,7 @@ from pathlib import Path
 from ..assets import ALLOWED, INSTEAD, Refused, publishable, published_bytes
 from ..diagnostics import Diagnostic, diag
 from ..model import ContentAsset
+from ..outputs import routes
 
 
 def check_assets(root: Path, content_dir: str, files: Iterable[str], reserved: set[str],
@@ -31,7 +32,7 @@ def check_assets(root: Path, content_dir: str, files: Iterable[str], reserved: s
                                  detail=f"：{hint}" if hint else ""))
             continue
         if (top := target.split("/", 1)[0]) in reserved or top.lower() in reserved:
-            problems.append(diag("E-ASSET-COLLISION", relpath, name=target, other=f"/{top}/"))
+            problems.append(diag("E-ASSET-COLLISION", relpath, name=target, other=routes.section_root(top)))
             continue
         data = path.read_bytes()
         try:
@@ -56,7 +57,7 @@ def asset_collisions(assets: Iterable[ContentAsset], output_files: Iterable[str]
         return
     for name in output_files:
         if (asset := targets.get(name.lower())) is not None:
-            problems.append(diag("E-ASSET-COLLISION", asset.source, name=asset.target, other=f"/{name}"))
+            problems.append(diag("E-ASSET-COLLISION", asset.source, name=asset.target, other=routes.of_file(name)))
 
 
 def write_assets(root: Path, assets: Iterable[ContentAsset], out: Path) -> list[Diagnostic]:

@@ -4,10 +4,10 @@ Pagefind segments Chinese into words and silently drops a query word its index l
 or partial company name can rank the right record far down, and identifiers are cut into
 pieces.  This index answers the public's first question exactly: a credit code or a document
 number however it is typed (I1, I3: ``identifiers.lookup_key``), a full name, or any part of a
-name of two characters or more.  The browser (templates/static/lookup.js) downloads the small
+name of two characters or more.  The browser (generator/theme/static/lookup.js) downloads the small
 manifest, one key shard, up to three name-part shards and the row blocks of the candidates.
 
-It reads ``opendata/<dataset>.json`` of the staging directory — the written public output, so
+It reads the datasets' JSON exports (``/opendata/<dataset>.json``) in the staging directory — the written public output, so
 nothing private, expired, withdrawn or unpublished can be found — and nothing else.
 
 Layout (all JSON, keys sorted, so that two builds are byte-identical):
@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..identifiers import USCC_PLACEHOLDER, lookup_key
+from ..outputs import routes
 
-LOOKUP_DIR = "lookup"
+LOOKUP_DIR = routes.LOOKUP
 FORMAT = 1
 ROWS = 16             # rows per block: a lookup downloads the blocks of its candidates
 SHARD_BYTES = 8192    # aimed-at size of a key shard
@@ -45,7 +46,7 @@ COMMON = 1000         # a name part in more records than this is not looked up
 class LookupSpec:
     """One dataset's part of the index, from its ``search:`` configuration."""
 
-    export: str                   # reads opendata/<export>.json (the dataset's path)
+    export: str                   # the URL of the dataset's JSON export, which it reads
     title: str                    # the disclosure item, shown with each result
     names: tuple[str, ...]        # looked up whole and by any 2+-character part
     identifiers: tuple[str, ...]  # looked up whole
@@ -74,13 +75,13 @@ def values_of(value) -> list[str]:
 def read_rows(root: Path, specs, base_url: str):
     """(row, exact keys, name keys) of every published record with a page, in dataset order."""
     for n, spec in enumerate(specs):
-        with (root / "opendata" / f"{spec.export}.json").open(encoding="utf-8") as fh:
+        with (root / spec.export.lstrip("/")).open(encoding="utf-8") as fh:
             records = json.load(fh)["records"]  # the listed records only; `withdrawn` is ignored
         for record in records:
             url = record.get("url")
             if not url:
                 continue  # no record pages: nothing to link to
-            path = "/" + url[len(base_url):] if url.startswith(base_url) else url
+            path = routes.relative(base_url, url)
             row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
             names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
             exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}

@@ -13,7 +13,8 @@ afterwards, since feedgen knows no deleted entries.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from feedgen.entry import FeedEntry
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
@@ -21,11 +22,12 @@ from feedgen.feed import FeedGenerator
 from lxml import etree
 from xml.sax.saxutils import escape
 
+from ..dates import CHINA, format_cn
 from ..site import Change, DatasetView, Site
-from .render_data import csv_row, mapped_row, text_of
+from . import routes
+from .exports import EXTRA_COLUMNS, csv_row, mapped_row
+from .text import text_of
 
-CHINA = timezone(timedelta(hours=8))
-ATOM = "http://www.w3.org/2005/Atom"
 NS = "https://gongshi.example/ns/feed/1"          # the gongshi namespace: a name, not a location
 AT = "http://purl.org/atompub/tombstones/1.0"      # RFC 6721
 FH = "http://purl.org/syndication/history/1.0"     # RFC 5005
@@ -85,9 +87,9 @@ def subscription(site: Site, view: DatasetView):
     changes = view.changes
     today = sum(1 for _ in _tail_on(changes, site.as_of))
     shown = changes[len(changes) - max(site.config.feed_size, today):]
-    fg = _feed(site, view, shown, view.feed_url, archive=False)
+    fg = _feed(site, view, shown, routes.feed(view), archive=False)
     if view.feed_days:
-        fg.link(href=_abs(site, view.archive_url(view.feed_days[-1].day)), rel="prev-archive")
+        fg.link(href=routes.absolute(site, routes.archive(view, view.feed_days[-1].day)), rel="prev-archive")
     fg.updated(_midnight(view.last_change or site.as_of))
     yield fg.to_bytes(pretty=True)
 
@@ -97,13 +99,13 @@ def archive(site: Site, view: DatasetView, k: int):
     later corrected carries its corrected values, and one of a record since gone leaves (the law
     wants them out of every output: P5.1, P5.2, P6, P2.3)."""
     day = view.feed_days[k]
-    fg = _feed(site, view, view.changes[day.start:day.end], view.archive_url(day.day), archive=True)
-    fg.title(f"{site.config.title}：{view.config.title}（{_day(day.day)}归档）")
-    fg.link(href=_abs(site, view.feed_url), rel="current")
+    fg = _feed(site, view, view.changes[day.start:day.end], routes.archive(view, day.day), archive=True)
+    fg.title(f"{site.config.title}：{view.config.title}（{format_cn(day.day)}归档）")
+    fg.link(href=routes.absolute(site, routes.feed(view)), rel="current")
     if k > 0:
-        fg.link(href=_abs(site, view.archive_url(view.feed_days[k - 1].day)), rel="prev-archive")
+        fg.link(href=routes.absolute(site, routes.archive(view, view.feed_days[k - 1].day)), rel="prev-archive")
     if k + 1 < len(view.feed_days):
-        fg.link(href=_abs(site, view.archive_url(view.feed_days[k + 1].day)), rel="next-archive")
+        fg.link(href=routes.absolute(site, routes.archive(view, view.feed_days[k + 1].day)), rel="next-archive")
     fg.updated(_midnight(day.day))
     yield fg.to_bytes(pretty=False)  # for machines; at 100,000 records indentation alone is ~40 MB
 
@@ -118,17 +120,18 @@ def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _F
             order.append(("entry", None))
             entries.append(change)
     fg = _Feed(order, archive)
-    fg.id(_abs(site, url))
+    fg.id(routes.absolute(site, url))
     title = f"{cfg.title}：{view.config.title}"
     fg.title(title)
     fg.author({"name": cfg.publisher})
-    fg.link(href=_abs(site, view.url), rel="alternate")
-    fg.link(href=_abs(site, url), rel="self")
+    fg.link(href=routes.absolute(site, routes.dataset(view)), rel="alternate")
+    fg.link(href=routes.absolute(site, url), rel="self")
     fg.language("zh-CN")
+    layout = RecordLayout.of(view)
     for change in entries:
         fe = _entry(site, view, change)
         fe.gs.slot = len(fg.records)
-        fg.records.append(record_xml(site, view, change.record))
+        fg.records.append(record_xml(site, view, change.record, layout))
         fg.add_entry(fe, order="append")
     return fg
 
@@ -144,23 +147,22 @@ def _entry(site: Site, view: DatasetView, change: Change) -> FeedEntry:
     fe.id(entry_id(site, view, record.id))
     title = text_of(record.get(view.config.title_field))
     fe.title(f"【{event.kind}】{title}")
-    fe.link(href=_abs(site, view.record_url(record) if view.config.record_pages else view.url))
+    fe.link(href=routes.absolute(site, routes.record(view, record.id) if view.config.record_pages else routes.dataset(view)))
     fe.updated(_midnight(event.on))
     fe.published(_midnight(record.life.published_on))
     fe.category(term=event.kind)
     note = event.note or (text_of(record.get(view.config.role("status_note"))) if event.kind != "公示" else "")
-    fe.summary(f"{_day(event.on)}{event.kind}：{title}" + (f"。{note}" if note else ""))
+    fe.summary(f"{format_cn(event.on)}{event.kind}：{title}" + (f"。{note}" if note else ""))
     return fe
 
 
-def record_xml(site: Site, view: DatasetView, record) -> str:
+def record_xml(site: Site, view: DatasetView, record, layout: RecordLayout) -> str:
     """``gs:record``: the same values, in the same order, as the record's row of the CSV export
     (id, url, public fields, 公示截止期), then its rows in other systems' data items (S1/S2),
     whose items either name the field they copy or carry their own value (万元, 公示截止期,
     the department's name and code)."""
-    base = site.config.base_url.rstrip("/")
-    row = csv_row(view, record, base)
-    names, exports = _layout(view)
+    row = csv_row(site, view, record)
+    names, exports = layout.names, layout.exports
     out = [f'<gs:record dataset="{names[0]}" id="{record.id}" '
            f'status="{_esc(record.life.status or "正常")}">']
     out += [f'<gs:field name="{name}">{_esc(value)}</gs:field>' for name, value in zip(names[1:], row)]
@@ -176,22 +178,24 @@ def record_xml(site: Site, view: DatasetView, record) -> str:
     return "".join(out)
 
 
-_LAYOUTS: dict = {}
+@dataclass(frozen=True)
+class RecordLayout:
+    """The escaped names a dataset's ``gs:record`` is made of: made once per feed document, not
+    once per entry."""
 
+    names: tuple[str, ...]   # the dataset, then the columns of its CSV export
+    exports: tuple           # (spec, its gs:export tag, (item tag, or the item naming a field)) per export
 
-def _layout(view: DatasetView):
-    """The escaped names a dataset's ``gs:record`` is made of, computed once per dataset."""
-    key = view.config.name
-    if key not in _LAYOUTS or _LAYOUTS[key][0] is not view:  # one build's view, not another's
-        names = tuple(_esc(n) for n in (view.config.name, "记录标识", "网址", *view.field_names, "公示截止期"))
+    @classmethod
+    def of(cls, view: DatasetView) -> "RecordLayout":
+        names = tuple(_esc(n) for n in (view.config.name, *EXTRA_COLUMNS[:2], *view.field_names, EXTRA_COLUMNS[2]))
         exports = tuple((spec, f'<gs:export name="{_esc(spec.name)}">',
                          tuple((f'<gs:item code="{_esc(code)}">',
                                 f'<gs:item code="{_esc(code)}" field="{_esc(what)}"/>'
                                 if kind == "column" and not unit else "")
                                for code, kind, what, unit in spec.columns))
                         for spec in view.config.exports)
-        _LAYOUTS[key] = (view, (names, exports))
-    return _LAYOUTS[key][1]
+        return cls(names, exports)
 
 
 # what must be escaped, and characters XML 1.0 cannot carry (a control character pasted from
@@ -227,14 +231,6 @@ def _tail_on(changes, day: date):
         if c.event.on < day:
             return
         yield c
-
-
-def _abs(site: Site, url: str) -> str:
-    return site.config.base_url.rstrip("/") + url
-
-
-def _day(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _midnight(d: date) -> datetime:

@@ -1,5 +1,5 @@
-"""Render, the machine-readable outputs: CSV/JSON exports, the 信用中国 data items (S1, S2),
-the sitemap and robots.txt.  Big ones stream in chunks."""
+"""The open-data downloads of a dataset: its CSV and JSON exports, and its rows in other systems'
+data items (信用中国 S1, S2).  They stream in chunks: at 100,000 records an export is tens of MB."""
 
 from __future__ import annotations
 
@@ -13,76 +13,31 @@ from ..credit import CREDITCHINA
 from ..csv_injection import formula_safe
 from ..history import ended_by
 from ..model import Record
-from ..dates import format_cn
 from ..visibility import Visibility, visibility
 from ..site import DatasetView, Site
-
-def text_of(value) -> str:
-    """How a public value reads on a page."""
-    if value.__class__ is str:  # the common case first
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return format_cn(value)
-    if isinstance(value, Decimal):
-        return f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
-    if isinstance(value, tuple):
-        return "、".join(value)
-    return str(value)
-
-
-def plain(value) -> str:
-    """How a value reads in exports: ISO dates, plain numbers."""
-    if value is None:
-        return ""
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return "、".join(value)
-    return str(value)
-
-
-def public_values(view: DatasetView, record: Record) -> tuple:
-    """A record's public values in schema order (after redaction, that is its values)."""
-    if record.layout.names == view.field_names:
-        return record.values
-    return tuple(record.get(f.name) for f in view.fields)
-
-
-def robots(site: Site):
-    yield (f"User-agent: *\nAllow: /\n\nSitemap: {site.config.base_url}sitemap.xml\n").encode()
-
-
-def sitemap(site: Site):
-    base = site.config.base_url.rstrip("/")
-    yield b'<?xml version="1.0" encoding="UTF-8"?>\n'
-    yield b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-    buf = []
-    for o in site.outputs:
-        if o.url.endswith("/") and o.kind not in ("gone", "notice"):  # 410 Gone: not for indexing
-            buf.append(f"  <url><loc>{base}{o.url}</loc></url>\n")
-            if len(buf) >= 1000:
-                yield "".join(buf).encode()
-                buf = []
-    buf.append("</urlset>\n")
-    yield "".join(buf).encode()
-
+from . import routes
+from .text import plain, public_values
 
 EXTRA_COLUMNS = ("记录标识", "网址", "公示截止期")  # around the public fields in every export row
 
 
-def csv_row(view: DatasetView, record: Record, base: str) -> list[str]:
+def record_url(site: Site, view: DatasetView, record) -> str | None:
+    """The absolute URL of a record's page, if its dataset has record pages."""
+    return routes.absolute(site, routes.record(view, record.id)) if view.config.record_pages else None
+
+
+def csv_row(site: Site, view: DatasetView, record: Record) -> list[str]:
     """A listed record as the export's row: id, URL, public fields, 公示截止期 (feeds reuse it)."""
-    return [record.id, f"{base}{view.record_url(record)}" if view.config.record_pages else "",
-            *(v if v.__class__ is str else plain(v) for v in public_values(view, record)),
-            plain(record.life.last_day) or "长期"]
+    row = [record.id, record_url(site, view, record) or ""]
+    row += [plain(v) for v in public_values(view, record)]
+    row.append(plain(record.life.last_day) or "长期")
+    return row
 
 
 def export_csv(site: Site, view: DatasetView):
-    base = site.config.base_url.rstrip("/")
     return _csv([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]],
-                (csv_row(view, record, base) for record in view.listed))
+                (csv_row(site, view, record) for record in view.listed))
+
 
 def mapped_row(site: Site, spec, record: Record) -> list[str]:
     """A listed record in another system's data items (S1/S2): amounts in 万元, dates ISO."""
@@ -126,8 +81,8 @@ def _csv(header: list[str], rows):
             buf.truncate()
     yield buf.getvalue().encode("utf-8")
 
+
 def export_json(site: Site, view: DatasetView):
-    base = site.config.base_url.rstrip("/")
     columns = [f.name for f in view.fields]
     head = {"dataset": view.config.name, "title": view.config.title, "item": view.config.item,
             "as_of": site.as_of.isoformat(), "publisher": site.config.publisher,
@@ -136,7 +91,7 @@ def export_json(site: Site, view: DatasetView):
     yield (text + ',\n "records": [\n').encode("utf-8")
     batch = []  # written 1,000 records at a time: one write call per record would dominate
     for n, record in enumerate(view.listed, 1):
-        obj = {"id": record.id, "url": f"{base}{view.record_url(record)}" if view.config.record_pages else None,
+        obj = {"id": record.id, "url": record_url(site, view, record),
                "status": record.life.status or "正常"}
         obj.update(zip(columns, (v if v.__class__ is str else _json_value(v)
                                  for v in public_values(view, record))))
@@ -150,7 +105,7 @@ def export_json(site: Site, view: DatasetView):
     number_field = view.config.key[-1]
     for record in view.withdrawn:
         kind, on, note = ended_by(view.config, record)  # a withdrawal, or a credit repair (P10.4)
-        obj = {"id": record.id, "url": f"{base}{view.record_url(record)}", "status": kind,
+        obj = {"id": record.id, "url": routes.absolute(site, routes.record(view, record.id)), "status": kind,
                number_field: plain(record.get(number_field)), "状态日期": plain(on), "状态说明": note}
         yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
         sep = ",\n"

@@ -1,0 +1,46 @@
+"""How a public value reads: on a page (``text_of``: 2024年3月5日, 80,000) and in the
+machine-readable files (``plain``: ISO dates, plain numbers)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from ..dates import format_cn
+from ..model import Record
+from ..site import DatasetView
+
+
+def text_of(value) -> str:
+    """How a public value reads on a page."""
+    if value.__class__ is str:  # the common case first
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return format_cn(value)
+    if isinstance(value, Decimal):
+        return f"{value:,.2f}" if value != value.to_integral_value() else f"{int(value):,}"
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
+def plain(value) -> str:
+    """How a value reads in exports: ISO dates, plain numbers."""
+    if value.__class__ is str:  # the common case first
+        return value
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return "、".join(value)
+    return str(value)
+
+
+def public_values(view: DatasetView, record: Record) -> tuple:
+    """A record's public values in schema order (after redaction, that is its values)."""
+    if record.layout.names == view.field_names:
+        return record.values
+    return tuple(record.get(f.name) for f in view.fields)

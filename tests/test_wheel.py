@@ -1,0 +1,49 @@
+"""gongshi installed from a built wheel — not editable, and away from the source tree — has its
+theme, calendar and schemas, and builds the golden site byte for byte."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+
+from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO
+
+PACKAGE_DATA = ("generator/theme/base.html", "generator/theme/_macros.html", "generator/theme/static/site.css",
+                "generator/theme/static/search.js", "generator/theme/root/favicon.ico", "generator/holidays.yaml",
+                "generator/items.yaml", "generator/compliance/report.schema.json")
+
+
+def files(root):
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def test_a_wheel_install_builds_the_golden_site(tmp_path):
+    src = tmp_path / "src"  # what the wheel is built from: the package and its metadata, nothing else
+    shutil.copytree(REPO / "generator", src / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copyfile(REPO / name, src / name)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "-w", str(tmp_path / "dist"), str(src)], check=True)
+    [wheel] = (tmp_path / "dist").glob("gongshi-*.whl")
+    names = set(zipfile.ZipFile(wheel).namelist())
+    assert set(PACKAGE_DATA) <= names, set(PACKAGE_DATA) - names
+    assert not any(n.startswith(("tests/", "templates/")) for n in names)
+    target = tmp_path / "installed"
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)], check=True)
+
+    # run from a directory with neither the source tree nor the wheel's build on the path
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    where = subprocess.run([sys.executable, "-c", "import generator; print(generator.__file__)"], cwd=tmp_path,
+                           env=env, capture_output=True, text=True, check=True).stdout.strip()
+    assert where.startswith(str(target)), where
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "generator", "build", "--site", str(GOLDEN_SITE), "--out", str(out),
+                           "--as-of", GOLDEN_AS_OF.isoformat(), "--no-search-index", "--jobs", "1"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    got, want = files(out), files(GOLDEN_EXPECTED)
+    assert sorted(got) == sorted(want)
+    assert [name for name in want if got[name] != want[name]] == []
