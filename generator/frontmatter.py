@@ -20,6 +20,7 @@ from .config.kinds import Choice, Flag, Integer, Text
 from .config.options import At, Kind, Option, Section, section, shown
 from .dates import parse_date
 from .diagnostics import Diagnostic, diag
+from .outputs import routes
 
 PHASES = ("事前", "事中", "事后")
 
@@ -76,27 +77,27 @@ def read_front_matter(data, doc, relpath: str) -> tuple[FrontMatter | None, list
 def unlinked_pages(pages) -> list[Diagnostic]:
     """W-PAGE-UNLINKED for each page a reader cannot reach: placed nowhere (``nav``, ``home``,
     ``item``; or ``unlisted`` on purpose) and linked from no page that can be reached."""
-    by_slug = {p.slug: p for p in pages}
+    by_url = {routes.content(p): p for p in pages}
     reached = [p for p in pages if p.nav or p.home or p.item or p.unlisted]
-    seen = {p.slug for p in reached}
+    seen = {routes.content(p) for p in reached}
     while reached:
         page = reached.pop()
-        for slug in _linked_slugs(page):
-            if slug in by_slug and slug not in seen:
-                seen.add(slug)
-                reached.append(by_slug[slug])
-    return [diag("W-PAGE-UNLINKED", p.path, 1, slug=p.slug) for p in pages if p.slug not in seen]
+        for url in _linked_urls(page):
+            if url in by_url and url not in seen:
+                seen.add(url)
+                reached.append(by_url[url])
+    return [diag("W-PAGE-UNLINKED", p.path, 1, slug=p.slug) for p in pages if routes.content(p) not in seen]
 
 
 _HREF = re.compile(r'href="([^"]*)"')
 
 
-def _linked_slugs(page):
-    """The site paths a page's links point to, as slugs (``/about/``, ``../about``, ``about/#x``)."""
-    base = f"/{page.slug}/"
+def _linked_urls(page):
+    """The site pages a page's links point to, as page URLs (``/about/``, ``../about``, ``about/#x``)."""
+    base = routes.content(page)
     for href in _HREF.findall(page.html):
         href = html.unescape(href).split("#", 1)[0].split("?", 1)[0]
         if not href or re.match(r"^[a-z][a-z0-9+.-]*:|^//", href, re.I):
             continue
         path = posixpath.normpath(posixpath.join(base, unquote(href)))
-        yield path.strip("/")
+        yield routes.section_root(path.strip("/"))

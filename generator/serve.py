@@ -42,6 +42,7 @@ from typing import Callable
 
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed
 from .hosting import Hosting, HostingError
+from .outputs import routes
 
 PREFIX = "/__gongshi__/"  # the preview's own URLs: never a URL of the site (it has no "_" paths)
 RELOAD_JS = """// gongshi serve: reload this page when the site has been rebuilt (preview only)
@@ -166,17 +167,18 @@ def record_pages(out: Path, site: Path) -> dict:
     from .config import ConfigError, load_config
 
     try:
-        paths = [ds.path for ds in load_config(site).datasets if ds.record_pages and not ds.internal]
+        datasets = [ds for ds in load_config(site).datasets if ds.record_pages and not ds.internal]
     except ConfigError:
         return {}
     pages = {}
-    for path in paths:
-        for page in sorted((out / path).glob("*/index.html")):
+    for ds in datasets:
+        folder = out / routes.served_from(routes.dataset(ds)).lstrip("/").removesuffix("index.html")
+        for page in sorted(folder.glob("*/index.html")):
             if re.fullmatch(r"[0-9a-f]{16}", page.parent.name):
                 data = page.read_bytes()
                 m = _H1.search(data.decode("utf-8", "replace"))
                 title = html.unescape(_TAGS.sub("", m.group(1))).strip() if m else ""
-                pages[f"/{path}/{page.parent.name}/"] = (hashlib.sha1(data).hexdigest(), " ".join(title.split()))
+                pages[routes.record(ds, page.parent.name)] = (hashlib.sha1(data).hexdigest(), " ".join(title.split()))
     return pages
 
 
