@@ -22,6 +22,7 @@ from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
 from .ledger import apply as apply_ledger, read_ledger
 from .diagnostics import Report, diag
+from .frontmatter import unlinked_pages
 from .model import Agency, RawTable, Record
 from .outputs.kinds import KINDS, outputs
 from .outputs.routes import RESERVED, served_from
@@ -54,9 +55,12 @@ class Loaded:
     site: Site | None = None              # None when the inputs have errors (see the report)
 
 
-def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None) -> Loaded:
+def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None,
+         today: date | None = None) -> Loaded:
     """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``.
-    ``out``: the output directory of a build, which the content folder may not overlap."""
+    ``out``: the output directory of a build, which the content folder may not overlap.  ``today``:
+    the real date (the CLI's clock), after which no event date can be (E-DATE-FUTURE); it decides
+    whether the load fails, never what is output (None: not checked)."""
     try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
@@ -68,7 +72,7 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     agencies = tuple(validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, report.items),
                                        report.items, make_agency))
     ctx = Context(frozenset(a.name for a in agencies), calendar, {a.name: a.level for a in agencies},
-                  hearings_held(root, config))
+                  hearings_held(root, config), today)
     corrections = read_corrections(root, config, report)
     ledger = read_ledger(root, report.items)  # what was published before: deleted rows still leave properly
     # the 公示情况 page's figures, counted as the records stream by (the check makes its own)
@@ -84,6 +88,7 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
     markdown, files = content_files(root, config, report.items, out)
     pages = validate_content(read_content(root, config.content_dir, markdown, report.items), reserved, report.items)
+    report.extend(unlinked_pages(pages))  # front matter says where a page appears (issue 11.8)
     assets = check_assets(root, config.content_dir, files, reserved, report.items)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))

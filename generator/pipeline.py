@@ -35,12 +35,14 @@ class BuildResult:
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
-          max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None) -> BuildResult:
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None,
+          today: date | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
     as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
-    ``release``: the revision, previous release and signing key of ``release.json`` (release.py)."""
+    ``release``: the revision, previous release and signing key of ``release.json`` (release.py).
+    ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
@@ -50,7 +52,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load(root, as_of, report, out=out).site
+        site = load(root, as_of, report, out=out, today=today).site
     finally:
         gc.enable()
     if site is None:

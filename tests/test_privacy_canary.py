@@ -111,16 +111,17 @@ def plant_agencies(site, n):
 
 
 def plant_front_matter(site, n):
-    """Front matter keys other than those a page shows (title, summary, …) are never published.
-    (Every front-matter value is scanned for personal data, so the marker is text, not a number.)"""
+    """The front matter's editor's note (``note``, declared and never shown) is never published;
+    an undeclared key is an error (E-FRONT-MATTER), so it cannot be planted.  (Every front-matter
+    value is scanned for personal data, so the marker is text, not a number.)"""
     config = load_config(site)
     markers = []
     for i, page in enumerate(sorted((site / config.content_dir).rglob("*.md"))):
         note = f"CANARY{n + 8000 + i:04d}编者"
         text = page.read_text(encoding="utf-8")
         assert text.startswith("---\n"), page
-        page.write_text(f"---\neditor_note: {note}\n" + text[4:], encoding="utf-8")
-        markers.append(("front matter", "editor_note", note))
+        page.write_text(f"---\nnote: {note}\n" + text[4:], encoding="utf-8")
+        markers.append(("front matter", "note", note))
     return markers
 
 
@@ -136,7 +137,7 @@ def test_no_private_value_in_any_output_byte(planted):
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
                if not f.public and not f.enum and not f.references
                and f.name not in STRUCTURAL.get(ds.name, ())}
-    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "editor_note")}
+    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "note")}
     assert covered == private, private - covered  # every private field of every dataset was planted
     for name, data in outputs:
         for ds, field, marker in markers:

@@ -18,7 +18,7 @@ from .announcements import announced_on, missing_announcements, months_by_level
 from .common import record_label
 from .credit import downgraded, repair_eligible
 from .duties import duty_findings
-from .expiry import expiry
+from .expiry import expiry, scheduled
 from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, citation_conflicts, law_status, repealed_citations
@@ -37,6 +37,7 @@ class CheckResult:
     report: Report
     expiry: dict = field(default_factory=dict)      # dataset → expiring / expired counts and lists
     expiring_days: int = 30
+    scheduled: dict = field(default_factory=dict)   # dataset → records whose 公示日期 is still to come
     calendar_years: tuple[int, ...] = ()
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
@@ -51,14 +52,14 @@ class CheckResult:
 
 
 def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
-              since: str | None = None, figures: bool = False) -> CheckResult:
+              since: str | None = None, figures: bool = False, today: date | None = None) -> CheckResult:
     """``since``: a git revision to compare the public state with (``--since``, compliance/since.py);
     raises gitrev.RevisionError when it cannot be read. ``figures``: also the supervisors' figures
-    (the HTML report: supervision.py)."""
+    (the HTML report: supervision.py). ``today``: the real date, for E-DATE-FUTURE (see ``load``)."""
     report = Report(max_per_code)
     # the build's problems, and every dataset's validated records (those that did validate, when
     # some did not), private fields included
-    keep = load(Path(root), as_of, report, full_records=True)
+    keep = load(Path(root), as_of, report, full_records=True, today=today)
     broken = {d.path for d in report.errors}  # files whose rejected rows are not "missing"
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
@@ -88,6 +89,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     result.repair = {name: found for name, (ds, _schema, records) in keep.tables.items()
                      if (found := repair_eligible(ds, records, as_of))}
     result.expiring_days = compliance.expiring_days
+    result.scheduled = scheduled(keep.tables, as_of)
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
     result.where = {(r.path, r.line): (t.config.name, _label(t.config, t.schema, r))
