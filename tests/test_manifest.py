@@ -57,7 +57,7 @@ def test_datapackage_names_the_licence_and_source_of_the_configuration(out, site
     assert doc["sources"] == [{"title": "宁夏回族自治区人力资源和社会保障厅：宁夏人力资源和社会保障行政执法公示平台",
                                "path": BASE + "/"}]
     html = (out / "opendata/index.html").read_text(encoding="utf-8")
-    assert f'数据许可：<a href="{licence["path"]}">{licence["title"]}</a>' in html
+    assert f'数据许可：{licence["title"]}，全文见 <span class="url">{licence["path"]}</span>' in html
     # a site that declares no licence: the data package claims none
     config = site / "site_config.yaml"
     text = config.read_text(encoding="utf-8")
