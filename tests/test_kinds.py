@@ -74,9 +74,10 @@ def test_downloads_follow_the_declarations(golden_site):
     pen, staff = golden_site.datasets["penalties"], golden_site.datasets["staff"]
     assert [(f.format, f.url) for f in kinds.downloads(golden_site, pen)] == [
         ("csv", "/opendata/penalties.csv"), ("json", "/opendata/penalties.json"),
-        ("csv", "/opendata/penalties-creditchina.csv"), ("atom", "/feeds/penalties.xml")]
-    assert [f.link for f in kinds.downloads(golden_site, pen)] == ["CSV", "JSON", "", "订阅（Atom）"]
-    assert [f.format for f in kinds.downloads(golden_site, staff)] == ["csv", "json"]  # no feed configured
+        ("xlsx", "/opendata/penalties.xlsx"), ("csv", "/opendata/penalties-creditchina.csv"),
+        ("atom", "/feeds/penalties.xml")]
+    assert [f.link for f in kinds.downloads(golden_site, pen)] == ["CSV", "JSON", "Excel", "", "订阅（Atom）"]
+    assert [f.format for f in kinds.downloads(golden_site, staff)] == ["csv", "json", "xlsx"]  # no feed configured
 
 
 def test_a_new_download_is_one_declaration_and_a_renderer(tmp_path, monkeypatch, golden_site):

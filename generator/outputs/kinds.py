@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..site import AGENCY_PREVIEW, DatasetView, Site, page_count
-from . import exports, feeds, manifest, pages, routes, sitemap
+from . import exports, feeds, manifest, pages, routes, sitemap, workbooks
 
 
 class Phase(Enum):
@@ -129,6 +129,9 @@ KINDS: tuple[Kind, ...] = (
          download=Download("csv", "CSV（UTF-8，可用 Excel 打开）", "CSV", manifest.csv_resource)),
     Kind("export-json", HEAVY, DATASET, lambda site, v: [(routes.export(v, "json"), ())],
          _of_dataset(exports.export_json), download=Download("json", "JSON", "JSON", manifest.json_resource)),
+    Kind("export-xlsx", HEAVY, DATASET, lambda site, v: [(routes.export(v, "xlsx"), ())],
+         _of_dataset(workbooks.export_xlsx), download=Download("xlsx", "Excel 工作簿（.xlsx，号码为文本、日期为日期）",
+                                                               "Excel", workbooks.xlsx_resource)),
     Kind("export-mapped", HEAVY, DATASET, _mapped,
          _of_dataset(lambda site, view, i: exports.export_mapped(site, view, view.config.exports[i])),
          download=Download("csv", lambda site, view, args: f"{view.config.exports[args[1]].title}（CSV）",
