@@ -19,7 +19,7 @@ import feedparser
 import pytest
 
 from generator.dates import format_cn
-from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, edit_row, read_rows, run, write_rows
+from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO, edit_row, read_rows, run, write_rows
 
 sys.path.insert(0, str(REPO / "examples"))
 from feed_consumer import AT, ATOM, GS, Replica  # noqa: E402
@@ -336,3 +336,30 @@ def test_markup_in_a_value_is_text_in_the_feed(site, tmp_path):
     assert copy_of(replica) == snapshot(out, "penalties")
     facts = {r["fields"]["违法事实"] for r in replica.records.values()}
     assert '拖欠工资 <b>12</b> 人 & "加班费" </gs:field><gs:field name="x">' in facts
+
+
+# ---------------------------------------------------------------- feeds people can find
+
+def test_home_and_list_pages_announce_their_feeds():
+    link = '<link rel="alternate" type="application/atom+xml" title="{}（订阅源）" href="/feeds/{}.xml">'
+    home = (GOLDEN_EXPECTED / "index.html").read_text(encoding="utf-8")
+    head = home[:home.index("</head>")]
+    assert link.format("行政处罚结果", "penalties") in head and link.format("双随机一公开抽查结果", "random-checks") in head
+    for path, title in (("penalties", "行政处罚结果"), ("random-checks", "双随机一公开抽查结果")):
+        page = (GOLDEN_EXPECTED / path / "index.html").read_text(encoding="utf-8")
+        assert link.format(title, path) in page[:page.index("</head>")]
+        assert '<a href="/feeds/">如何订阅</a>' in page
+    staff = (GOLDEN_EXPECTED / "staff/index.html").read_text(encoding="utf-8")
+    assert "application/atom+xml" not in staff and "如何订阅" not in staff  # no feed configured
+
+
+def test_the_feeds_page_tells_people_how_to_subscribe_and_what_titles_mean():
+    page = (GOLDEN_EXPECTED / "feeds/index.html").read_text(encoding="utf-8")
+    assert "如何订阅" in page and "【撤销】" in page and "【公示期满】" in page
+    assert f'<a href="/feeds/penalties.xml">{BASE}/feeds/penalties.xml</a>' in page
+    assert "/feeds/staff.xml" not in page
+    for kind in {t.findtext(f"{AT}comment") for t in ET.parse(GOLDEN_EXPECTED / "feeds/penalties.xml").getroot()
+                 .findall(f"{AT}deleted-entry")}:
+        assert f"【{kind}】" in page  # every reason a reader meets is explained
+    footer = (GOLDEN_EXPECTED / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/feeds/">订阅</a>' in footer

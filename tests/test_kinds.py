@@ -63,7 +63,7 @@ def test_scheduling_follows_the_phase_not_the_place_in_the_list(tmp_path, monkey
 
 def test_the_sitemap_lists_every_page_of_the_kinds_in_it(golden_site):
     locs = [loc.text for loc in ElementTree.parse(GOLDEN_EXPECTED / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
-    assert locs == [routes.absolute(golden_site, u) for u in kinds.page_urls(golden_site)]
+    assert locs == [routes.absolute(golden_site, u) for u, _ in kinds.sitemap_entries(golden_site)]
     view = golden_site.datasets["penalties"]
     assert all(routes.absolute(golden_site, routes.record(view, r.id)) in locs for r in view.listed)
     assert not any(routes.absolute(golden_site, routes.record(view, r.id)) in locs for r in view.withdrawn)

@@ -53,6 +53,11 @@ def gone() -> str:
     return "/gone/"
 
 
+def site_map() -> str:
+    """网站地图 for people (``sitemap()`` is the crawlers' XML)."""
+    return "/sitemap/"
+
+
 def not_found() -> str:
     return "/404.html"
 
@@ -107,6 +112,11 @@ def page(base: str, n: int) -> str:
 
 
 # ---------------------------------------------------------------- machine-readable files
+
+def feeds() -> str:
+    """The page that tells people what the feeds are and how to subscribe."""
+    return f"/{FEEDS}/"
+
 
 def feed(view) -> str:
     return f"/{FEEDS}/{_path(view)}.xml"
