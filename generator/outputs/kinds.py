@@ -140,7 +140,7 @@ HEAVY, PAGES, MANIFEST = Phase.HEAVY, Phase.PAGES, Phase.MANIFEST
 KINDS: tuple[Kind, ...] = (
     # the downloads of a dataset, in the order its downloads are listed
     Kind("export-csv", HEAVY, DATASET, lambda site, v: [(routes.export(v, "csv"), ())], _of_dataset(exports.export_csv),
-         download=Download("csv", "CSV（UTF-8，可用 Excel 打开）", "CSV", manifest.csv_resource)),
+         download=Download("csv", "CSV（UTF-8，供程序读取）", "CSV", manifest.csv_resource)),
     Kind("export-json", HEAVY, DATASET, lambda site, v: [(routes.export(v, "json"), ())],
          _of_dataset(exports.export_json), download=Download("json", "JSON", "JSON", manifest.json_resource)),
     Kind("export-xlsx", HEAVY, DATASET, lambda site, v: [(routes.export(v, "xlsx"), ())],
