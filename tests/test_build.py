@@ -136,8 +136,10 @@ def test_feed_is_valid_atom_with_absolute_links(tmp_path):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = root.findall("a:entry", ns)
     # the feed serves the credit channel (P10.2): of the 7 listed records the 轻微 one is not sent;
-    # 6 publications and 2 logged corrections; the withdrawal and the credit repair are tombstones
-    assert len(entries) == 8
+    # 6 publications and 2 logged corrections; the withdrawal and the credit repair are tombstones,
+    # each with a notice entry for people (no gs:record)
+    assert len(entries) == 10
+    assert sum(e.find("{https://gongshi.example/ns/feed/1}record") is not None for e in entries) == 8
     assert len(root.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")) == 2
     for e in entries:
         assert e.find("a:link", ns).get("href").startswith("https://gongshi.hrss.nx.example/penalties/")

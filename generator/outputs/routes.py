@@ -25,7 +25,7 @@ PAGEFIND = "pagefind"  # Pagefind's full-text index (stages/index.py)
 # not take them (a dataset's path takes its own)
 DISCLOSURE = "disclosure"  # 公示情况 (supervision.public_page)
 RESERVED = frozenset({AGENCIES, FEEDS, OPENDATA, ASSETS, LOOKUP, PAGEFIND, DISCLOSURE, "search", "platform", "404",
-                      "gone", *PHASE_PATHS.values()})
+                      "gone", "sitemap", *PHASE_PATHS.values()})
 
 
 # ---------------------------------------------------------------- the site's own pages
