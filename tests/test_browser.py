@@ -208,17 +208,20 @@ def test_search_page_without_javascript_says_it_needs_it_and_links_the_lists(bro
     context.close()
 
 
-def test_browser_normalises_lookups_as_python_does(browser, base_url):
-    """I3: the same test vectors through generator/theme/static/lookup.js and identifiers.lookup_key."""
-    from generator.identifiers import lookup_key
+@pytest.mark.parametrize("fixture, js, python", [("lookup_keys.json", "lookupKey", "lookup_key"),
+                                                 ("query_kinds.json", "queryKind", "query_kind")])
+def test_browser_normalises_and_classifies_lookups_as_python_does(browser, base_url, fixture, js, python):
+    """The same test vectors through generator/theme/static/lookup.js and generator/identifiers.py:
+    the keys (I3), and what a query looks like, on which the search page's reasons rest (issue 14.1)."""
+    from generator import identifiers
 
-    vectors = json.loads((REPO / "tests/fixtures/lookup_keys.json").read_text(encoding="utf-8"))
+    vectors = json.loads((REPO / "tests/fixtures" / fixture).read_text(encoding="utf-8"))
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "/search/")
-    got = page.evaluate("async (v) => { const m = await import('/assets/lookup.js');"
-                        " return v.map(([a]) => m.lookupKey(a)); }", vectors)
-    assert got == [b for _, b in vectors] == [lookup_key(a) for a, _ in vectors]
+    got = page.evaluate(f"async (v) => {{ const m = await import('/assets/lookup.js');"
+                        f" return v.map(([a]) => m.{js}(a)); }}", vectors)
+    assert got == [b for _, b in vectors] == [getattr(identifiers, python)(a) for a, _ in vectors]
     context.close()
 
 

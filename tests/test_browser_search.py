@@ -7,7 +7,6 @@ test_browser.py's (skipped with it where no Chromium is installed)."""
 
 import json
 
-from conftest import REPO
 from test_browser import base_url, browser, penalties, phone, rerun, search, wait_done  # noqa: F401 (fixtures)
 
 NOT_A_COMPANY = "不存在的公司名称"
@@ -98,20 +97,6 @@ def test_a_resident_id_number_and_the_placeholder_code_are_never_looked_up(phone
         assert phone.inner_text("#search-status") == said
         assert not any("/lookup/k/" in u or "/lookup/r/" in u or "/pagefind/" in u for u in phone.requests)
         assert not phone.is_visible("#search-fulltext")
-
-
-def test_the_browser_classifies_queries_as_python_does(browser, base_url):
-    """The page's reasons rest on lookup.js queryKind(): the vectors identifiers.query_kind passes."""
-    from generator.identifiers import query_kind
-
-    vectors = json.loads((REPO / "tests/fixtures/query_kinds.json").read_text(encoding="utf-8"))
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(base_url + "/search/")
-    got = page.evaluate("async (v) => { const m = await import('/assets/lookup.js');"
-                        " return v.map(([a]) => m.queryKind(a)); }", vectors)
-    assert got == [k for _, k in vectors] == [query_kind(a) for a, _ in vectors]
-    context.close()
 
 
 def test_a_sole_trader_with_the_placeholder_code_is_found_by_its_registration_number(phone, base_url):

@@ -12,9 +12,8 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import pytest
-import yaml
 
-from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO, run
+from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO, config_errors, edit_config, run
 from generator.config import load_config
 from generator.config.titles import RecordTitle, TitleTemplate, parse_title
 from generator.config.options import At
@@ -156,18 +155,13 @@ def test_a_malformed_template_is_named(value, expected):
     ("{案件名称", "花括号不成对"),
 ])
 def test_a_template_naming_a_missing_or_private_column_is_refused(site, template, expected):
-    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
-    config["datasets"]["penalties"]["record_title"] = template
-    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    result, report = run(site, GOLDEN_AS_OF)
-    lines = [d.format() for d in report.errors]
-    assert result is None and any(" E-CONFIG " in line and expected in line for line in lines), lines
+    edit_config(site, lambda c: c["datasets"]["penalties"].update(record_title=template))
+    lines = config_errors(site)
+    assert any(" E-CONFIG " in line and expected in line for line in lines), lines
 
 
 def test_without_a_template_the_title_column_names_the_record(site):
-    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
-    del config["datasets"]["powers"]["record_title"]
-    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+    edit_config(site, lambda c: c["datasets"]["powers"].pop("record_title"))
     powers = next(d for d in load_config(site).datasets if d.name == "powers")
     assert powers.record_title == RecordTitle.of_column("事项名称")
 
