@@ -165,7 +165,8 @@ class SearchConfig:
     Pagefind indexes besides the title (``None``: all), which bounds its memory at 100,000 pages."""
 
     names: tuple = Option(ListOf(Text()), "columns found by the full name and by any 2+-character part")
-    identifiers: tuple = Option(ListOf(Text()), "columns found exactly, I1/I3-normalised (credit codes, 文号)")
+    identifiers: tuple = Option(ListOf(Text()), "columns found exactly, I1/I3-normalised "
+                                "(credit codes, 工商注册号, 文号, 许可编号, 执法证件编号)")
     filters: tuple = Option(ListOf(Text()), "filters besides 公示事项, 执法主体, 地区, 年份")
     amount: str | None = Option(Text(), "column to sort results by amount", default=None)
     fulltext: tuple | None = Option(ListOf(Text()), "public fields Pagefind indexes besides the title; absent: all",
