@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, GOLDEN_AS_OF, run
+from conftest import FIXTURES, GOLDEN_AS_OF, config_errors, edit_config, run
 from generator.cli import main
 
 INVALID = FIXTURES / "invalid"
@@ -92,15 +92,9 @@ def test_configuration_naming_an_unknown_column_is_an_error_not_a_crash(site):
     (["行政相对人名称"], "datasets.penalties.search 应为映射"),
 ])
 def test_search_settings_are_checked(site, search, expected):
-    import yaml
-
-    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
-    config["datasets"]["penalties"]["search"] = search
-    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    result, report = run(site, GOLDEN_AS_OF)
-    lines = [d.format() for d in report.errors]
-    assert result is None and any(l.startswith("site_config.yaml") and " E-CONFIG " in l and expected in l
-                                  for l in lines), lines
+    edit_config(site, lambda c: c["datasets"]["penalties"].update(search=search))
+    lines = config_errors(site)
+    assert any(l.startswith("site_config.yaml") and " E-CONFIG " in l and expected in l for l in lines), lines
 
 
 def test_broken_site_template_is_reported_with_its_line(site, capsys):

@@ -20,7 +20,7 @@ from ..dates import format_cn
 from ..model import Record
 from ..site import DatasetView, Site
 from . import routes
-from .text import plain, text_of
+from .text import plain, record_title, text_of
 
 THEME = Path(__file__).resolve().parent.parent / "theme"  # package data: installed with the package
 MACROS = "_macros.html"
@@ -134,6 +134,11 @@ class Renderer:
     def agency_url(self, name: str | None) -> str | None:
         agency = self.site.agency_by_name.get(name)
         return routes.agency(agency) if agency else None
+
+    def title(self, view: DatasetView, record: Record) -> str:
+        """What names the record apart from the others of its dataset (``record_title``): its
+        page's title and heading, its feed entries."""
+        return record_title(view, record)
 
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED

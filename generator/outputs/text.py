@@ -39,6 +39,19 @@ def plain(value) -> str:
     return str(value)
 
 
+def record_title(view: DatasetView, record: Record) -> str:
+    """What names the record apart from the others of its dataset (its ``record_title``)."""
+    return view.config.record_title.render(record.get, text_of)
+
+
+def facts(view: DatasetView, record: Record) -> str:
+    """What a list shows of a record besides its title: "处罚类别：罚款；处罚决定日期：2026年9月15日"
+    (a feed entry's summary says what its title does not)."""
+    named = set(view.config.record_title.columns)
+    columns = view.config.list_columns or view.field_names
+    return "；".join(f"{c}：{t}" for c in columns if c not in named and (t := text_of(record.get(c))))
+
+
 def public_values(view: DatasetView, record: Record) -> tuple:
     """A record's public values in schema order (after redaction, that is its values)."""
     if record.layout.names == view.field_names:
