@@ -225,7 +225,7 @@ def test_tombstones_stand_before_the_entries_each_with_a_notice_for_people(golde
     text = ET.tostring(root, encoding="unicode")
     notice = next(e for e in root.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title").startswith("【撤销】"))
     assert notice.findtext(f"{ATOM}title") == f"【撤销】行政处罚结果：{revoked['行政处罚决定书文号']}"
-    assert notice.findtext(f"{ATOM}summary") == f"2024年12月20日撤销，本条信息已不再公示。{revoked['状态说明']}"
+    assert notice.findtext(f"{ATOM}summary") == f"2024年12月20日撤销。状态：已不再公示；说明：{revoked['状态说明'].rstrip('。')}。"
     assert notice.find(f"{ATOM}link").get("href") == revoked["url"]  # its notice page (410)
     for field in ("行政相对人名称", "统一社会信用代码", "违法事实", "案件名称"):  # its content is gone (P6)
         assert row[field] and row[field] not in text, field
@@ -246,7 +246,7 @@ def test_an_expired_record_is_named_by_its_id_alone(tmp_path):
         notice = notices[f"{tomb.get('ref')}/notice/{tomb.get('when')[:10]}"]
         assert notice.findtext(f"{ATOM}title") == f"【公示期满】行政处罚结果：记录 {record_id}"
         day = format_cn(date.fromisoformat(tomb.get("when")[:10]))
-        assert notice.findtext(f"{ATOM}summary") == f"{day}公示期满，本条信息不再在本订阅源中发布。"
+        assert notice.findtext(f"{ATOM}summary") == f"{day}公示期满。状态：不再在本订阅源中发布。"
 
 
 # ---------------------------------------------------------------- RFC 4287's RELAX NG schema

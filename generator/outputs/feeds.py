@@ -271,8 +271,9 @@ def notice_entry(site: Site, view: DatasetView, change: Change, notices: _Notice
     fe.updated(_midnight(event.on))
     fe.published(_midnight(event.on))
     fe.category(term=event.kind)
-    ended = "本条信息已不再公示" if noticed else "本条信息不再在本订阅源中发布"
-    fe.summary(f"{format_cn(event.on)}{event.kind}，{ended}。" + note)
+    # like every entry's summary: the day and the change, then what the title does not say
+    ended = "已不再公示" if noticed else "不再在本订阅源中发布"
+    fe.summary(f"{format_cn(event.on)}{event.kind}。状态：{ended}" + (f"；说明：{note.rstrip('。')}" if note else "") + "。")
     return fe
 
 
