@@ -118,6 +118,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请使用执法主体的全称，或先在 data/agencies.yaml 中登记该部门"),
     _e("E-LEGAL-REP-REQUIRED", "P1", "行政相对人为法人及非法人组织时必须填写法定代表人", "请填写法定代表人"),
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
+    _e("E-DATE-FUTURE", "P2.1", "“{column}”（{value}）晚于今天（{as_of}）：已经作出的决定、已经完成的检查不会发生在将来",
+       "请核对该日期（年份、月份是否写错，是否把 2024 写成了 2042）；尚未作出的决定不要录入。"
+       "将来某天才公开的记录，只把“公示日期”写成那一天"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
     _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
     _e("E-PERSONAL-DATA", "P3.3", "公开内容“{column}”中含有{kind}（{masked}），不能公开",
@@ -131,7 +134,16 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请按信用修复决定书填写三项；尚未修复的，三项都留空"),
     _e("E-CORRECTION-REF", "P5.1", "更正记录无法对应到已登记的记录：{detail}",
        "“记录”填写被更正记录的文号（同一数据集内唯一时）或记录标识（网址中的 16 位编号），“数据集”填写 site_config.yaml 中的数据集名"),
+    _e("E-LEDGER", "P5.2", "公示台账 ledger.csv 有误：{detail}",
+       "ledger.csv 由 gongshi ledger 生成和更新，请勿手工修改；可用 git 恢复该文件（git checkout -- ledger.csv）后重新运行 gongshi ledger"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
+    _e("E-FRONT-MATTER", "P1", "页面 front matter 有误：{detail}",
+       "front matter 是页面开头两行 --- 之间的“键: 值”。可用的键：title（标题，必填）、slug（网址）、summary（摘要）、"
+       "updated（更新日期）、item（附件2事项序号）、phase（事前/事中/事后）、nav（导航栏）、home（首页）、order（排序）、"
+       "unlisted（不列出）、note（编者备注，不发布）；见 docs/编辑手册.md“添加页面”"),
+    _e("E-MARKDOWN-ENCODING", "P5.1", "页面不是 UTF-8 编码（第 {offset} 字节附近）{detail}",
+       "用记事本打开该文件，“文件 → 另存为”，把窗口下方的“编码”改为“UTF-8”后保存（不要选“ANSI”）；"
+       "页面只接受 UTF-8，GitHub 网页编辑器和版本对比才能正确显示中文"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
     # content/ (README "Security": what is published from content/ and what is refused)
@@ -164,6 +176,32 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请完成法制审核并填写法制审核日期；案件复杂延长审核的，请在法制审核意见书中注明批准延长"),
     _e("E-ANNOUNCEMENT-MISSING", "P9", "{agency}（{level}级，每{unit}公布）自 {since} 起没有公布重大劳动保障违法行为，"
        "也没有“本期无”说明（{basis}）", "请公布本期重大劳动保障违法行为；本期没有的，在本期无说明表中登记"),
+    # gongshi check --since REV: what a change does to what was published (compliance/since.py)
+    _e("E-CHANGE-DELETED", "P5.2", "已公示的记录（{state}）在本次修改中被删除了整行（版本 {rev} 中第 {line} 行）",
+       "已公示的记录不能删除，否则订阅方（信用中国等）永远收不到撤下通知：请恢复该行，把“状态”改为“撤下”或“撤销”，"
+       "并填写状态日期和状态说明"),
+    _e("E-CHANGE-UNPUBLISHED", "P5.2", "已公示的记录在本次修改后不再显示（{state}），但没有办理撤下",
+       "不要清空保密审查日期或改动公示日期来隐藏已公示的记录：请恢复原值，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明"),
+    _e("E-CHANGE-KEY", "I3", "已公示记录的标识列被修改：“{old}”改为“{new}”（与版本 {rev} 相比）；记录的网址和订阅标识由标识列决定，"
+       "修改后旧记录悄然消失、新记录另行出现",
+       "请恢复原记录并将其撤下（“状态”填“撤下”，写明状态日期和说明，如“文号录入错误”），再把正确的记录作为新的一行公示"),
+    _e("E-CHANGE-UNLOGGED", "P5.1", "公示中的记录的“{column}”被修改（“{old}”改为“{new}”），但更正记录中没有这次更正",
+       "请在更正记录（data/corrections.csv）中加一行：数据集、记录（文号）、更正日期（今天）、更正内容、更正原因；"
+       "订阅方只有从更正条目中才能得知记录被修改"),
+    _e("E-CHANGE-PUBLISHED-DATE", "P8", "已公示记录的“{column}”被修改：{old} 改为 {new}",
+       "公示日期是记录首次公开之日，公示后不能修改；请恢复原值，内容有误的请登记更正记录"),
+    _w("W-CHANGE-BACKDATED", "P8", "新公示的记录的公示日期 {published} 早于本次修改之日 {today}：订阅方已读过那一天的归档，不会再去读它",
+       "公示日期应填写实际公开之日（今天或以后）；逾期公示的，如实填写今天，逾期情况由 W-LATE 报告"),
+    _w("W-CHANGE-CORRECTION-BACKDATED", "P5.1", "新登记的更正日期 {corrected} 早于本次修改之日 {today}：订阅方已读过那一天的归档，不会再去读它",
+       "更正日期应填写更正在网站上公开之日（今天）"),
+    # the ledger of what was published (ledger.py): the build keeps deleted records withdrawn (W-),
+    # the check reports them until they are handled (E-)
+    _e("E-RECORD-DELETED", "P5.2", "已公示的记录的行已从数据中删除：网站按“删除（未按规定撤下）”撤下，自 {gone_on} 起",
+       "已公示的记录不能删除：请恢复该行，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明（订阅方将收到该说明）"),
+    _e("E-RECORD-RESURRECTED", "P5.2", "本记录已于 {gone_on}“{gone}”，现在又标为公示：网站仍按“{gone}”处理，不会重新公示",
+       "已撤下的记录不能恢复公示：请把“状态”改回原值；确需重新公示的，请作为新记录（新的文号）登记"),
+    _w("W-LEDGER-STALE", "P5.2", "公示台账 ledger.csv 中缺少 {count} 条已公示的记录：这些记录的行若被删除，网站无法发出撤下通知",
+       "运行 gongshi ledger 更新台账并提交；CI 在每次推送到主分支和每天重建前自动更新（README“Ledger”）"),
     _w("W-WITHDRAWAL-LATE", "P6", "状态为“{status}”（{start_column} {start}），{done} 才撤回，晚于撤回时限 {deadline} "
        "{days} 个工作日（{basis}）", "已撤回的记录无需修改；逾期情况将列入监督报告"),
     _w("W-CORRECTION-LATE", "P5.3", "纠错建议 {start} 收到，{done} 才答复，晚于答复时限 {deadline} {days} 个工作日（{basis}）",
@@ -184,7 +222,34 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "同一法律条文在各数据集中应以同一方式引用（同一法律名称，同一条、款、项）：请核对原文，改正有误的一处（规则 P5.1）"),
     _w("W-CALENDAR-NEXT-YEAR", "C4", "工作日历尚未录入 {year} 年的节假日安排（自 {due} 起应录入）",
        "国务院办公厅公布该年部分节假日安排后，请在 generator/holidays.yaml 或 site_config.yaml 的 calendar: 文件中加入该年"),
+    # gongshi verify DIR|URL: the release log (release.json) against what is there (verify.py)
+    _e("E-VERIFY-MANIFEST", "P8", "无法读取发布清单：{detail}",
+       "请确认地址是网站的根地址（如 https://…/）或 gongshi build 的输出目录，其中应有 release.json"),
+    _e("E-VERIFY-CHANGED", "P8", "文件内容与发布清单不符（清单中 SHA-256 {expected}…，实际 {found}…）",
+       "该文件在发布后被改动过，或清单被替换：以发布时的文件为准，请向网站主管部门核实"),
+    _e("E-VERIFY-MISSING", "P8", "发布清单中的文件不存在：{detail}", "该文件在发布后被删除，或清单被替换"),
+    _e("E-VERIFY-ADDED", "P8", "文件不在发布清单中", "该文件是发布后加入的，不属于这次发布"),
+    _e("E-VERIFY-SIGNATURE", "P8", "发布清单的签名无效：清单在签名后被改动或替换，或签名不是这把密钥所签",
+       "请勿采信该清单；用 --key 指定网站公布的公钥，向网站主管部门核实"),
+    _e("E-VERIFY-UNSIGNED", "P8", "缺少签名文件：已指定或声明了签名公钥，但没有 release.sig", "签名可能被删除；请向网站主管部门核实"),
+    _e("E-VERIFY-KEY", "P8", "签名公钥不符：{detail}", "请用 --key 指定从可信渠道取得的公钥（PEM 文件或 ed25519:…）"),
+    _e("E-VERIFY-CHAIN", "P8", "与上一次发布的链接不符：清单记录的上一份清单 SHA-256 为 {expected}…，所给的上一份为 {found}…",
+       "两次发布之间可能还有别的发布，或上一份清单被替换；请用记录的上一份 release.json 核对"),
+    _w("W-VERIFY-UNSIGNED", "P8", "发布清单没有签名：只能核对文件与清单一致，不能证明清单出自网站", "请用 --key 核对已签名的发布"),
+    # gongshi check --live URL: the deployed site is today's (freshness.py; rule P2.3 needs a daily rebuild)
+    _e("E-LIVE-UNREACHABLE", "P2.3", "无法读取线上网站的发布清单：{detail}",
+       "请检查网址和网络；网站不可访问时，过期记录无法按期下线，请立即处理"),
+    _e("E-LIVE-STALE", "P2.3", "线上网站是 {live} 生成的，今天（北京时间）是 {today}：过期的记录可能仍在网上",
+       "请检查每日重建（Actions → daily deploy）和 Netlify 的部署记录；可在 Netlify 手动 Trigger deploy"),
+    _e("E-LIVE-REVISION", "P2.3", "线上网站的数据版本 {live} 不是仓库当前版本 {expected}",
+       "最近的提交没有部署：请查看 Netlify 的部署日志（构建失败时保留上一版）"),
     # warnings: the build goes on
+    _w("W-RELEASE-PREVIOUS", "P8", "读不到上一次发布的 release.json，本次发布不链接上一次：{detail}",
+       "发布链在此中断（公示台账不受影响）；请检查网络和 site.base_url，下一次构建会重新链接"),
+    _w("W-RECORD-DELETED", "P5.2", "已公示的记录的行已从数据中删除：按“删除（未按规定撤下）”撤下，自 {gone_on} 起",
+       "已公示的记录不能删除：请恢复该行，把“状态”改为“撤下”或“撤销”，并填写状态日期和状态说明"),
+    _w("W-RECORD-RESURRECTED", "P5.2", "本记录已于 {gone_on}“{gone}”，不能重新公示：仍按“{gone}”处理",
+       "已撤下的记录不能恢复公示：请把“状态”改回原值；确需重新公示的，请作为新记录（新的文号）登记"),
     _w("W-UNREVIEWED", "P4", "本条记录尚未完成保密审查（保密审查日期为空或晚于 {as_of}），暂不公开",
        "完成保密审查后填写保密审查人和保密审查日期"),
     _w("W-LATE", "P8", "公示日期 {published} 晚于公示时限 {deadline} {days} 个工作日（{basis}）", "请及时公示；逾期情况将列入监督报告"),
@@ -192,6 +257,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请尽快完成审查并公示；应公示而未公示的情况将列入监督报告"),
     _w("W-HTML-REMOVED", "P3.1", "页面中的 {what} 不安全，已删除",
        "Markdown 页面只能用标题、段落、列表、表格、链接和站内图片；脚本、样式、事件属性、javascript:/data: 链接、iframe 和表单会被删除"),
+    _w("W-PAGE-UNLINKED", "P1", "页面“/{slug}/”没有出现在任何位置，也没有其他页面链接到它，读者找不到",
+       "在页面开头的设置中写 nav: true（导航栏）、home: true（首页“更多信息”）或 item: 事项序号（公示事项清单第几项），"
+       "或在其他页面中链接它；确实只通过网址或二维码访问的，写 unlisted: true"),
     _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
        "国务院办公厅公布次年安排后，请更新工作日历"),
 ]}

@@ -15,6 +15,7 @@ from jinja2 import TemplateError
 
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
+from .release import ReleaseInputs, write_release
 from .outputs import routes
 from .outputs.schedule import render_site
 from .stages.index import build_index
@@ -34,11 +35,14 @@ class BuildResult:
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
-          max_per_code: int | None = DEFAULT_MAX_PER_CODE) -> BuildResult:
+          max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None,
+          today: date | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
-    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report)."""
+    as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
+    ``release``: the revision, previous release and signing key of ``release.json`` (release.py).
+    ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked)."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
@@ -48,7 +52,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load(root, as_of, report, out=out).site
+        site = load(root, as_of, report, out=out, today=today).site
     finally:
         gc.enable()
     if site is None:
@@ -57,7 +61,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     staging = output.stage()
     try:
         try:  # the site's own templates/ over the theme's, file by file
-            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1)
+            digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
+            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1, digests)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
@@ -73,6 +78,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
         clock.lap("index")
+        # last: what describes every other file, the search indexes included (release.py)
+        write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs(),
+                      known=digests)
+        clock.lap("release")
         output.commit()  # the old tree is deleted in the background, not in the build's time
         clock.lap("swap")
     except OSError as exc:  # a full disk, a file system that refuses: the old output is untouched

@@ -227,9 +227,20 @@ def test_daily_deploy_runs_just_after_midnight_in_beijing():
     utc = datetime(2026, 11, 29, int(hour), int(minute), tzinfo=timezone.utc)
     beijing = utc.astimezone(timezone(timedelta(hours=8)))
     assert beijing.hour == 0 and beijing.minute < 30 and beijing.date() == datetime(2026, 11, 30).date()
-    script = daily["jobs"]["deploy"]["steps"][0]["run"]
-    assert "secrets.NETLIFY_BUILD_HOOK" in daily["jobs"]["deploy"]["steps"][0]["env"]["HOOK"]
-    assert "curl --fail" in script and "exit 1" in script
+    steps = daily["jobs"]["deploy"]["steps"]
+    hook = next(s for s in steps if "HOOK" in s.get("env", {}))
+    assert "secrets.NETLIFY_BUILD_HOOK" in hook["env"]["HOOK"]
+    assert "curl --fail" in hook["run"] and "exit 1" in hook["run"]
+    # after the hook (issue 17.2): the ledger before it, the freshness check after it (bounded),
+    # an issue when it fails, and the schedule re-enabled on every run
+    runs = [s.get("run", "") for s in steps]
+    assert runs.index(".github/scripts/ledger.sh") < steps.index(hook)
+    live = next(i for i, r in enumerate(runs) if "gongshi check --live site" in r)
+    assert live > steps.index(hook) and "--wait" in runs[live]
+    opened = next(s for s in steps if "gh issue create" in s.get("run", ""))
+    assert opened["if"] == "failure()" and daily["permissions"]["issues"] == "write"
+    alive = next(s for s in steps if "/enable" in s.get("run", ""))
+    assert alive["if"] == "always()" and daily["permissions"]["actions"] == "write"
 
 
 def test_dependabot_proposes_every_pinned_thing_weekly_after_a_cooldown():

@@ -30,7 +30,9 @@ LIFECYCLE_DEFAULTS = {
 # 状态 values (P5, P6): listed with a note, or withdrawn from every list.
 STATUS_NORMAL = ("", "正常")
 STATUS_NOTED = ("已更正", "已变更")
-STATUS_WITHDRAWN = ("撤下", "撤销", "确认违法", "确认无效")
+# the last: a published record whose row was deleted, withdrawn by the build from the ledger (ledger.py, P5.2)
+STATUS_DELETED = "删除（未按规定撤下）"
+STATUS_WITHDRAWN = ("撤下", "撤销", "确认违法", "确认无效", STATUS_DELETED)
 
 GROUP_UNITS = ("quarter", "half-year", "year", "value")
 # life: last_day is the portal's 公示截止期, credit_last_day the credit channel's (P10.2), state the

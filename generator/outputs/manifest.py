@@ -31,6 +31,7 @@ def open_index(site: Site, files: dict):
             "title": view.config.title, "item": view.config.item,
             "last_change": view.last_change.isoformat() if view.last_change else None,
             "records": len(view.listed), "withdrawn": len(view.withdrawn),
+            "withdrawn_records": withdrawn_records(site, view),
             "page": routes.absolute(site, routes.dataset(view)),
             "feed": routes.absolute(site, routes.feed(view)) if view.config.feed else None,
             "archives": len(view.feed_days) if view.config.feed else None,
@@ -39,6 +40,14 @@ def open_index(site: Site, files: dict):
     doc = {"version": INDEX_VERSION, "publisher": site.config.publisher, "as_of": site.as_of.isoformat(),
            "datapackage": routes.absolute(site, routes.datapackage()), "datasets": datasets}
     yield (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def withdrawn_records(site: Site, view: DatasetView) -> list[dict]:
+    """Each withdrawn record's id, URL (410 Gone), reason and day: 撤下 / 撤销 / 确认违法 /
+    确认无效, or 删除（未按规定撤下） for a published record whose row was deleted (ledger.py)."""
+    return [{"id": r.id, "url": routes.absolute(site, routes.record(view, r.id)) if view.config.record_pages else None,
+             "status": r.life.status, "status_on": r.life.status_on.isoformat() if r.life.status_on else None}
+            for r in view.withdrawn]
 
 
 def datapackage(site: Site, files: dict):

@@ -23,9 +23,19 @@ class Writer:
     def __init__(self, root: Path):
         self.root = root
         self._made: set[str] = set()
+        # SHA-256 of each file written, by site path: the release manifest (release.py) takes
+        # them from here instead of reading 100,000 files back
+        self.digests: dict[str, str] = {}
+
+    def take_digests(self) -> dict[str, str]:
+        """The digests of the files written since the last call (a worker hands them back per task)."""
+        taken, self.digests = self.digests, {}
+        return taken
 
     def write(self, url: str, chunks: Iterable[bytes]) -> None:
-        path = self.root / file_for(url)
+        rel = file_for(url)
+        path = self.root / rel
+        digest = hashlib.sha256()
         parent = str(path.parent)
         if parent not in self._made:  # one mkdir per directory, not per file
             try:
@@ -39,11 +49,13 @@ class Writer:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
         try:
             for chunk in chunks:
+                digest.update(chunk)
                 view = memoryview(chunk)
                 while view:
                     view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+        self.digests[rel] = digest.hexdigest()
 
 
 def copy_static(sources: Iterable[tuple[Path, str]], root: Path) -> None:
