@@ -55,11 +55,31 @@ def init_site(target: Path, today: date, *, title: str | None = None, publisher:
     put("content/about.md", (SKELETON / "content/about.md").read_bytes())
     put("netlify.toml", netlify_toml())
     put(".github/workflows/ci.yml", (SKELETON / "workflows/ci.yml").read_bytes())
-    put(".github/workflows/daily-deploy.yml", (SKELETON / "workflows/daily-deploy.yml").read_bytes())
+    put(".github/workflows/daily-deploy.yml", for_site((SKELETON / "workflows/daily-deploy.yml").read_text("utf-8")))
+    put(".github/scripts/ledger.sh", for_site((SKELETON / "workflows/ledger.sh").read_text("utf-8")))
+    (target / ".github/scripts/ledger.sh").chmod(0o755)
     put(".gitignore", (SKELETON / "gitignore").read_bytes())
     put("requirements.txt", requirements())
     written += _empty_tables(target)
     return sorted(written)
+
+
+# The repository installs what uv.lock pins into .venv; a site made by init has neither pyproject.toml
+# nor uv.lock, and installs the gongshi its requirements.txt pins into the runner's Python.
+_INSTALL = ('pip install --quiet "uv==$UV_VERSION" && uv sync --locked', "pip install --quiet -r requirements.txt")
+
+
+def for_site(text: str) -> str:
+    """A workflow or script of the repository (the daily rebuild, the ledger commit) as a new site runs it."""
+    if _INSTALL[0] not in text and ".venv/bin/gongshi" not in text:
+        raise ValueError("the repository's workflow no longer installs as init expects: update init.for_site")
+    lines = [line for line in text.splitlines(keepends=True)
+             if not line.lstrip().startswith(("UV_VERSION:", "UV_PYTHON_DOWNLOADS:"))]
+    indent = lambda line: len(line) - len(line.lstrip())  # noqa: E731
+    lines = [line for i, line in enumerate(lines)  # an env: left empty is a syntax error
+             if not (line.strip() == "env:" and (i + 1 == len(lines) or indent(lines[i + 1]) <= indent(line)))]
+    return ("".join(lines).replace(*_INSTALL).replace("Install what uv.lock pins", "Install what requirements.txt pins")
+            .replace(".venv/bin/gongshi", "gongshi"))
 
 
 def site_config(today: date, title: str | None, publisher: str | None, base_url: str | None) -> str:

@@ -63,11 +63,23 @@ def test_deployment_files_serve_what_the_repository_serves(new_site):
     repo = tomllib.loads((REPO / "netlify.toml").read_text(encoding="utf-8"))
     assert mine["headers"] == repo["headers"] and mine.get("redirects") == repo.get("redirects")
     assert mine["build"]["publish"] == "public" and "requirements.txt" in mine["build"]["command"]
-    assert (new_site / ".github/workflows/daily-deploy.yml").read_bytes() == \
-        (REPO / ".github/workflows/daily-deploy.yml").read_bytes()
+    # the repository's daily rebuild and ledger script, installing from requirements.txt instead of uv.lock
+    from generator.init import for_site
+
+    daily = (new_site / ".github/workflows/daily-deploy.yml").read_text(encoding="utf-8")
+    assert daily == for_site((REPO / ".github/workflows/daily-deploy.yml").read_text(encoding="utf-8"))
+    ledger = new_site / ".github/scripts/ledger.sh"
+    assert ledger.read_text(encoding="utf-8") == for_site((REPO / ".github/scripts/ledger.sh").read_text(encoding="utf-8"))
+    assert ledger.stat().st_mode & 0o111
+    for text in (daily, ledger.read_text(encoding="utf-8")):
+        assert "uv sync" not in text and ".venv/" not in text and "uv.lock" not in text
+    assert daily.count("pip install --quiet -r requirements.txt") == 2  # the deploy job and the report job
+    assert ".github/scripts/ledger.sh" in daily
     ci = yaml.safe_load((new_site / ".github/workflows/ci.yml").read_text(encoding="utf-8"))
     steps = " ".join(s.get("run", "") for s in ci["jobs"]["check"]["steps"])
     assert "pip install --quiet -r requirements.txt" in steps and "gongshi check --format github" in steps
+    ledger_steps = " ".join(s.get("run", "") for s in ci["jobs"]["ledger"]["steps"])
+    assert "requirements.txt" in ledger_steps and ".github/scripts/ledger.sh" in ledger_steps
     pin = [line for line in (new_site / "requirements.txt").read_text(encoding="utf-8").splitlines()
            if line and not line.startswith("#")]
     assert len(pin) == 1 and pin[0].startswith("gongshi")

@@ -26,6 +26,7 @@ def copies() -> dict[str, bytes]:
     start = next(i for i, line in enumerate(netlify) if line.startswith(HOSTING_START))
     out["netlify.hosting.toml"] = "".join(netlify[start:]).encode("utf-8")
     out["workflows/daily-deploy.yml"] = (REPO / ".github/workflows/daily-deploy.yml").read_bytes()
+    out["workflows/ledger.sh"] = (REPO / ".github/scripts/ledger.sh").read_bytes()  # init adapts both (init.for_site)
     return out
 
 
