@@ -26,6 +26,11 @@ def text_of(value) -> str:
     return str(value)
 
 
+def with_unit(text: str, unit: str) -> str:
+    """A value as it reads with its unit (the schema's ``unit``): 80,000 元; nothing stays nothing."""
+    return f"{text} {unit}" if text and unit else text
+
+
 def plain(value) -> str:
     """How a value reads in exports: ISO dates, plain numbers."""
     if value.__class__ is str:  # the common case first
