@@ -16,8 +16,10 @@ applied and the state file is left as it was.
 Each run syncs: it follows ``prev-archive`` links back to the newest archive it has already
 applied (or to the first one), applies the unseen archives oldest first, then the subscription
 document.  Entries carry a record's public fields (``gs:record``); RFC 6721 tombstones
-(``at:deleted-entry``) remove it.  Applying is last-writer-wins on the change date, with a
-tombstone winning a tie, so applying a document twice or out of order does no harm.
+(``at:deleted-entry``, before the entries) remove it.  An entry without ``gs:record`` is the
+notice for people beside a tombstone (【撤销】, 【公示期满】 …) and is skipped.  Applying is
+last-writer-wins on the change date, with a tombstone winning a tie, so applying a document
+twice or out of order does no harm.
 
 Standard library only, so that any downstream system can copy it.
 """
@@ -118,6 +120,8 @@ class Replica:
 
     def _upsert(self, entry: ET.Element) -> None:
         record = entry.find(f"{GS}record")
+        if record is None:
+            return  # a notice for people: its tombstone says the same to machines
         updated = entry.findtext(f"{ATOM}updated")
         rid = record.get("id")
         gone = self.tombstones.get(rid)

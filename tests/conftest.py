@@ -77,11 +77,21 @@ def config_errors(site_dir: Path, as_of: date = GOLDEN_AS_OF) -> list[str]:
 
 
 def all_output_bytes(out: Path):
-    """(relative path, bytes) of every output file; gzip files (the search index) unpacked."""
+    """(relative path, bytes) of every output file; gzip files (the search index) unpacked, and
+    zip files (the .xlsx downloads) as their members' bytes, one after the other."""
     import gzip
+    import io
+    import re
+    import zipfile
 
     for path in sorted(p for p in out.rglob("*") if p.is_file()):
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
+        elif data[:4] == b"PK\x03\x04":
+            with zipfile.ZipFile(io.BytesIO(data)) as z:
+                data = b"\n".join(z.read(name) for name in z.namelist())
+            # openpyxl writes text as XML character references (&#38134;): as UTF-8, so that it can be found
+            data = re.sub(rb"&#(x[0-9a-fA-F]+|[0-9]+);", lambda m: chr(int(b"0" + m[1], 0) if m[1][:1] == b"x"
+                                                                        else int(m[1])).encode("utf-8"), data)
         yield path.relative_to(out).as_posix(), data

@@ -254,8 +254,8 @@ def test_pages_pass_axe_wcag21_aa(browser, base_url, width):
     record = page.get_attribute("table.records tbody tr:first-child a", "href")
     found = {}
     for path in ["/", "/penalties/", record, "/agencies/yinchuan/", "/legal-bases/", "/major-violations/",
-                 "/platform/", "/flowcharts/", "/after/", "/opendata/", "/404.html", "/search/", "/disclosure/",
-                 "/search/?q=" + quote("有限公司"), "/search/?q=ZZQX9999"]:
+                 "/platform/", "/flowcharts/", "/after/", "/opendata/", "/feeds/", "/sitemap/", "/404.html", "/search/",
+                 "/disclosure/", "/search/?q=" + quote("有限公司"), "/search/?q=ZZQX9999"]:
         page.goto(base_url + path)
         if path.startswith("/search/?"):
             page.wait_for_selector("#search-status[data-state=done]", timeout=20000)

@@ -64,7 +64,9 @@ def test_withdrawn_decision_leaves_only_a_notice(tmp_path):
         assert "通达物流" not in (out / listing).read_text(encoding="utf-8")
     feed = (out / "feeds/penalties.xml").read_text(encoding="utf-8")  # a tombstone, and nothing of it
     assert f'penalties/{notice["id"]}" when="2024-12-20T00:00:00+08:00">' in feed and "<at:comment>撤销<" in feed
-    assert "银人社监罚〔2024〕33号" not in feed and "通达物流" not in feed
+    assert "通达物流" not in feed
+    # its number only in the notice for people beside the tombstone, as its notice page shows it (P6)
+    assert feed.count("银人社监罚〔2024〕33号") == 1 and "<title>【撤销】行政处罚结果：银人社监罚〔2024〕33号</title>" in feed
 
 
 def test_withdrawal_dated_after_as_of_is_not_yet_effective(tmp_path):
@@ -134,8 +136,10 @@ def test_feed_is_valid_atom_with_absolute_links(tmp_path):
     ns = {"a": "http://www.w3.org/2005/Atom"}
     entries = root.findall("a:entry", ns)
     # the feed serves the credit channel (P10.2): of the 7 listed records the 轻微 one is not sent;
-    # 6 publications and 2 logged corrections; the withdrawal and the credit repair are tombstones
-    assert len(entries) == 8
+    # 6 publications and 2 logged corrections; the withdrawal and the credit repair are tombstones,
+    # each with a notice entry for people (no gs:record)
+    assert len(entries) == 10
+    assert sum(e.find("{https://gongshi.example/ns/feed/1}record") is not None for e in entries) == 8
     assert len(root.findall("{http://purl.org/atompub/tombstones/1.0}deleted-entry")) == 2
     for e in entries:
         assert e.find("a:link", ns).get("href").startswith("https://gongshi.hrss.nx.example/penalties/")

@@ -176,7 +176,7 @@ def test_the_issues_misspellings_no_longer_build_silently(tmp_path):
     text = DEMO_CONFIG.replace("    record_pages: true\n", "    record_page: true\n", 1)
     text = text.replace("  short_title: 宁夏人社执法公示\n", "  short_title: 宁夏人社执法公示\n  titel: 别的名字\n")
     lines = problems(tmp_path, text)
-    assert [l.split(": E-CONFIG")[0] for l in lines] == ["site_config.yaml:6", "site_config.yaml:46"]
+    assert [l.split(": E-CONFIG")[0] for l in lines] == ["site_config.yaml:6", "site_config.yaml:50"]
     assert "site.titel 不是可用的设置，是否应为“title”？" in lines[0]
     assert "datasets.penalties.record_page 不是可用的设置，是否应为“record_pages”？" in lines[1]
 
@@ -221,6 +221,8 @@ def test_the_issues_misspellings_no_longer_build_silently(tmp_path):
     ("compliance.duties.0.kind", "withdraw", "compliance.duties[0].kind 只能是 withdrawal / correction / legal_review，"
                                              "现为文字“withdraw”，是否应为“withdrawal”？"),
     ("compliance.expiring.days", "30天", "compliance.expiring.days 应为 0 到 366 之间的整数"),
+    ("site.licence.name", "CC BY", "site.licence.name “CC BY”格式不对，应形如 CC-BY-4.0"),
+    ("site.licence.path", "creativecommons.org", "site.licence.path “creativecommons.org”格式不对"),
 ])
 def test_a_value_of_the_wrong_type_names_its_key(tmp_path, path, value, expected):
     only(problems(tmp_path, set_in(demo_config(), path, value)), expected)
@@ -230,6 +232,7 @@ def test_a_value_of_the_wrong_type_names_its_key(tmp_path, path, value, expected
 
 @pytest.mark.parametrize("path, expected", [
     ("site.title", "缺少 site.title（必填）"),
+    ("site.licence.title", "缺少 site.licence.title（必填）"),
     ("correction", "缺少 correction（必填）"),
     ("datasets.penalties.file", "缺少 datasets.penalties.file（必填）"),
     ("datasets.penalties.item", "缺少 datasets.penalties.item（附件2的事项序号；不公开的内部数据集请写 internal: true）"),

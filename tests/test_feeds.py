@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from datetime import date
@@ -14,7 +18,8 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, edit_row, read_rows, run, write_rows
+from generator.dates import format_cn
+from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO, edit_row, read_rows, run, write_rows
 
 sys.path.insert(0, str(REPO / "examples"))
 from feed_consumer import AT, ATOM, GS, Replica  # noqa: E402
@@ -61,8 +66,9 @@ def _refs(xml: Path) -> set[str]:
 
 
 def entry_ids(xml: Path) -> set[str]:
+    """The records a document has an entry (with their content) or a tombstone of."""
     root = ET.parse(xml).getroot()
-    return {e.find(f"{GS}record").get("id") for e in root.findall(f"{ATOM}entry")} | _refs(xml)
+    return {r.get("id") for e in root.findall(f"{ATOM}entry") if (r := e.find(f"{GS}record")) is not None} | _refs(xml)
 
 
 # ---------------------------------------------------------------- the scripted history
@@ -162,7 +168,8 @@ def test_every_feed_and_archive_parses_as_atom(which, golden_out, demo_out):
         path = doc.relative_to(out / "feeds").parts[0].removesuffix(".xml")
         tag = "gongshi.hrss.nx.example,2019" if which == "golden" else "hrss.nx.gov.cn,2019"
         for entry in parsed.entries:
-            assert entry.id.startswith(f"tag:{tag}:") and entry.id.rsplit("/", 1)[-1] in entry.link
+            record_id = entry.id.split(":", 2)[-1].split("/")[1]  # of its record, or of a notice beside its tombstone
+            assert entry.id.startswith(f"tag:{tag}:") and record_id in entry.link
             assert entry.updated.endswith("+08:00") and entry.link.startswith(f"{BASE}/{path}/")
 
 
@@ -187,13 +194,98 @@ def test_archives_are_linked_in_a_chain_and_marked(golden_out):
 def test_entry_carries_public_fields_and_tombstone_nothing(golden_out):
     xml = (golden_out / "feeds/penalties.xml").read_text(encoding="utf-8")
     root = ET.fromstring(xml)
-    entry = root.find(f"{ATOM}entry")
+    entry = next(e for e in root.findall(f"{ATOM}entry") if e.find(f"{GS}record") is not None)
     fields = {f.get("name"): f.text for f in entry.find(f"{GS}record").findall(f"{GS}field")}
     assert fields["记录标识"] and fields["公示截止期"] and "行政处罚决定书文号" in fields
     assert "证件号码" not in fields and "承办人" not in fields  # private (P3.1)
     tombs = root.findall(f"{AT}deleted-entry")
     assert all([child.tag for child in tomb] == [f"{AT}comment"] for tomb in tombs)
     assert sorted(t.findtext(f"{AT}comment") for t in tombs) == ["信用修复", "撤销"]  # P6, P10.4
+
+
+def test_tombstones_stand_before_the_entries_each_with_a_notice_for_people(golden_out):
+    """RFC 4287's schema allows extension elements of atom:feed only before its entries; beside
+    each tombstone an entry tells feed readers what ended the record — its number, the day and
+    the note, as its notice page shows them (P5.2, P6) — and nothing of its content."""
+    root = ET.parse(golden_out / "feeds/penalties.xml").getroot()
+    tags = [child.tag for child in root]
+    assert max(i for i, t in enumerate(tags) if t == f"{AT}deleted-entry") < tags.index(f"{ATOM}entry")
+    withdrawn = json.loads((golden_out / "opendata/penalties.json").read_text(encoding="utf-8"))["withdrawn"]
+    [revoked] = [w for w in withdrawn if w["status"] == "撤销"]
+    _, rows = read_rows(GOLDEN_SITE / "data/penalties.csv")
+    [row] = [r for r in rows if r["行政处罚决定书文号"] == revoked["行政处罚决定书文号"]]
+    notices = {e.findtext(f"{ATOM}id"): e for e in root.findall(f"{ATOM}entry") if e.find(f"{GS}record") is None}
+    for tomb in root.findall(f"{AT}deleted-entry"):
+        notice = notices.pop(f"{tomb.get('ref')}/notice/{tomb.get('when')[:10]}")
+        kind = tomb.findtext(f"{AT}comment")
+        assert notice.findtext(f"{ATOM}title").startswith(f"【{kind}】行政处罚结果：")
+        assert notice.findtext(f"{ATOM}updated") == tomb.get("when")
+        assert notice.find(f"{ATOM}category").get("term") == kind
+    assert not notices  # no notice without its tombstone
+    text = ET.tostring(root, encoding="unicode")
+    notice = next(e for e in root.findall(f"{ATOM}entry") if e.findtext(f"{ATOM}title").startswith("【撤销】"))
+    assert notice.findtext(f"{ATOM}title") == f"【撤销】行政处罚结果：{revoked['行政处罚决定书文号']}"
+    assert notice.findtext(f"{ATOM}summary") == f"2024年12月20日撤销。状态：已不再公示；说明：{revoked['状态说明'].rstrip('。')}。"
+    assert notice.find(f"{ATOM}link").get("href") == revoked["url"]  # its notice page (410)
+    for field in ("行政相对人名称", "统一社会信用代码", "违法事实", "案件名称"):  # its content is gone (P6)
+        assert row[field] and row[field] not in text, field
+    # a feed reader sees the notice as an entry of its own
+    parsed = feedparser.parse((golden_out / "feeds/penalties.xml").read_bytes())
+    assert [e.title for e in parsed.entries if e.id.endswith("/notice/2024-12-20")] == [notice.findtext(f"{ATOM}title")]
+
+
+def test_an_expired_record_is_named_by_its_id_alone(tmp_path):
+    out = tmp_path / "o"
+    run(GOLDEN_SITE, date(2025, 3, 6), out=out)  # two penalties have expired by then (P2.3)
+    root = ET.parse(out / "feeds/penalties.xml").getroot()
+    expired = [t for t in root.findall(f"{AT}deleted-entry") if t.findtext(f"{AT}comment") == "公示期满"]
+    assert len(expired) == 2
+    notices = {e.findtext(f"{ATOM}id"): e for e in root.findall(f"{ATOM}entry")}
+    for tomb in expired:
+        record_id = tomb.get("ref").rsplit("/", 1)[-1]
+        notice = notices[f"{tomb.get('ref')}/notice/{tomb.get('when')[:10]}"]
+        assert notice.findtext(f"{ATOM}title") == f"【公示期满】行政处罚结果：记录 {record_id}"
+        day = format_cn(date.fromisoformat(tomb.get("when")[:10]))
+        assert notice.findtext(f"{ATOM}summary") == f"{day}公示期满。状态：不再在本订阅源中发布。"
+
+
+# ---------------------------------------------------------------- RFC 4287's RELAX NG schema
+
+RNC = REPO / "tests/fixtures/atom/rfc4287.rnc"  # RFC 4287 Appendix B, as the RFC prints it
+
+
+def jing(paths) -> list[str]:
+    """jing's errors (Debian's jing; .ci/run and the workflow install it) on these documents
+    against RFC 4287's schema, in the compact syntax."""
+    tool = shutil.which("jing")
+    if tool is None:
+        if os.environ.get("GONGSHI_LINT_REQUIRED") == "1":
+            raise AssertionError("GONGSHI_LINT_REQUIRED=1 but jing is missing (.ci/run installs it)")
+        pytest.skip("jing is not installed (Debian: apt-get install jing)")
+    result = subprocess.run([tool, "-c", str(RNC), *map(str, paths)], capture_output=True, text=True, timeout=600)
+    errors = [line for line in result.stdout.splitlines() if ": error: " in line or ": fatal: " in line]
+    assert errors or result.returncode == 0, result.stdout + result.stderr
+    return errors
+
+
+@pytest.mark.parametrize("which", ["golden", "demo"])
+def test_every_feed_and_archive_is_valid_against_rfc_4287s_relax_ng_schema(which, golden_out, demo_out):
+    out = golden_out if which == "golden" else demo_out
+    docs = sorted((out / "feeds").rglob("*.xml"))
+    assert any(f"{AT}deleted-entry".split("}")[1] in d.read_text(encoding="utf-8") for d in docs)
+    assert jing(docs) == []
+
+
+def test_the_schema_rejects_a_tombstone_after_the_entries(golden_out, tmp_path):
+    """What the feeds did before: jing finds it, so the test above can fail."""
+    root = ET.parse(golden_out / "feeds/penalties.xml").getroot()
+    tomb = root.find(f"{AT}deleted-entry")
+    root.remove(tomb)
+    root.append(tomb)
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(ET.tostring(root, encoding="utf-8"))
+    [error] = jing([bad])
+    assert "deleted-entry" in error and "not allowed here" in error
 
 
 def test_feed_updated_comes_from_the_data_not_the_clock(golden_out, tmp_path):
@@ -244,3 +336,30 @@ def test_markup_in_a_value_is_text_in_the_feed(site, tmp_path):
     assert copy_of(replica) == snapshot(out, "penalties")
     facts = {r["fields"]["违法事实"] for r in replica.records.values()}
     assert '拖欠工资 <b>12</b> 人 & "加班费" </gs:field><gs:field name="x">' in facts
+
+
+# ---------------------------------------------------------------- feeds people can find
+
+def test_home_and_list_pages_announce_their_feeds():
+    link = '<link rel="alternate" type="application/atom+xml" title="{}（订阅源）" href="/feeds/{}.xml">'
+    home = (GOLDEN_EXPECTED / "index.html").read_text(encoding="utf-8")
+    head = home[:home.index("</head>")]
+    assert link.format("行政处罚结果", "penalties") in head and link.format("双随机一公开抽查结果", "random-checks") in head
+    for path, title in (("penalties", "行政处罚结果"), ("random-checks", "双随机一公开抽查结果")):
+        page = (GOLDEN_EXPECTED / path / "index.html").read_text(encoding="utf-8")
+        assert link.format(title, path) in page[:page.index("</head>")]
+        assert '<a href="/feeds/">如何订阅</a>' in page
+    staff = (GOLDEN_EXPECTED / "staff/index.html").read_text(encoding="utf-8")
+    assert "application/atom+xml" not in staff and "如何订阅" not in staff  # no feed configured
+
+
+def test_the_feeds_page_tells_people_how_to_subscribe_and_what_titles_mean():
+    page = (GOLDEN_EXPECTED / "feeds/index.html").read_text(encoding="utf-8")
+    assert "如何订阅" in page and "【撤销】" in page and "【公示期满】" in page
+    assert f'<a href="/feeds/penalties.xml">{BASE}/feeds/penalties.xml</a>' in page
+    assert "/feeds/staff.xml" not in page
+    for kind in {t.findtext(f"{AT}comment") for t in ET.parse(GOLDEN_EXPECTED / "feeds/penalties.xml").getroot()
+                 .findall(f"{AT}deleted-entry")}:
+        assert f"【{kind}】" in page  # every reason a reader meets is explained
+    footer = (GOLDEN_EXPECTED / "index.html").read_text(encoding="utf-8")
+    assert '<a href="/feeds/">订阅</a>' in footer

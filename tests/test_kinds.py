@@ -64,7 +64,7 @@ def test_scheduling_follows_the_phase_not_the_place_in_the_list(tmp_path, monkey
 
 def test_the_sitemap_lists_every_page_of_the_kinds_in_it(golden_site):
     locs = [loc.text for loc in ElementTree.parse(GOLDEN_EXPECTED / "sitemap.xml").getroot().iter(f"{SITEMAP}loc")]
-    assert locs == [routes.absolute(golden_site, u) for u in kinds.page_urls(golden_site)]
+    assert locs == [routes.absolute(golden_site, u) for u, _ in kinds.sitemap_entries(golden_site)]
     view = golden_site.datasets["penalties"]
     assert all(routes.absolute(golden_site, routes.record(view, r.id)) in locs for r in view.listed)
     assert not any(routes.absolute(golden_site, routes.record(view, r.id)) in locs for r in view.withdrawn)
@@ -75,9 +75,10 @@ def test_downloads_follow_the_declarations(golden_site):
     pen, staff = golden_site.datasets["penalties"], golden_site.datasets["staff"]
     assert [(f.format, f.url) for f in kinds.downloads(golden_site, pen)] == [
         ("csv", "/opendata/penalties.csv"), ("json", "/opendata/penalties.json"),
-        ("csv", "/opendata/penalties-creditchina.csv"), ("atom", "/feeds/penalties.xml")]
-    assert [f.link for f in kinds.downloads(golden_site, pen)] == ["CSV", "JSON", "", "订阅（Atom）"]
-    assert [f.format for f in kinds.downloads(golden_site, staff)] == ["csv", "json"]  # no feed configured
+        ("xlsx", "/opendata/penalties.xlsx"), ("csv", "/opendata/penalties-creditchina.csv"),
+        ("atom", "/feeds/penalties.xml")]
+    assert [f.link for f in kinds.downloads(golden_site, pen)] == ["CSV", "JSON", "Excel", "", "订阅（Atom）"]
+    assert [f.format for f in kinds.downloads(golden_site, staff)] == ["csv", "json", "xlsx"]  # no feed configured
 
 
 def test_a_new_download_is_one_declaration_and_a_renderer(tmp_path, monkeypatch, golden_site):

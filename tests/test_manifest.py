@@ -49,6 +49,28 @@ def test_datapackage_is_valid_and_matches_the_files(out):
     assert {r["path"] for r in doc["resources"]} >= {"penalties.csv", "penalties.json"}
 
 
+def test_datapackage_names_the_licence_and_source_of_the_configuration(out, site):
+    doc = json.loads((out / "opendata/datapackage.json").read_text(encoding="utf-8"))
+    [licence] = doc["licenses"]
+    assert licence == {"name": "CC-BY-4.0", "title": "知识共享署名 4.0 国际许可协议（CC BY 4.0）",
+                       "path": "https://creativecommons.org/licenses/by/4.0/legalcode.zh-hans"}
+    assert doc["sources"] == [{"title": "宁夏回族自治区人力资源和社会保障厅：宁夏人力资源和社会保障行政执法公示平台",
+                               "path": BASE + "/"}]
+    html = (out / "opendata/index.html").read_text(encoding="utf-8")
+    assert f'数据许可：{licence["title"]}，全文见 <span class="url">{licence["path"]}</span>' in html
+    # a site that declares no licence: the data package claims none
+    config = site / "site_config.yaml"
+    text = config.read_text(encoding="utf-8")
+    start = text.index("  licence:")
+    end = text.index("\n", text.index("    path:", start))
+    config.write_text(text[:start] + text[end + 1:], encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF, out=site.parent / "o2")
+    assert result, report
+    doc = json.loads((site.parent / "o2/opendata/datapackage.json").read_text(encoding="utf-8"))
+    assert "licenses" not in doc and doc["sources"]
+    assert "数据许可" not in (site.parent / "o2/opendata/index.html").read_text(encoding="utf-8")
+
+
 def test_downloads_page_gives_sizes_and_update_dates(out):
     html = (out / "opendata/index.html").read_text(encoding="utf-8")
     size = (out / "opendata/penalties.csv").stat().st_size

@@ -78,7 +78,7 @@ def test_the_corrections_log_is_scanned(site):
 @pytest.mark.parametrize("rel, old, new, where, key", [
     ("content/remedies.md", "summary: 对行政执法决定不服的", "summary: 联系人 13812345678，对行政执法决定不服的",
      (6, 10), "summary"),                                                   # front matter
-    ("site_config.yaml", "phone: 0951-5099342", "phone: 13812345678", (18, 10), "correction.phone"),  # site texts
+    ("site_config.yaml", "phone: 0951-5099342", "phone: 13812345678", (22, 10), "correction.phone"),  # site texts
 ])
 def test_yaml_texts_are_scanned(site, rel, old, new, where, key):
     _replace(site, rel, old, new)

@@ -21,7 +21,7 @@ SCREENS = Path(os.environ["GONGSHI_SCREENS"]) if os.environ.get("GONGSHI_SCREENS
 # 404, search with its results
 PAGES = ["/", "/before/", "/during/", "/after/", "/penalties/", "/random-checks/", "/staff/", "/licences/",
          "/inspections/", "/legal-bases/", "/complaint-channels/", "/hearings/", "/agencies/", "/agencies/yinchuan/",
-         "/about/", "/flowcharts/", "/platform/", "/opendata/", "/disclosure/", "/gone/", "/404.html"]
+         "/about/", "/flowcharts/", "/platform/", "/opendata/", "/feeds/", "/sitemap/", "/disclosure/", "/gone/", "/404.html"]
 
 LINES = """(selector) => [...document.querySelectorAll(selector)].filter((e) => {
   // the lines a cell's text takes (not its ::before label): more than one is a break inside

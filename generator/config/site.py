@@ -54,6 +54,16 @@ class Remedy:
 
 
 @section
+class Licence:
+    """The open data's licence: datapackage.json's ``licenses``, the downloads page and every .xlsx name it."""
+
+    name: str = Option(Text(r"[-A-Za-z0-9._]+", "CC-BY-4.0"), "its identifier (Open Definition or SPDX)", required=True)
+    title: str = Option(Text(), "its name as readers see it", required=True)
+    path: str = Option(Text(r"https?://\S+", "https://creativecommons.org/licenses/by/4.0/"), "where its text is",
+                       required=True)
+
+
+@section
 class SiteConfig:
     groups = {"site": "the site itself"}
 
@@ -63,6 +73,8 @@ class SiteConfig:
     base_url: str = Option(Text(r"https?://[^\s/]+(/\S*)?", "https://gongshi.example.gov.cn/"),
                            "the published address (feeds, sitemap and exports use it)", key="site.base_url", required=True)
     publisher: str = Option(Text(), "the department that publishes", key="site.publisher", required=True)
+    licence: Licence | None = Option(Section(Licence), "the open data's licence (none: the downloads name none)",
+                                     key="site.licence", default=None)
     page_size: int = Option(Integer(min=1, max=1000), "records per list page", key="site.page_size", default=50)
     feed_size: int = Option(Integer(min=1, max=10000), "changes per feed", key="site.feed_size", default=100)
     nav: tuple = Option(ListOf(Text()), "datasets linked from the top navigation", key="site.nav",

@@ -6,8 +6,12 @@ Every entry's id is a ``tag:`` URI of the record (RFC 4151) that never changes; 
 date of the change.  A listed record's entry carries every public field in the gongshi namespace
 (and, for a dataset with 信用中国 data items, its S1/S2 row, amounts in 万元); a withdrawn,
 revoked or expired record is an RFC 6721 tombstone that carries nothing of it but its id, the
-day and the reason.  Feeds are built with feedgen; tombstones are placed among the entries
-afterwards, since feedgen knows no deleted entries.
+day and the reason — for machines — and, for people whose feed reader knows no tombstones, a
+notice entry that says what ended it with no more than the record's notice page shows (P5.2,
+P6).  Feeds are built with feedgen; the tombstones are placed afterwards, since feedgen knows no
+deleted entries: before the first entry, the only place RFC 4287's schema leaves for extension
+elements of ``atom:feed`` (its metadata interleave ends in ``extensionElement*``, then
+``atomEntry*``).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from lxml import etree
 from xml.sax.saxutils import escape
 
 from ..dates import CHINA, format_cn
+from ..history import ended_by
 from ..site import Change, DatasetView, Site
 from . import routes
 from .exports import EXTRA_COLUMNS, csv_row, mapped_row
@@ -54,11 +59,13 @@ class _Record(BaseEntryExtension):
 
 
 class _Feed(FeedGenerator):
-    """A feedgen feed whose entries are interleaved with tombstones, in the given order."""
+    """A feedgen feed with RFC 6721 tombstones (and, for an archive, RFC 5005's ``fh:archive``)
+    among its metadata, before the first entry: RFC 4287's RELAX NG schema allows extension
+    elements of ``atom:feed`` there and nowhere else."""
 
-    def __init__(self, order, archive: bool):
+    def __init__(self, tombstones: list, archive: bool):
         super().__init__()
-        self._order = order  # ("entry", None) or ("tombstone", element), newest first
+        self._tombstones = tombstones  # at:deleted-entry elements, newest first
         self._archive = archive
         self.records: list[str] = []  # gs:record of each slot, as text
         self.register_extension("gs", _Namespaces, _Record, rss=False)
@@ -70,13 +77,10 @@ class _Feed(FeedGenerator):
 
     def _create_atom(self, extensions=True):
         feed, doc = super()._create_atom(extensions)
-        entries = iter(feed.findall("entry"))  # feedgen writes Atom as the default namespace, unqualified
-        for e in feed.findall("entry"):
-            feed.remove(e)
-        if self._archive:
-            etree.SubElement(feed, f"{{{FH}}}archive")
-        for kind, element in self._order:
-            feed.append(next(entries) if kind == "entry" else element)
+        first = feed.find("entry")  # feedgen writes Atom as the default namespace, unqualified
+        at = len(feed) if first is None else feed.index(first)
+        head = ([etree.Element(f"{{{FH}}}archive")] if self._archive else []) + self._tombstones
+        feed[at:at] = head
         etree.cleanup_namespaces(feed, top_nsmap=_NSMAP)  # declared once, on the feed
         return feed, doc
 
@@ -112,14 +116,9 @@ def archive(site: Site, view: DatasetView, k: int):
 
 def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _Feed:
     cfg = site.config
-    order, entries = [], []
-    for change in reversed(changes):  # newest first
-        if change.record is None:
-            order.append(("tombstone", _tombstone(site, view, change)))
-        else:
-            order.append(("entry", None))
-            entries.append(change)
-    fg = _Feed(order, archive)
+    shown = changes[::-1]  # newest first
+    gone = [c for c in shown if c.record is None]
+    fg = _Feed([_tombstone(site, view, c) for c in gone], archive)
     fg.id(routes.absolute(site, url))
     title = f"{cfg.title}：{view.config.title}"
     fg.title(title)
@@ -128,7 +127,11 @@ def _feed(site: Site, view: DatasetView, changes, url: str, archive: bool) -> _F
     fg.link(href=routes.absolute(site, url), rel="self")
     fg.language("zh-CN")
     layout = RecordLayout.of(view)
-    for change in entries:
+    notices = _Notices(view, {c.record_id for c in gone})
+    for change in shown:
+        if change.record is None:  # its tombstone is for machines; this entry tells people
+            fg.add_entry(notice_entry(site, view, change, notices), order="append")
+            continue
         fe = _entry(site, view, change)
         fe.gs.slot = len(fg.records)
         fg.records.append(record_xml(site, view, change.record, layout))
@@ -224,6 +227,54 @@ def _tombstone(site: Site, view: DatasetView, change: Change) -> etree._Element:
                        when=_midnight(change.event.on).isoformat())
     etree.SubElement(el, f"{{{AT}}}comment").text = change.event.kind
     return el
+
+
+class _Notices:
+    """What the notice entries of one document may name: a withdrawn (or repaired) record's
+    number, what ended it and its note — exactly what its notice page shows (P5.2, P6; see
+    ``history.ended_by``).  An expired record has no notice page and is named by nothing but its
+    id (P2.3).  Looked up only for the records the document tombstones: there are few."""
+
+    def __init__(self, view: DatasetView, ids: set):
+        self.withdrawn = {r.id: r for r in view.withdrawn if r.id in ids} if ids else {}
+
+    def of(self, view: DatasetView, record_id: str, event) -> tuple[str, str] | None:
+        """(the record's number, the note) that a notice of ``event`` may show; None when the
+        record has no notice page (expired, or gone from the credit channel only)."""
+        record = self.withdrawn.get(record_id)
+        if record is None:
+            return None
+        kind, on, note = ended_by(view.config, record)
+        return text_of(record.get(view.config.key[-1])), note if (kind, on) == (event.kind, event.on) else ""
+
+
+def notice_id(site: Site, view: DatasetView, change: Change) -> str:
+    """The id of the notice entry beside a tombstone: the record's entry id, then the day it
+    ended — an entry of its own, so that feed readers show it as news."""
+    return f"{entry_id(site, view, change.record_id)}/notice/{change.event.on.isoformat()}"
+
+
+def notice_entry(site: Site, view: DatasetView, change: Change, notices: _Notices) -> FeedEntry:
+    """An entry for people that says a record is no longer published and why: what ended it,
+    the day, and — where its notice page shows them — the record's number and the note; never
+    its content, and no ``gs:record`` (machines read the tombstone).  A record without a notice
+    page (expired, P2.3; or gone from the credit channel that feeds serve, P10.2) is named by
+    its id only."""
+    event = change.event
+    noticed = notices.of(view, change.record_id, event)
+    number, note = noticed or (f"记录 {change.record_id}", "")
+    fe = FeedEntry()
+    fe.id(notice_id(site, view, change))
+    fe.title(f"【{event.kind}】{view.config.title}：{number}")
+    fe.link(href=routes.absolute(site, routes.record(view, change.record_id) if view.config.record_pages
+                                 else routes.dataset(view)))
+    fe.updated(_midnight(event.on))
+    fe.published(_midnight(event.on))
+    fe.category(term=event.kind)
+    # like every entry's summary: the day and the change, then what the title does not say
+    ended = "已不再公示" if noticed else "不再在本订阅源中发布"
+    fe.summary(f"{format_cn(event.on)}{event.kind}。状态：{ended}" + (f"；说明：{note.rstrip('。')}" if note else "") + "。")
+    return fe
 
 
 def _tail_on(changes, day: date):

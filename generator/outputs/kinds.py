@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from ..site import AGENCY_PREVIEW, DatasetView, Site, page_count
-from . import exports, feeds, manifest, pages, routes, sitemap
+from . import exports, feeds, manifest, pages, routes, sitemap, workbooks
 
 
 class Phase(Enum):
@@ -54,6 +54,7 @@ class Kind:
     render: Callable    # (Renderer, Output) → the output's bytes, in chunks
     in_sitemap: bool = False
     download: Download | None = None
+    lastmod: Callable | None = None  # (site, Output) → the day its content last changed, for the sitemap; None: unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,15 +121,31 @@ def _archives(site: Site, view: DatasetView):
     return [(routes.archive(view, d.day), (k,)) for k, d in enumerate(view.feed_days)] if view.config.feed else []
 
 
+def _dataset_changed(site: Site, o: Output):
+    return site.datasets[o.args[0]].last_change
+
+
+def _record_changed(site: Site, o: Output):
+    view = site.datasets[o.args[0]]
+    return sitemap.record_changed(site, view, view.listed[o.args[1]])
+
+
+def _content_changed(site: Site, o: Output):
+    return site.pages[o.args[0]].updated
+
+
 SITE, DATASET, AGENCY, CONTENT = Scope.SITE, Scope.DATASET, Scope.AGENCY, Scope.CONTENT
 HEAVY, PAGES, MANIFEST = Phase.HEAVY, Phase.PAGES, Phase.MANIFEST
 
 KINDS: tuple[Kind, ...] = (
     # the downloads of a dataset, in the order its downloads are listed
     Kind("export-csv", HEAVY, DATASET, lambda site, v: [(routes.export(v, "csv"), ())], _of_dataset(exports.export_csv),
-         download=Download("csv", "CSV（UTF-8，可用 Excel 打开）", "CSV", manifest.csv_resource)),
+         download=Download("csv", "CSV（UTF-8，供程序读取）", "CSV", manifest.csv_resource)),
     Kind("export-json", HEAVY, DATASET, lambda site, v: [(routes.export(v, "json"), ())],
          _of_dataset(exports.export_json), download=Download("json", "JSON", "JSON", manifest.json_resource)),
+    Kind("export-xlsx", HEAVY, DATASET, lambda site, v: [(routes.export(v, "xlsx"), ())],
+         _of_dataset(workbooks.export_xlsx), download=Download("xlsx", "Excel 工作簿（.xlsx，号码为文本、日期为日期）",
+                                                               "Excel", workbooks.xlsx_resource)),
     Kind("export-mapped", HEAVY, DATASET, _mapped,
          _of_dataset(lambda site, view, i: exports.export_mapped(site, view, view.config.exports[i])),
          download=Download("csv", lambda site, view, args: f"{view.config.exports[args[1]].title}（CSV）",
@@ -138,9 +155,10 @@ KINDS: tuple[Kind, ...] = (
          download=Download("atom", lambda site, view, args:
                            f"订阅源（Atom，最新 {site.config.feed_size} 条变动，附历史归档）", "订阅（Atom）")),
     Kind("feed-archive", HEAVY, DATASET, _archives, _of_dataset(feeds.archive)),
-    Kind("sitemap", HEAVY, SITE, _once(routes.sitemap), lambda r, o: sitemap.sitemap(r.site, page_urls(r.site))),
+    Kind("sitemap", HEAVY, SITE, _once(routes.sitemap), lambda r, o: sitemap.sitemap(r.site, sitemap_entries(r.site))),
     # pages
-    Kind("home", PAGES, SITE, _once(routes.home), pages.home, in_sitemap=True),
+    Kind("home", PAGES, SITE, _once(routes.home), pages.home, in_sitemap=True,
+         lastmod=lambda site, o: sitemap.site_changed(site)),
     Kind("agencies", PAGES, SITE, _once(routes.agencies), pages.template("agencies.html"), in_sitemap=True),
     Kind("platform", PAGES, SITE, _once(routes.platform), pages.template("platform.html"), in_sitemap=True),
     Kind("disclosure", PAGES, SITE, lambda site, _: [(routes.disclosure(), ())] if site.disclosure else [],
@@ -149,17 +167,21 @@ KINDS: tuple[Kind, ...] = (
     Kind("404", PAGES, SITE, _once(routes.not_found), pages.template("404.html")),
     Kind("gone", PAGES, SITE, _once(routes.gone), pages.template("gone.html")),  # 410 Gone: not for indexing
     Kind("phase", PAGES, SITE, lambda site, _: [(routes.phase(p), (p,)) for p in routes.PHASE_PATHS], pages.phase,
-         in_sitemap=True),
-    Kind("list", PAGES, DATASET, _list_pages, pages.dataset_list, in_sitemap=True),
-    Kind("record", PAGES, DATASET, _records, pages.record, in_sitemap=True),
+         in_sitemap=True, lastmod=lambda site, o: sitemap.site_changed(site)),
+    Kind("list", PAGES, DATASET, _list_pages, pages.dataset_list, in_sitemap=True, lastmod=_dataset_changed),
+    Kind("record", PAGES, DATASET, _records, pages.record, in_sitemap=True, lastmod=_record_changed),
     Kind("notice", PAGES, DATASET, _notices, pages.notice),  # 410 Gone: not for indexing
     Kind("agency", PAGES, AGENCY, lambda site, a: [(routes.agency(a), ())], pages.agency, in_sitemap=True),
     Kind("agency-list", PAGES, AGENCY, _agency_lists, pages.agency_dataset, in_sitemap=True),
-    Kind("content", PAGES, CONTENT, lambda site, page: [(routes.content(page), ())], pages.content, in_sitemap=True),
+    Kind("content", PAGES, CONTENT, lambda site, page: [(routes.content(page), ())], pages.content, in_sitemap=True,
+         lastmod=_content_changed),
+    Kind("feeds", PAGES, SITE, _once(routes.feeds), pages.template("feeds.html"), in_sitemap=True),
+    Kind("site-map", PAGES, SITE, _once(routes.site_map), pages.template("sitemap.html"), in_sitemap=True),
     Kind("robots", PAGES, SITE, _once(routes.robots), _of_site(sitemap.robots)),
     Kind("redirects", PAGES, SITE, _once(routes.redirects), _of_site(manifest.redirects)),
     # what describes the downloads
-    Kind("opendata", MANIFEST, SITE, _once(routes.opendata), pages.template("opendata.html"), in_sitemap=True),
+    Kind("opendata", MANIFEST, SITE, _once(routes.opendata), pages.template("opendata.html"), in_sitemap=True,
+         lastmod=lambda site, o: sitemap.site_changed(site)),
     Kind("open-index", MANIFEST, SITE, _once(routes.open_index), lambda r, o: manifest.open_index(r.site, files(r.site))),
     Kind("datapackage", MANIFEST, SITE, _once(routes.datapackage),
          lambda r, o: manifest.datapackage(r.site, files(r.site))),
@@ -196,10 +218,11 @@ def plan(site: Site) -> dict[Phase, tuple[Output, ...]]:
     return {phase: tuple(outputs(site, (k for k in KINDS if k.phase is phase))) for phase in Phase}
 
 
-def page_urls(site: Site) -> Iterator[str]:
-    """The URLs of the sitemap: every output of a kind declared ``in_sitemap``."""
+def sitemap_entries(site: Site) -> Iterator[tuple[str, object]]:
+    """(URL, day of its last change or None) of every output of a kind declared ``in_sitemap``."""
     for phase in Phase:
-        yield from (o.url for o in outputs(site, (k for k in KINDS if k.phase is phase and k.in_sitemap)))
+        for o in outputs(site, (k for k in KINDS if k.phase is phase and k.in_sitemap)):
+            yield o.url, o.kind.lastmod(site, o) if o.kind.lastmod else None
 
 
 def downloads(site: Site, view: DatasetView) -> list[File]:

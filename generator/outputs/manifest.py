@@ -52,9 +52,14 @@ def withdrawn_records(site: Site, view: DatasetView) -> list[dict]:
 
 def datapackage(site: Site, files: dict):
     resources = [f.resource(site, view, f) for name, view in site.datasets.items() for f in files[name] if f.resource]
-    doc = {"profile": "data-package", "name": "gongshi", "title": site.config.title,
-           "contributors": [{"title": site.config.publisher, "role": "publisher"}],
-           "homepage": site.config.base_url, "version": site.as_of.isoformat(), "resources": resources}
+    cfg = site.config
+    doc = {"profile": "data-package", "name": "gongshi", "title": cfg.title,
+           **({"licenses": [{"name": cfg.licence.name, "title": cfg.licence.title, "path": cfg.licence.path}]}
+              if cfg.licence else {}),
+           # where the data come from: the publishing department's disclosure platform (the site)
+           "sources": [{"title": f"{cfg.publisher}：{cfg.title}", "path": cfg.base_url}],
+           "contributors": [{"title": cfg.publisher, "role": "publisher"}],
+           "homepage": cfg.base_url, "version": site.as_of.isoformat(), "resources": resources}
     yield (json.dumps(doc, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 

@@ -25,7 +25,7 @@ PAGEFIND = "pagefind"  # Pagefind's full-text index (stages/index.py)
 # not take them (a dataset's path takes its own)
 DISCLOSURE = "disclosure"  # 公示情况 (supervision.public_page)
 RESERVED = frozenset({AGENCIES, FEEDS, OPENDATA, ASSETS, LOOKUP, PAGEFIND, DISCLOSURE, "search", "platform", "404",
-                      "gone", *PHASE_PATHS.values()})
+                      "gone", "sitemap", *PHASE_PATHS.values()})
 
 
 # ---------------------------------------------------------------- the site's own pages
@@ -51,6 +51,11 @@ def disclosure(anchor: str = "") -> str:
 def gone() -> str:
     """The page a record past its period answers with (410 Gone)."""
     return "/gone/"
+
+
+def site_map() -> str:
+    """网站地图 for people (``sitemap()`` is the crawlers' XML)."""
+    return "/sitemap/"
 
 
 def not_found() -> str:
@@ -107,6 +112,11 @@ def page(base: str, n: int) -> str:
 
 
 # ---------------------------------------------------------------- machine-readable files
+
+def feeds() -> str:
+    """The page that tells people what the feeds are and how to subscribe."""
+    return f"/{FEEDS}/"
+
 
 def feed(view) -> str:
     return f"/{FEEDS}/{_path(view)}.xml"
