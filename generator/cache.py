@@ -61,6 +61,16 @@ class Cache:
     def note(self, stage: str, action: str, why: str) -> None:
         self.events.append((stage, action, why))
 
+    def prune(self) -> None:
+        """Delete the entries of stages this build did not ask for (a month whose records have
+        all left the site, a stage of an older version): the cache holds one build's work."""
+        if self.root is None:
+            return
+        asked = {stage for stage, _action, _why in self.events}
+        for entry in self.root.iterdir():
+            if entry.name != TAG and entry.name not in asked:
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
     def restore(self, stage: str, k: str, dest: Path) -> bool:
         """Copy the entry ``stage``/``k`` to ``dest`` (which must not exist) if present and intact."""
         if self.root is None:
@@ -182,3 +192,23 @@ def _copy_verified(src: Path, dest: Path, files: dict[str, str]) -> None:
                 view = view[os.write(fd, view):]
         finally:
             os.close(fd)
+
+
+def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
+    """What the build reused from its cache and what it made anew, and why (--explain)."""
+    lines = ["缓存说明：",
+             "  读取、校验、脱敏、过期处理、页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
+    if no_search:
+        lines.append("  检索索引：未生成（--no-search-index）")
+    names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集"}
+    for stage, action, why in events:
+        lines.append(f"  {names.get(stage) or _part_name(stage)}：{'复用缓存' if action == 'reused' else '重新生成'}（{why}）")
+    return "\n".join(lines)
+
+
+def _part_name(stage: str) -> str:
+    """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    if stage.startswith("pagefind-"):
+        part = stage.removeprefix("pagefind-")
+        return f"全文检索索引（Pagefind）：{part[:-8]} {part[-7:]}"
+    return stage

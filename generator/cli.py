@@ -1,7 +1,11 @@
 """Command line: ``gongshi build [--site DIR] [--out DIR] [--as-of YYYY-MM-DD] [--max-per-code N]``,
-``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown] [--fail-on error|warning|never]
-[--max-per-code N]``, ``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
-``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``.
+``gongshi check [--site DIR] [--as-of DATE] [--format text|github|json|markdown|html] [--out FILE]
+[--fail-on error|warning|never] [--max-per-code N] [--since REV]``, ``gongshi check --live URL|site``,
+``gongshi ledger``, ``gongshi verify DIR|URL``, ``gongshi keygen``,
+``gongshi excel DATASET [--site DIR] [--out FILE.xlsx] [--empty]`` and
+``gongshi import FILE.xlsx [--site DIR] [--dataset NAME]``,
+``gongshi init DIR [--title T] [--publisher P] [--base-url URL]`` and
+``gongshi serve [--site DIR] [--port N] [--as-of DATE] [--search-index]``.
 
 Exit codes: 0 success (warnings allowed), 1 the inputs have errors, 2 usage error.  The CLI is
 the only place that reads the clock; "today" is the date in China (P2.4).
@@ -46,6 +50,12 @@ def _max_per_code(text: str) -> int | None:
     return n or None  # 0: no limit
 
 
+def _port(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"“{text}”不是 0–65535 之间的端口号")
+    return int(text)
+
+
 def _add_max_per_code(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-per-code", type=_max_per_code, default=DEFAULT_MAX_PER_CODE, metavar="N",
                    help=f"同一文件同一代码的问题最多列出 N 条，其余只计数（默认 {DEFAULT_MAX_PER_CODE}；0：全部列出）")
@@ -74,9 +84,12 @@ def parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="合规检查：构建会拒绝的问题、公示时限、撤回、纠错答复、法制审核等（不写任何文件）")
     c.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     c.add_argument("--as-of", type=_as_of, default=None, help="按哪一天检查（YYYY-MM-DD），默认北京时间今天")
-    c.add_argument("--format", choices=("text", "github", "json", "markdown"), default="text",
+    c.add_argument("--format", choices=("text", "github", "json", "markdown", "html"), default="text",
                    help="text：逐行文字；github：GitHub Actions 注释（另附文字报告）；markdown：作业摘要"
-                        "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）")
+                        "（写入 $GITHUB_STEP_SUMMARY）；json：机器可读（见 generator/compliance/report.schema.json）；"
+                        "html：公示情况监督报告（及时率、今日问题、到期提示，单个网页文件）")
+    c.add_argument("--out", type=Path, default=None, metavar="FILE",
+                   help="把报告写入 FILE（标准输出只打印一行结论），如 --format html --out report.html")
     c.add_argument("--fail-on", choices=("error", "warning", "never"), default="error",
                    help="有该级别及以上的问题时退出码为 1（默认 error；never：只报告，用于部署前）")
     c.add_argument("--since", metavar="REV", default=None,
@@ -109,6 +122,16 @@ def parser() -> argparse.ArgumentParser:
     i.add_argument("workbook", type=Path, help="由 gongshi excel 生成或按其格式填写的 .xlsx 文件")
     i.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
     i.add_argument("--dataset", default=None, help="数据集名；默认按工作簿中的标记、工作表名或文件名确定")
+    v = sub.add_parser("serve", help="在本机预览网站（http://127.0.0.1:8000/），数据或页面保存后自动重新生成")
+    v.add_argument("--site", type=Path, default=Path("."), help="站点目录（含 site_config.yaml），默认当前目录")
+    v.add_argument("--port", type=_port, default=8000, help="端口，默认 8000（0：任选一个空闲端口）")
+    v.add_argument("--as-of", type=_as_of, default=None, help="按哪一天生成（YYYY-MM-DD），默认北京时间今天")
+    v.add_argument("--search-index", action="store_true", help="同时生成检索索引（查询页可用，每次生成多用几秒）")
+    n = sub.add_parser("init", help="新建一个站点：配置、表结构、空数据表、示例页面和部署文件，可立即生成")
+    n.add_argument("directory", type=Path, help="新站点的文件夹（不存在或为空）")
+    n.add_argument("--title", default=None, help="平台名称，如“银川市人力资源和社会保障行政执法公示平台”")
+    n.add_argument("--publisher", default=None, help="主办单位，如“银川市人力资源和社会保障局”")
+    n.add_argument("--base-url", default=None, help="网站上线后的地址，如 https://gongshi.example.gov.cn/")
     return p
 
 
@@ -125,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args)
         if args.command == "keygen":
             return _keygen(args)
+        if args.command == "init":
+            return _init(args)
+        if args.command == "serve":
+            return _serve(args)
         if args.command in ("excel", "import"):
             from .excel.commands import run  # keeps `gongshi --help` fast (openpyxl)
 
@@ -133,6 +160,39 @@ def main(argv: list[str] | None = None) -> int:
         print(f"gongshi: 无法读取 {exc.filename or ''}：{exc.strerror or exc}。输出目录未改动。", file=sys.stderr)
         return 1
     return 2
+
+
+def _serve(args) -> int:
+    from .serve import serve  # keeps `gongshi --help` fast (watchfiles)
+
+    if not args.site.is_dir():
+        print(f"gongshi: 站点目录 {args.site} 不存在", file=sys.stderr)
+        return 2
+    fixed = args.as_of
+    # the preview runs for hours: each rebuild is for that day in China, unless --as-of says otherwise
+    return serve(args.site, args.port, lambda: fixed or today_in_china(), args.search_index, today=today_in_china)
+
+
+def _init(args) -> int:
+    from .init import InitError, init_site
+
+    try:
+        written = init_site(args.directory, today_in_china(), title=args.title, publisher=args.publisher,
+                            base_url=args.base_url)
+    except InitError as exc:
+        print(f"gongshi: {exc}", file=sys.stderr)
+        return 2
+    site = args.directory
+    unfilled = [k for k, v in (("site.title", args.title), ("site.publisher", args.publisher),
+                               ("site.base_url", args.base_url)) if v is None]
+    print(f"已新建站点 {site}（{len(written)} 个文件）。接下来：\n"
+          f"  1. 修改 {site / 'site_config.yaml'} 中标有“待填写”的设置"
+          + (f"（{'、'.join(unfilled)}、correction 纠错建议渠道）" if unfilled else "（correction 纠错建议渠道）") + "\n"
+          f"  2. 在 {site / 'data' / 'agencies.yaml'} 中登记执法主体（文件中有格式示例）\n"
+          f"  3. 预览：gongshi serve --site {site}\n"
+          f"  4. 检查：gongshi check --site {site}\n"
+          "  编辑手册：docs/编辑手册.md")
+    return 0
 
 
 def _check(args) -> int:
@@ -146,12 +206,37 @@ def _check(args) -> int:
 
     if args.live:
         return _live(args)
+    if args.out is not None:
+        from .compliance.supervision import report_path_problem
+
+        if problem := report_path_problem(args.site, args.out):
+            print(f"gongshi: {problem}", file=sys.stderr)
+            return 2
     try:
-        result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, since=args.since)
+        result = run_check(args.site, args.as_of or today_in_china(), args.max_per_code, since=args.since,
+                           today=today_in_china(),
+                           figures=args.format == "html")
     except RevisionError as exc:
         print(f"gongshi check --since: {exc}", file=sys.stderr)
         return 2
-    sys.stdout.write(FORMATS[args.format](result, args.fail_on))
+    if args.format == "html":
+        from .compliance.supervision import data_revision
+
+        result.revision = data_revision(args.site, result.inputs)
+    text = FORMATS[args.format](result, args.fail_on)
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        from .compliance.supervision import headline, write_report
+        from .report_formats import summary
+
+        try:
+            write_report(args.out, text)
+        except OSError as exc:
+            print(f"gongshi: 无法写入 {args.out}：{exc.strerror or exc}", file=sys.stderr)
+            return 2
+        figures = f"；{headline(result)}" if args.format == "html" else ""
+        print(f"{summary(result, args.fail_on)}{figures}；报告：{args.out}")
     return 1 if failed(result, args.fail_on) else 0
 
 
@@ -266,19 +351,8 @@ def _ledger(args) -> int:
     return 0
 
 
-def explain_text(result, no_search: bool) -> str:
-    """What the build reused from its cache and what it made anew, and why (--explain)."""
-    lines = ["缓存说明：",
-             "  读取、校验、脱敏、过期处理、页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
-    if no_search:
-        lines.append("  检索索引：未生成（--no-search-index）")
-    names = {"lookup": "查询索引（名称、代码、文号）", "pagefind": "全文检索索引（Pagefind）"}
-    for stage, action, why in result.explain:
-        lines.append(f"  {names.get(stage, stage)}：{'复用缓存' if action == 'reused' else '重新生成'}（{why}）")
-    return "\n".join(lines)
-
-
 def _build(args) -> int:
+    from .cache import explain_text
     from .pipeline import UnsafeCache, UnsafeOutput, build  # keeps `gongshi --help` fast
     from .report_formats import text_report
 
@@ -294,7 +368,8 @@ def _build(args) -> int:
         return 2
     try:
         result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs,
-                       max_per_code=args.max_per_code, release=release, cache=args.cache)
+                       max_per_code=args.max_per_code, release=release, today=today_in_china(),
+                       cache=args.cache)
     except UnsafeOutput as exc:
         print(f"gongshi: {exc}；请用 --out 指定别的目录", file=sys.stderr)
         return 2
@@ -313,5 +388,5 @@ def _build(args) -> int:
         for phase, seconds in result.timings.items():
             print(f"  {phase}: {seconds:.2f} s", file=sys.stderr)
     if args.explain:
-        print(explain_text(result, args.no_search_index), file=sys.stderr)
+        print(explain_text(result.explain, args.no_search_index), file=sys.stderr)
     return 0

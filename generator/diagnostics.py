@@ -118,6 +118,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请使用执法主体的全称，或先在 data/agencies.yaml 中登记该部门"),
     _e("E-LEGAL-REP-REQUIRED", "P1", "行政相对人为法人及非法人组织时必须填写法定代表人", "请填写法定代表人"),
     _e("E-DATE-ORDER", "P2.1", "“{later}”（{later_value}）早于“{earlier}”（{earlier_value}）", "请核对两个日期"),
+    _e("E-DATE-FUTURE", "P2.1", "“{column}”（{value}）晚于今天（{as_of}）：已经作出的决定、已经完成的检查不会发生在将来",
+       "请核对该日期（年份、月份是否写错，是否把 2024 写成了 2042）；尚未作出的决定不要录入。"
+       "将来某天才公开的记录，只把“公示日期”写成那一天"),
     _e("E-FINE-REQUIRED", "P1", "处罚类别含“罚款”，但未填写罚款金额", "请填写罚款金额（元）"),
     _e("E-STATUS-DATE", "P5.1", "状态为“{status}”时必须填写状态日期和状态说明", "请填写状态日期与状态说明"),
     _e("E-PERSONAL-DATA", "P3.3", "公开内容“{column}”中含有{kind}（{masked}），不能公开",
@@ -134,6 +137,13 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
     _e("E-LEDGER", "P5.2", "公示台账 ledger.csv 有误：{detail}",
        "ledger.csv 由 gongshi ledger 生成和更新，请勿手工修改；可用 git 恢复该文件（git checkout -- ledger.csv）后重新运行 gongshi ledger"),
     _e("E-CONTENT", "P1", "页面 front matter 错误：{detail}", "请在文件开头用 --- 包起 YAML，并填写 title"),
+    _e("E-FRONT-MATTER", "P1", "页面 front matter 有误：{detail}",
+       "front matter 是页面开头两行 --- 之间的“键: 值”。可用的键：title（标题，必填）、slug（网址）、summary（摘要）、"
+       "updated（更新日期）、item（附件2事项序号）、phase（事前/事中/事后）、nav（导航栏）、home（首页）、order（排序）、"
+       "unlisted（不列出）、note（编者备注，不发布）；见 docs/编辑手册.md“添加页面”"),
+    _e("E-MARKDOWN-ENCODING", "P5.1", "页面不是 UTF-8 编码（第 {offset} 字节附近）{detail}",
+       "用记事本打开该文件，“文件 → 另存为”，把窗口下方的“编码”改为“UTF-8”后保存（不要选“ANSI”）；"
+       "页面只接受 UTF-8，GitHub 网页编辑器和版本对比才能正确显示中文"),
     _e("E-SLUG-DUPLICATE", "P1", "页面地址“{slug}”与 {other} 重复", "请修改 slug"),
     _e("E-TEMPLATE", "P1", "模板错误：{detail}", "请检查模板语法"),
     # content/ (README "Security": what is published from content/ and what is refused)
@@ -247,6 +257,9 @@ CATALOGUE: dict[str, Code] = {c.code: c for c in [
        "请尽快完成审查并公示；应公示而未公示的情况将列入监督报告"),
     _w("W-HTML-REMOVED", "P3.1", "页面中的 {what} 不安全，已删除",
        "Markdown 页面只能用标题、段落、列表、表格、链接和站内图片；脚本、样式、事件属性、javascript:/data: 链接、iframe 和表单会被删除"),
+    _w("W-PAGE-UNLINKED", "P1", "页面“/{slug}/”没有出现在任何位置，也没有其他页面链接到它，读者找不到",
+       "在页面开头的设置中写 nav: true（导航栏）、home: true（首页“更多信息”）或 item: 事项序号（公示事项清单第几项），"
+       "或在其他页面中链接它；确实只通过网址或二维码访问的，写 unlisted: true"),
     _w("W-CALENDAR", "C4", "{year} 年的节假日安排尚未录入，时限按周一至周五计算（暂定）",
        "国务院办公厅公布次年安排后，请更新工作日历"),
 ]}

@@ -12,7 +12,7 @@ made only when there is no error.
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import NamedTuple
@@ -22,6 +22,7 @@ from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
 from .ledger import apply as apply_ledger, read_ledger
 from .diagnostics import Report, diag
+from .frontmatter import unlinked_pages
 from .model import Agency, RawTable, Record
 from .outputs.kinds import KINDS, outputs
 from .outputs.routes import RESERVED, served_from
@@ -54,9 +55,12 @@ class Loaded:
     site: Site | None = None              # None when the inputs have errors (see the report)
 
 
-def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None) -> Loaded:
+def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None,
+         today: date | None = None) -> Loaded:
     """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``.
-    ``out``: the output directory of a build, which the content folder may not overlap."""
+    ``out``: the output directory of a build, which the content folder may not overlap.  ``today``:
+    the real date (the CLI's clock), after which no event date can be (E-DATE-FUTURE); it decides
+    whether the load fails, never what is output (None: not checked)."""
     try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
@@ -68,13 +72,15 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     agencies = tuple(validate_agencies(config.agencies_file, read_agencies(root, config.agencies_file, report.items),
                                        report.items, make_agency))
     ctx = Context(frozenset(a.name for a in agencies), calendar, {a.name: a.level for a in agencies},
-                  hearings_held(root, config))
+                  hearings_held(root, config), today)
     corrections = read_corrections(root, config, report)
     ledger = read_ledger(root, report.items)  # what was published before: deleted rows still leave properly
+    # the 公示情况 page's figures, counted as the records stream by (the check makes its own)
+    figures = _figures(config, agencies, calendar, as_of) if config.supervision.public_page and not full_records else None
     tables, views, counts = {}, {}, {}
     for ds in config.datasets:
         table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records,
-                                      ledger.get(ds.name))
+                                      ledger.get(ds.name), figures)
         if table is not None:
             tables[ds.name] = table
         if view is not None:
@@ -82,6 +88,7 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     reserved = RESERVED | {ds.path for ds in config.datasets if not ds.internal}
     markdown, files = content_files(root, config, report.items, out)
     pages = validate_content(read_content(root, config.content_dir, markdown, report.items), reserved, report.items)
+    report.extend(unlinked_pages(pages))  # front matter says where a page appears (issue 11.8)
     assets = check_assets(root, config.content_dir, files, reserved, report.items)
     for year in sorted(calendar.provisional_years):
         report.add(diag("W-CALENDAR", CONFIG_FILE, year=year))
@@ -89,6 +96,8 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     if not report.errors:
         years = tuple((n.year, n.basis) for n in sorted(calendar.notices.values(), key=lambda n: n.year))
         site = assemble(config, as_of, agencies, views, pages, years, counts, assets)
+        if figures is not None:
+            site = replace(site, disclosure=figures.result())
         # a content file may not take the place of an output (/robots.txt, /sitemap.xml …)
         asset_collisions(assets, (served_from(o.url).lstrip("/") for o in outputs(site, KINDS)), report.items)
         if report.errors:
@@ -97,17 +106,20 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
 
 
 def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
-             report: Report, full_records: bool, remembered: dict | None = None
+             report: Report, full_records: bool, remembered: dict | None = None, figures=None
              ) -> tuple[Table | None, DatasetView | None, dict | None]:
     """One dataset streamed through validate → redact → expire into its view, with its
     corrections (``pending``: the log's rows naming it); and its full records if asked for.
-    ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn."""
+    ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn.
+    ``figures``: a supervision Collector that sees every validated record as it passes."""
     source = _source(root, ds, report)
     if source is None:
         return None, None, None
     schema, raw = source
     numbers = {} if pending else None  # the corrections log names records by number
     records = validate_table(raw, ds, schema, ctx, report.items, numbers)
+    if figures is not None:
+        records = figures.watch(ds, schema, records)
     table = None
     if full_records:
         table = Table(ds, schema, tuple(records))
@@ -127,6 +139,13 @@ def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pe
     view = dataset_view(ds, tuple(f for f in schema.fields if f.public), shown.listed, shown.withdrawn,
                         ctx.levels.get, shown.expired, corrected, as_of)
     return table, view, {v.value: n for v, n in shown.counts.items()}
+
+
+def _figures(config: SiteConfig, agencies, calendar: WorkCalendar, as_of: date):
+    """The public page's figures: counts and public dates only (no ``supervision.reportable``)."""
+    from .compliance.supervision import Collector  # generator.compliance imports this module
+
+    return Collector(config, agencies, calendar, as_of, reportable=False)
 
 
 def _source(root: Path, ds: DatasetConfig, report: Report) -> tuple[TableSchema, RawTable] | None:

@@ -111,6 +111,10 @@ class ContentPage:
     html: str
     path: str
     front_matter: tuple = ()   # (key, text, line, column) of every front-matter value, to be scanned (P3.3)
+    nav: bool = False          # where the page appears (frontmatter.py): the top navigation,
+    home: bool = False         # the home page,
+    order: int | None = None   # in this order among them (None: after those with one);
+    unlisted: bool = False     # or nowhere, on purpose
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,12 +39,13 @@ class BuildResult:
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
           max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None,
-          cache: Path | None = None) -> BuildResult:
+          today: date | None = None, cache: Path | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
     as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
     ``release``: the revision, previous release and signing key of ``release.json`` (release.py).
+    ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked).
     ``cache``: a folder where the search indexes are kept for the next build (cache.py): the
     output is byte-identical with or without it."""
     if as_of is None:
@@ -57,7 +58,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load(root, as_of, report, out=out).site
+        site = load(root, as_of, report, out=out, today=today).site
     finally:
         gc.enable()
     if site is None:
@@ -82,6 +83,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
                              or build_index(staging, store, jobs or os.cpu_count() or 1)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
+        if search_index:
+            store.prune()
         clock.lap("index")
         # last: what describes every other file, the search indexes included (release.py)
         write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs(),

@@ -1,5 +1,6 @@
 """Reports: the build's problems on stderr, and the ``gongshi check`` report as text (people),
-GitHub annotations (CI), Markdown (the job summary, ``$GITHUB_STEP_SUMMARY``) or JSON (machines).
+GitHub annotations (CI), Markdown (the job summary, ``$GITHUB_STEP_SUMMARY``), JSON (machines) or
+HTML (supervisors: the figures of issue 16, ``compliance/html_report.py``).
 
 Every format is bounded (issue 10): a report keeps the first ``--max-per-code`` problems of each
 file and code and counts the rest (see ``diagnostics.Report``); each format shows what was kept,
@@ -138,6 +139,7 @@ def _by_code(gs: list[dict]) -> list[tuple]:
 def as_text(result, fail_on: str) -> str:
     lines = text_lines(result.report, result.root, result.where)
     lines += _expiry_lines(result)
+    lines += _scheduled_lines(result)
     lines += _repair_lines(result)
     lines.append(summary(result, fail_on))
     return "\n".join(lines) + "\n"
@@ -176,6 +178,25 @@ def _expiry_lines(result) -> list[str]:
     return lines
 
 
+def _scheduled(result, e: dict) -> tuple[list[dict], int]:
+    limit = result.report.limit
+    entries = e["records"] if limit is None else e["records"][:limit]
+    return entries, len(e["records"]) - len(entries)
+
+
+def _scheduled_lines(result) -> list[str]:
+    """Records whose 公示日期 is still to come: information, never a problem (issue 11.4)."""
+    lines = []
+    for name, e in result.scheduled.items():
+        lines.append(f"{name}：{e['scheduled']} 条已排定公示日期，到期自动公示")
+        entries, more = _scheduled(result, e)
+        lines += [f"  {x['file']}:{x['row']}: 公示日期 {x['published_on']} {_one_line(x['record'])}"
+                  + ("" if x["reviewed"] else "（尚未完成保密审查，届时不会公示）") for x in entries]
+        if more:
+            lines.append(f"  …另有 {more} 条已排定")
+    return lines
+
+
 def summary(result, fail_on: str) -> str:
     verdict = "未通过" if failed(result, fail_on) else "通过"
     expiring = sum(e["expiring"] for e in result.expiry.values())
@@ -204,6 +225,8 @@ def as_json(result, fail_on: str) -> str:
         "omitted": [{"file": g["file"], "code": g["code"], "severity": g["severity"], "total": g["total"],
                      "listed": len(g["problems"])} for g in gs if g["total"] > len(g["problems"])],
         "expiry": {"days": result.expiring_days, "datasets": expiry},
+        "scheduled": {name: {"scheduled": e["scheduled"], "records": _scheduled(result, e)[0]}
+                      for name, e in result.scheduled.items()},
         "credit_repair": {name: {"eligible": len(found), "records": _expiring(result, {"r": found}, "r")[0]}
                           for name, found in result.repair.items()},
     }
@@ -332,6 +355,10 @@ def as_markdown(result, fail_on: str) -> str:
                  "|---|---:|---:|---:|"]
         block += [f"| {_md(n)} | {e['expiring']} | {e['expired']} | {len(e['expired_recently'])} |" for n, e in expiring]
         sections.append(block + [""])
+    if scheduled := result.scheduled:
+        block = ["### 已排定公示", "", "| 数据集 | 条数 | 最早公示日期 |", "|---|---:|---|"]
+        block += [f"| {_md(n)} | {e['scheduled']} | {e['records'][0]['published_on']} |" for n, e in scheduled.items()]
+        sections.append(block + [""])
     return _within_budget(head, sections)
 
 
@@ -348,4 +375,11 @@ def _within_budget(head: list[str], sections: list[list[str]]) -> str:
     return text
 
 
-FORMATS = {"text": as_text, "github": as_github, "json": as_json, "markdown": as_markdown}
+def as_html(result, fail_on: str) -> str:
+    """The supervision report (generator/compliance/html_report.py); ``run_check(figures=True)``."""
+    from .compliance.html_report import as_html as render  # Jinja2 and the figures, only when asked
+
+    return render(result, fail_on)
+
+
+FORMATS = {"text": as_text, "github": as_github, "json": as_json, "markdown": as_markdown, "html": as_html}

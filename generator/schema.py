@@ -9,7 +9,10 @@ gongshi reads a few extra field properties:
 - ``multiValue`` — separator characters of a field that holds several values (e.g. 处罚类别);
 - ``references: agencies`` — the value must name a department of ``agencies.yaml``;
 - ``optionalColumn: true`` — the column may be left out of the CSV header;
-- ``display: list`` — a multi-value field shown as a bulleted list (e.g. 查封清单).
+- ``display: list`` — a multi-value field shown as a bulleted list (e.g. 查封清单);
+- ``eventDate: true`` — a date on which something happened (a decision, a check, a receipt): it
+  cannot be after today (the validate stage refuses it, E-DATE-FUTURE).  公示日期 is not
+  one: a future 公示日期 is a scheduled publication.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ class FieldSpec:
     references: str | None
     optional_column: bool
     display: str = ""          # "list": a multi-value field shown as a bulleted list
+    event_date: bool = False   # the day something happened: never after the as-of date
 
     @property
     def scanned_for_personal_data(self) -> bool:
@@ -123,6 +127,8 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             ident = None
         if "public" in fd and not isinstance(fd["public"], bool):
             problems.append(f"字段“{name}”的 public 只能是 true 或 false")
+        if "eventDate" in fd and (not isinstance(fd["eventDate"], bool) or ftype != "date"):
+            problems.append(f"字段“{name}”的 eventDate 只能是 true 或 false，且只用于 date 类型的字段")
         if is_public(fd) and ident in PERSONAL_IDENTIFIERS:
             exposed.append(diag("E-SCHEMA", relpath, _line_of(text, name), detail=(
                 f"字段“{name}”是{PERSONAL_IDENTIFIERS[ident]}（identifier: {ident}），属于个人信息，"
@@ -138,7 +144,7 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             unique=bool(constraints.get("unique", False)),
             identifier=ident, separators=str(fd.get("multiValue", "")),
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
-            display=str(fd.get("display", "")),
+            display=str(fd.get("display", "")), event_date=fd.get("eventDate") is True,
         ))
     found = [diag("E-SCHEMA", relpath, _field_line(text, p), detail=p) for p in problems] + exposed + _personal_data(relpath, text, fields)
     if found:

@@ -76,7 +76,7 @@ class Item:
     url: str | None = None      # its dataset's list, the departments page or its content page
     count: int | None = None
     latest: date | None = None
-    guide: tuple | None = None  # (title, url) of a content page on the item beside its dataset
+    guides: tuple = ()          # (title, url) of each content page explaining the item beside its dataset or page
 
 
 @dataclass(frozen=True)
@@ -92,9 +92,26 @@ class Site:
     counts: dict = field(default_factory=dict)  # dataset → {visibility: number of records}
     downloads: dict = field(default_factory=dict)  # url → FileInfo, once the downloads are written
     assets: tuple = ()                     # ContentAsset of each checked file of content/ (README "Security")
+    disclosure: object = None              # the 公示情况 page's figures (compliance/supervision.py), when enabled
+
+    @property
+    def nav_pages(self) -> tuple[ContentPage, ...]:
+        """The content pages in the top navigation (front matter ``nav: true``), in their order."""
+        return placed(self.pages, lambda p: p.nav)
+
+    @property
+    def home_pages(self) -> tuple[ContentPage, ...]:
+        """The content pages listed on the home page under 更多信息 (``home: true``)."""
+        return placed(self.pages, lambda p: p.home)
 
     def view_for_item(self, no: int) -> DatasetView | None:
         return next((v for v in self.datasets.values() if v.config.item == no), None)
+
+
+def placed(pages, where) -> tuple[ContentPage, ...]:
+    """The pages ``where`` selects: those with an ``order`` first, by it; then the others; each by
+    title, then slug (as Hugo's page weights: an unset one sorts last)."""
+    return tuple(sorted((p for p in pages if where(p)), key=lambda p: (p.order is None, p.order or 0, p.title, p.slug)))
 
 
 def page_count(records: int, page_size: int) -> int:

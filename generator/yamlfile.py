@@ -121,7 +121,7 @@ def parse_yaml(text: str, relpath: str, first_line: int = 1, *, max_bytes: int =
         raise fail(0, f"嵌套过深（最多 {MAX_DEPTH} 层）") from None
     finally:
         loader.dispose()
-    return YamlDoc(data, _lines(node), tuple(yaml_strings(node, first_line=first_line)))
+    return YamlDoc(data, _lines(node, first_line), tuple(yaml_strings(node, first_line=first_line)))
 
 
 def _explain(exc: yaml.MarkedYAMLError) -> str:
@@ -182,8 +182,9 @@ class _Walk:
             raise self.fail(node.start_mark.line, f"“{node.value[:40]}”无法识别（{str(exc).split(';')[0]}）") from None
 
 
-def _lines(root) -> dict:
-    """(key path as strings) → 1-based line, for every mapping key and sequence item."""
+def _lines(root, first_line: int = 1) -> dict:
+    """(key path as strings) → 1-based line of the file (the text starts at ``first_line``), for
+    every mapping key and sequence item."""
     lines: dict = {}
     stack = [((), root)]
     while stack:
@@ -192,11 +193,11 @@ def _lines(root) -> dict:
             for k, v in node.value:
                 if isinstance(k, yaml.ScalarNode):
                     sub = path + (k.value,)
-                    lines.setdefault(sub, k.start_mark.line + 1)
+                    lines.setdefault(sub, k.start_mark.line + first_line)
                     stack.append((sub, v))
         elif isinstance(node, yaml.SequenceNode):
             for i, v in enumerate(node.value):
                 sub = path + (str(i),)
-                lines.setdefault(sub, v.start_mark.line + 1)
+                lines.setdefault(sub, v.start_mark.line + first_line)
                 stack.append((sub, v))
     return lines

@@ -27,10 +27,11 @@ def site(tmp_path) -> Path:
     return dest
 
 
-def run(site_dir: Path, as_of: date, out: Path | None = None, search: bool = False):
-    """Build; returns (result or None, report)."""
+def run(site_dir: Path, as_of: date, out: Path | None = None, search: bool = False, today: date | None = None):
+    """Build; returns (result or None, report).  ``today``: the real date for E-DATE-FUTURE (None:
+    unchecked, so that a build for a past day reads the records decided since)."""
     try:
-        result = build(site_dir, out or site_dir / "public", as_of, search_index=search, jobs=1)
+        result = build(site_dir, out or site_dir / "public", as_of, search_index=search, jobs=1, today=today)
         return result, result.report
     except BuildFailed as failed:
         return None, failed.report

@@ -27,7 +27,10 @@ def make_repo(tmp: Path, site: Path, subdir: str = "site") -> tuple[Path, Path]:
     repo.mkdir()
     git(repo, "init", "-q")
     dest = repo / subdir if subdir else repo
-    shutil.copytree(site, dest, ignore=shutil.ignore_patterns("public"), dirs_exist_ok=True)
+    # the site's files only: never the clone's own .git (a worktree's would point back at it), venvs or output
+    shutil.copytree(site, dest, ignore=shutil.ignore_patterns("public", ".git", ".venv", ".tools", "node_modules",
+                                                              "__pycache__", ".pytest_cache", ".gongshi-cache"),
+                    dirs_exist_ok=True)
     commit(repo, "数据：初始", date="2025-01-10")
     return repo, dest
 

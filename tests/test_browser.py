@@ -221,7 +221,8 @@ def test_browser_normalises_lookups_as_python_does(browser, base_url):
 
 
 @pytest.mark.parametrize("path", ["/", "/penalties/", "/agencies/yinchuan/", "/legal-bases/", "/platform/",
-                                  "/major-violations/", "/flowcharts/", "/after/", "/search/?q=" + quote("有限公司")])
+                                  "/major-violations/", "/flowcharts/", "/after/", "/disclosure/",
+                                  "/search/?q=" + quote("有限公司")])
 def test_page_fits_a_360px_phone_and_loads_nothing_from_outside(phone, base_url, path):
     phone.goto(base_url + path)
     if path.startswith("/search/"):
@@ -248,7 +249,7 @@ def test_pages_pass_axe_wcag21_aa(browser, base_url, width):
     record = page.get_attribute("table.records tbody tr:first-child a", "href")
     found = {}
     for path in ["/", "/penalties/", record, "/agencies/yinchuan/", "/legal-bases/", "/major-violations/",
-                 "/platform/", "/flowcharts/", "/after/", "/opendata/", "/404.html", "/search/",
+                 "/platform/", "/flowcharts/", "/after/", "/opendata/", "/404.html", "/search/", "/disclosure/",
                  "/search/?q=" + quote("有限公司"), "/search/?q=ZZQX9999"]:
         page.goto(base_url + path)
         if path.startswith("/search/?"):
@@ -313,7 +314,7 @@ def test_every_kind_of_page_has_no_policy_violation_and_the_deployed_headers(bro
     csp = next(h["values"]["Content-Security-Policy"] for h in NETLIFY["headers"] if h["for"] == "/*")
     statuses = {}
     for path in ["/", "/penalties/", record, withdrawn, withdrawn + "index.html", expired, "/no-such-page/",
-                 "/agencies/", "/agencies/yinchuan/", "/after/", "/platform/", "/opendata/", "/about/",
+                 "/agencies/", "/agencies/yinchuan/", "/after/", "/platform/", "/disclosure/", "/opendata/", "/about/",
                  "/flowcharts/", "/flowcharts/penalty.svg", "/search/?q=" + quote(code),
                  "/search/?q=" + quote("有限公司"), "/search/?q=ZZQX9999"]:
         response = page.goto(base_url + path)

@@ -117,7 +117,7 @@ def corrupt(cache: Path, how: str) -> None:
         listing.write_text("{not json", encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["changed", "missing", "extra", "listing"])
+@pytest.mark.parametrize("how", ["changed", "listing"])
 def test_a_corrupted_cache_entry_is_not_used(site, tmp_path, how):
     cache, out = tmp_path / "cache", tmp_path / "out"
     cached(site, GOLDEN_AS_OF, cache, out)

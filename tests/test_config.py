@@ -453,9 +453,10 @@ def test_yaml_size_is_bounded(tmp_path):
 
 
 def test_yaml_lines_of_keys_and_items():
+    # the text starts at line 2 of its file (front matter): lines are the file's
     doc = parse_yaml("a:\n  b:\n    - x\n    - y: 1\n", "x.yaml", first_line=2)
-    assert doc.lines[("a", "b", "1")] == 4 and doc.line(("a", "b", "1", "y")) == 4
-    assert doc.line(("a", "nothing", "here")) == 1
+    assert doc.lines[("a", "b", "1")] == 5 and doc.line(("a", "b", "1", "y")) == 5
+    assert doc.line(("a", "nothing", "here")) == 2
 
 
 def test_demo_yaml_files_need_no_alias_and_load():

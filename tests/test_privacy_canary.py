@@ -111,16 +111,17 @@ def plant_agencies(site, n):
 
 
 def plant_front_matter(site, n):
-    """Front matter keys other than those a page shows (title, summary, …) are never published.
-    (Every front-matter value is scanned for personal data, so the marker is text, not a number.)"""
+    """The front matter's editor's note (``note``, declared and never shown) is never published;
+    an undeclared key is an error (E-FRONT-MATTER), so it cannot be planted.  (Every front-matter
+    value is scanned for personal data, so the marker is text, not a number.)"""
     config = load_config(site)
     markers = []
     for i, page in enumerate(sorted((site / config.content_dir).rglob("*.md"))):
         note = f"CANARY{n + 8000 + i:04d}编者"
         text = page.read_text(encoding="utf-8")
         assert text.startswith("---\n"), page
-        page.write_text(f"---\neditor_note: {note}\n" + text[4:], encoding="utf-8")
-        markers.append(("front matter", "editor_note", note))
+        page.write_text(f"---\nnote: {note}\n" + text[4:], encoding="utf-8")
+        markers.append(("front matter", "note", note))
     return markers
 
 
@@ -136,7 +137,7 @@ def test_no_private_value_in_any_output_byte(planted):
     private = {(ds.name, f.name) for ds in tables(site) for f in load_schema(site, ds.schema).fields
                if not f.public and not f.enum and not f.references
                and f.name not in STRUCTURAL.get(ds.name, ())}
-    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "editor_note")}
+    private |= {("agencies.yaml", k) for k in PRIVATE_AGENCY_KEYS} | {("front matter", "note")}
     assert covered == private, private - covered  # every private field of every dataset was planted
     for name, data in outputs:
         for ds, field, marker in markers:
@@ -209,6 +210,22 @@ def test_personal_data_in_public_text_is_refused(planted):
     assert not any(number in d.format() for d in report.items)
     out = site / "public"
     assert not out.exists() or not any(number.encode() in data for _, data in all_output_bytes(out))
+
+
+def test_the_supervision_report_holds_no_private_value(planted):
+    """Issue 16: ``gongshi check --format html`` shows public values, counts, deadlines and the
+    private *dates* ``supervision.reportable`` lists — no marker of any other private field, with
+    every problem listed (P3.1)."""
+    from generator.compliance import run_check
+    from generator.report_formats import as_html
+
+    site, markers, as_of = planted
+    reportable = {(ds, col) for ds, cols in load_config(site).supervision.reportable for col in cols}
+    html = as_html(run_check(site, as_of, max_per_code=None, figures=True), "never")
+    assert "公示及时率" in html and "按代码汇总" in html and "行政处罚结果" in html  # not an empty report
+    for ds, field, marker in markers:
+        if (ds, field) not in reportable:
+            assert marker not in html, f"{ds}.{field} leaked into the supervision report"
 
 
 # ---------------------------------------------------------------- content/ (README "Security")

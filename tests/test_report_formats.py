@@ -248,7 +248,8 @@ def invalid_private_cells(site):
         markers.append(later.isoformat())
         n += 1
     major = rows[0]  # a major decision reviewed after it was made: E-LEGAL-REVIEW quotes the date
-    reviewed = date(2091, 1, 1) + timedelta(days=n)
+    # after the decision, before today (法制审核日期 is an event date: one after today is E-DATE-FUTURE)
+    reviewed = date(2026, 6, 1)
     major.update({"是否重大": "是", "法制审核结论": "同意", "法制审核日期": reviewed.isoformat()})
     markers.append(reviewed.isoformat())
     rows[1]["处罚决定日期"] = "2024-02-31"  # public: shown as typed

@@ -14,7 +14,7 @@ from generator.outputs import routes
 
 GENERATOR = REPO / "generator"
 # routes.py itself; PDF names ("/JavaScript") in documents.py; hosting.py answers as Netlify does
-NOT_SITE = {"routes.py", "documents.py", "hosting.py"}
+NOT_SITE = {"routes.py", "documents.py", "hosting.py", "serve.py"}  # serve.py: the preview's own /__gongshi__/
 # a string literal that starts a site path ("/penalties/…", f"/{…}"): a URL made in place
 URL_LITERAL = re.compile(r"""(^|[^\w.])f?["']/[\w{]""")
 # a link written into a template instead of asked of routes

@@ -14,17 +14,18 @@ from ..config import CONFIG_FILE
 from ..conceal import conceal_findings, conceal_text, record_private
 from ..diagnostics import DEFAULT_MAX_PER_CODE, Diagnostic, Report, diag
 from ..load import Loaded, load
-from .announcements import announced_on, missing_announcements
+from .announcements import announced_on, missing_announcements, months_by_level
 from .common import record_label
 from .credit import downgraded, repair_eligible
 from .duties import duty_findings
-from .expiry import expiry
+from .expiry import expiry, scheduled
 from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, citation_conflicts, law_status, repealed_citations
 from .settings import Compliance, load_compliance
 from .since import since_findings
 from ..ledger import findings as ledger_findings, read_ledger
+from .supervision import collect, input_digest, input_files, reportable_problems
 
 # the build's warnings that the check reports as errors instead (E-OVERDUE, E-RECORD-…)
 SUPERSEDED = {"W-OVERDUE", "W-RECORD-DELETED", "W-RECORD-RESURRECTED"}
@@ -36,21 +37,29 @@ class CheckResult:
     report: Report
     expiry: dict = field(default_factory=dict)      # dataset → expiring / expired counts and lists
     expiring_days: int = 30
+    scheduled: dict = field(default_factory=dict)   # dataset → records whose 公示日期 is still to come
     calendar_years: tuple[int, ...] = ()
     provisional_years: tuple[int, ...] = ()
     where: dict = field(default_factory=dict)       # (path, row) → (dataset, record) for every record
     repair: dict = field(default_factory=dict)      # dataset → records whose party may apply for repair (P10.3)
     root: Path | None = None                        # the site, where the report finds Excel positions
+    figures: object = None                          # supervision.Figures (``run_check(figures=True)``)
+    agency_of: dict = field(default_factory=dict)   # (path, row) → department, with the figures
+    inputs: tuple = ()                              # the files the figures are made from
+    digest: str = ""                                # their SHA-256, with the figures
+    revision: str = ""                              # the data's version control revision (the CLI's)
+    site_title: str = ""
 
 
 def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PER_CODE,
-              since: str | None = None) -> CheckResult:
+              since: str | None = None, figures: bool = False, today: date | None = None) -> CheckResult:
     """``since``: a git revision to compare the public state with (``--since``, compliance/since.py);
-    raises gitrev.RevisionError when it cannot be read."""
+    raises gitrev.RevisionError when it cannot be read. ``figures``: also the supervisors' figures
+    (the HTML report: supervision.py). ``today``: the real date, for E-DATE-FUTURE (see ``load``)."""
     report = Report(max_per_code)
     # the build's problems, and every dataset's validated records (those that did validate, when
     # some did not), private fields included
-    keep = load(Path(root), as_of, report, full_records=True)
+    keep = load(Path(root), as_of, report, full_records=True, today=today)
     broken = {d.path for d in report.errors}  # files whose rejected rows are not "missing"
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
@@ -66,6 +75,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     compliance, problems = load_compliance(keep.config.raw, has_column)
     report.drop(SUPERSEDED)
     report.extend(problems)
+    report.extend(reportable_problems(keep.config, schemas))
     calendar = keep.calendar
     before = set(calendar.provisional_years)
     if not problems:
@@ -79,11 +89,25 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     result.repair = {name: found for name, (ds, _schema, records) in keep.tables.items()
                      if (found := repair_eligible(ds, records, as_of))}
     result.expiring_days = compliance.expiring_days
+    result.scheduled = scheduled(keep.tables, as_of)
     result.calendar_years = tuple(sorted(calendar.notices))
     result.provisional_years = tuple(sorted(calendar.provisional_years))
     result.where = {(r.path, r.line): (t.config.name, _label(t.config, t.schema, r))
                     for t in keep.tables.values() for r in t.records}
+    if figures:
+        _figures(result, keep, compliance, as_of, max_per_code)
     return result
+
+
+def _figures(result: CheckResult, keep: Loaded, compliance: Compliance, as_of: date, limit) -> None:
+    result.figures = collect(keep.config, keep.agencies, keep.calendar, keep.tables, as_of, limit=limit,
+                             compliance=compliance)
+    result.agency_of = {(r.path, r.line): r.agency for _ds, _schema, records in keep.tables.values()
+                        for r in records if r.agency}
+    result.agency_of.update({(keep.config.agencies_file, a.line): a.name for a in keep.agencies})
+    result.inputs = input_files(result.root, keep.config)
+    result.digest = input_digest(result.root, result.inputs)
+    result.site_title = keep.config.title
 
 
 def _label(ds, schema, record) -> str:
@@ -118,7 +142,7 @@ def _findings(c: Compliance, keep: Loaded, as_of: date) -> list[Diagnostic]:
     if c.citations:
         out += citation_conflicts(c.citations["cited_in"], tables)
     if c.announcements:
-        months = c.announcements["months"] or _months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
+        months = c.announcements["months"] or months_by_level(keep.config, c.announcements["dataset"], keep.agencies)
         announced: dict = {}
         for name in (c.announcements["dataset"], c.announcements.get("nil_returns")):
             for agency, days in announced_on(tables.get(name, (None, None, ()))[2], as_of).items():
@@ -126,17 +150,6 @@ def _findings(c: Compliance, keep: Loaded, as_of: date) -> list[Diagnostic]:
         out += missing_announcements({**c.announcements, "months": months}, keep.agencies,
                                      keep.config.agencies_file, announced, as_of)
     return out
-
-
-UNIT_MONTHS = {"quarter": 3, "half-year": 6, "year": 12}
-
-
-def _months_by_level(config, dataset: str, agencies) -> dict[str, int]:
-    """P9's rhythm as the dataset's ``group_by`` states it: 市、县 quarterly, 区 half-yearly."""
-    group_by = config.dataset(dataset).group_by
-    if group_by is None:
-        return {}
-    return {a.level: UNIT_MONTHS[group_by.unit(a.level)] for a in agencies if group_by.unit(a.level) in UNIT_MONTHS}
 
 
 def _calendar_due(c: Compliance, calendar, as_of: date) -> list[Diagnostic]:

@@ -14,13 +14,28 @@ from ..diagnostics import diag
 UNITS = {3: "季度", 6: "半年", 12: "年"}
 
 
+UNIT_MONTHS = {"quarter": 3, "half-year": 6, "year": 12}
+
+
+def months_by_level(config, dataset: str, agencies) -> dict[str, int]:
+    """P9's rhythm as the dataset's ``group_by`` states it: 市、县 quarterly, 区 half-yearly."""
+    group_by = config.dataset(dataset).group_by
+    if group_by is None:
+        return {}
+    return {a.level: UNIT_MONTHS[group_by.unit(a.level)] for a in agencies if group_by.unit(a.level) in UNIT_MONTHS}
+
+
+def is_announced(life, as_of: date) -> bool:
+    """An announcement or a 本期无 statement made public by the as-of date and not withdrawn."""
+    return bool(life.published_on and life.published_on <= as_of and
+                not (life.status in STATUS_WITHDRAWN and life.status_on and life.status_on <= as_of))
+
+
 def announced_on(records, as_of: date) -> dict[str, list[date]]:
     days: dict[str, list[date]] = {}
     for record in records:
-        life = record.life
-        if record.agency and life.published_on and life.published_on <= as_of and \
-                not (life.status in STATUS_WITHDRAWN and life.status_on and life.status_on <= as_of):
-            days.setdefault(record.agency, []).append(life.published_on)
+        if record.agency and is_announced(record.life, as_of):
+            days.setdefault(record.agency, []).append(record.life.published_on)
     return days
 
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from typing import NamedTuple
 
 from ..calendar import WorkCalendar
 from ..config import when_matches
-from .common import finding
+from .common import Outcome, finding
 from .settings import DUTY_CODES, Duty
 
 
@@ -40,22 +41,46 @@ def term(duty: Duty, record, calendar: WorkCalendar) -> tuple[date | None, date 
     return start, deadline, note
 
 
+class DutyState(NamedTuple):
+    outcome: Outcome
+    days: int           # working days late, or overdue so far
+    start: date
+    deadline: date
+    note: str           # the extension, as the message tells it
+    done: date | None   # the day it was done (or the file sent back)
+
+
+def duty_outcome(duty: Duty, record, as_of: date, calendar: WorkCalendar) -> DutyState | None:
+    """How a duty stands on a record — the one decision for the findings below and the figures of
+    the supervision report; None where it does not apply (``when:``, no start, a start to come).
+    Done after the deadline is late; not done by the as-of date and past the deadline, overdue."""
+    if not all(when_matches(record.get(col), wanted) for col, wanted in duty.when):
+        return None
+    start, deadline, note = term(duty, record, calendar)
+    if start is None or start > as_of:
+        return None
+    done = record.get(duty.done)
+    returned = record.get(duty.returned) if duty.returned else None
+    if isinstance(returned, date) and start <= returned <= as_of and not isinstance(done, date):
+        done = returned  # sent back for completion: the term stops until the file comes again
+    if not isinstance(done, date) or done > as_of:
+        if deadline < as_of:
+            return DutyState(Outcome.OVERDUE, calendar.workdays_after(deadline, as_of), start, deadline, note, None)
+        return DutyState(Outcome.PENDING, 0, start, deadline, note, None)
+    if done > deadline:
+        return DutyState(Outcome.LATE, calendar.workdays_after(deadline, done), start, deadline, note, done)
+    return DutyState(Outcome.ON_TIME, 0, start, deadline, note, done)
+
+
 def duty_findings(duty: Duty, ds, records, as_of: date, calendar: WorkCalendar) -> Iterator:
     open_code, late_code = DUTY_CODES[duty.kind]
     for record in records:
-        if not all(when_matches(record.get(col), wanted) for col, wanted in duty.when):
+        state = duty_outcome(duty, record, as_of, calendar)
+        if state is None or state.outcome not in (Outcome.OVERDUE, Outcome.LATE):
             continue
-        start, deadline, note = term(duty, record, calendar)
-        if start is None or start > as_of:
-            continue
-        done = record.get(duty.done)
-        returned = record.get(duty.returned) if duty.returned else None
-        if isinstance(returned, date) and start <= returned <= as_of and not isinstance(done, date):
-            done = returned  # sent back for completion: the term stops until the file comes again
-        common = dict(start_column=duty.start, start=start, done_column=duty.done, deadline=deadline,
-                      basis=duty.basis + note, status=record.life.status)
-        if not isinstance(done, date) or done > as_of:
-            if deadline < as_of:
-                yield finding(open_code, ds, record, days=calendar.workdays_after(deadline, as_of), **common)
-        elif done > deadline:
-            yield finding(late_code, ds, record, done=done, days=calendar.workdays_after(deadline, done), **common)
+        common = dict(start_column=duty.start, start=state.start, done_column=duty.done, deadline=state.deadline,
+                      basis=duty.basis + state.note, status=record.life.status, days=state.days)
+        if state.outcome is Outcome.OVERDUE:
+            yield finding(open_code, ds, record, **common)
+        else:
+            yield finding(late_code, ds, record, done=state.done, **common)

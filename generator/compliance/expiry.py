@@ -33,3 +33,22 @@ def expiry(tables: dict, as_of: date, days: int) -> dict:
                      "expiring_records": sorted(expiring, key=lambda e: (e["last_day"], e["row"])),
                      "expired_recently": sorted(expired_recently, key=lambda e: (e["last_day"], e["row"]))}
     return out
+
+
+def scheduled(tables: dict, as_of: date) -> dict:
+    """Records whose 公示日期 is after the as-of date: scheduled publications, which the build holds
+    back until that day (``visibility``).  Information for the editors, never a problem; a record
+    still without a confidentiality review on the as-of date is marked, since it will not go up on
+    its day unless it is reviewed first (P4)."""
+    out = {}
+    for name, (ds, _schema, records) in tables.items():
+        if ds.internal:
+            continue
+        entries = [{"record": record_label(ds, r), "file": r.path, "row": r.line,
+                    "published_on": r.life.published_on.isoformat(),
+                    "reviewed": r.life.reviewed_on is not None and r.life.reviewed_on <= r.life.published_on}
+                   for r in records if r.life.published_on is not None and r.life.published_on > as_of]
+        if entries:
+            out[name] = {"scheduled": len(entries),
+                         "records": sorted(entries, key=lambda e: (e["published_on"], e["row"]))}
+    return out

@@ -14,12 +14,14 @@ from .kinds import Basis, Choice, Flag, Integer, ListOf, MapOf, Number, OneOrMan
 from .options import ConfigError, Option, Section, nearest, section, unknown_key
 from .reference import reference, reference_table
 from .site import (CORRECTION_COLUMNS, SITE, CorrectionChannel, Corrections, Remedy, SiteConfig, load_config)
+from .supervision import Supervision
 
 __all__ = [
     "Basis", "Choice", "Flag", "Integer", "ListOf", "MapOf", "Number", "OneOrMany", "Text", "reference",
     "CONFIG_FILE", "CORRECTION_COLUMNS", "DUTY_CODES", "EXPORT_SOURCES", "GROUP_UNITS", "LIFECYCLE_DEFAULTS", "SITE",
     "STATUS_DELETED", "STATUS_NORMAL", "STATUS_NOTED", "STATUS_WITHDRAWN", "Compliance", "ConfigError", "CorrectionChannel",
     "Corrections", "DatasetConfig", "Deadline", "Duty", "GroupBy", "MappedExport", "Option",
-    "Period", "PeriodRule", "Remedy", "SearchConfig", "Section", "SiteConfig", "columns_named", "dataset_problems",
+    "Period", "PeriodRule", "Remedy", "SearchConfig", "Section", "SiteConfig", "Supervision",
+    "columns_named", "dataset_problems",
     "load_config", "nearest", "reference_table", "section", "unknown_key", "when_matches", "with_correction_terms",
 ]

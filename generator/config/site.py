@@ -13,6 +13,7 @@ from .compliance import Compliance, with_correction_terms
 from .datasets import CONFIG_FILE, DatasetConfig
 from .kinds import Basis, Integer, ListOf, MapOf, Text, values_of
 from .options import At, ConfigError, Option, Section, problems_as_diagnostics, section
+from .supervision import Supervision
 
 TAG = r"[a-z0-9.-]+,\d{4}(-\d{2}(-\d{2})?)?"
 
@@ -81,6 +82,8 @@ class SiteConfig:
                              required=True)
     compliance: Compliance = Option(Section(Compliance), "what `gongshi check` checks beyond the build",
                                     default=Compliance())
+    supervision: Supervision = Option(Section(Supervision), "the timeliness report and the 公示情况 page (P8, P9)",
+                                      default=Supervision())
     raw: dict = field(repr=False, default_factory=dict)  # the YAML as read
 
     def dataset(self, name: str) -> DatasetConfig:

@@ -51,7 +51,9 @@ def _import(args) -> int:
     if not args.workbook.is_file():
         print(f"gongshi: 找不到文件 {args.workbook}", file=sys.stderr)
         return 2
-    result = import_workbook(args.site, args.workbook, args.dataset)
+    from ..cli import today_in_china  # the CLI reads the clock (P2.4)
+
+    result = import_workbook(args.site, args.workbook, args.dataset, today_in_china())
     for problem in result.problems:
         print(problem.format(), file=sys.stderr)
     summary = f"共 {len(result.errors)} 个错误，{len(result.warnings)} 个警告"

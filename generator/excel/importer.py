@@ -15,6 +15,7 @@ import csv
 import hashlib
 import tempfile
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Report, Severity, diag, excel_column
@@ -80,9 +81,10 @@ class ImportResult:
         return [p for p in self.problems if p.severity is Severity.WARNING]
 
 
-def import_workbook(root: Path, xlsx: Path, dataset: str | None = None) -> ImportResult:
+def import_workbook(root: Path, xlsx: Path, dataset: str | None = None, today: date | None = None) -> ImportResult:
     """Validate the workbook ``xlsx`` and, when it has no errors, write its dataset's CSV.
-    Raises UnknownDataset for a ``dataset`` the site does not have (a usage error)."""
+    Raises UnknownDataset for a ``dataset`` the site does not have (a usage error).  ``today``:
+    the real date, after which no event date can be, as in the build (None: not checked)."""
     result = ImportResult()
     shown = xlsx.name
     try:
@@ -95,12 +97,12 @@ def import_workbook(root: Path, xlsx: Path, dataset: str | None = None) -> Impor
         result.problems = [Problem(exc.diagnostic, sheet="?")]
         return result
     try:
-        return _import(root, config, wb, xlsx, shown, dataset, result)
+        return _import(root, config, wb, xlsx, shown, dataset, result, today)
     finally:
         wb.close()
 
 
-def _import(root, config, wb, xlsx, shown, dataset, result) -> ImportResult:
+def _import(root, config, wb, xlsx, shown, dataset, result, today=None) -> ImportResult:
     titles = {name: _title(config, name) for name in target_names(config)}
     name = dataset or dataset_of(wb, xlsx, titles)
     if name is None:
@@ -109,7 +111,7 @@ def _import(root, config, wb, xlsx, shown, dataset, result) -> ImportResult:
         return result
     try:
         target = load_target(root, config, name)
-        ctx = load_context(root, config)
+        ctx = replace(load_context(root, config), today=today)
     except SourceError as exc:
         result.problems = [Problem(d) for d in exc.diagnostics]
         return result

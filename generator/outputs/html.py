@@ -83,6 +83,7 @@ class Renderer:
         self.nav = [(f"{phase}公开", routes.phase(phase)) for phase in routes.PHASE_PATHS]
         self.nav += [(site.datasets[n].config.title, routes.dataset(site.datasets[n])) for n in site.config.nav
                      if n in site.datasets]
+        self.nav += [(page.title, routes.content(page)) for page in site.nav_pages]  # front matter nav: true
         # which navigation entry a section belongs to, when it has none of its own
         phase_of_item = {it.no: it.phase for it in site.items}
         nav_urls = {href for _, href in self.nav}
@@ -91,7 +92,7 @@ class Renderer:
             if routes.dataset(view) not in nav_urls and view.config.item in phase_of_item:
                 self.section_nav[routes.section(routes.dataset(view))] = routes.phase(phase_of_item[view.config.item])
         for page in site.pages:
-            if page.phase in routes.PHASE_PATHS:
+            if page.phase in routes.PHASE_PATHS and not page.nav:  # a page in the navigation is its own entry
                 self.section_nav.setdefault(routes.section(routes.content(page)), routes.phase(page.phase))
 
     # ------------------------------------------------------------- templates

@@ -143,6 +143,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("home", PAGES, SITE, _once(routes.home), pages.home, in_sitemap=True),
     Kind("agencies", PAGES, SITE, _once(routes.agencies), pages.template("agencies.html"), in_sitemap=True),
     Kind("platform", PAGES, SITE, _once(routes.platform), pages.template("platform.html"), in_sitemap=True),
+    Kind("disclosure", PAGES, SITE, lambda site, _: [(routes.disclosure(), ())] if site.disclosure else [],
+         pages.template("disclosure.html"), in_sitemap=True),  # supervision.public_page (P8, P9)
     Kind("search", PAGES, SITE, _once(routes.search), pages.template("search.html"), in_sitemap=True),
     Kind("404", PAGES, SITE, _once(routes.not_found), pages.template("404.html")),
     Kind("gone", PAGES, SITE, _once(routes.gone), pages.template("gone.html")),  # 410 Gone: not for indexing

@@ -22,7 +22,7 @@ def home(r: Renderer, output):
     site = r.site
     phases = [(p, [it for it in site.items if it.phase == p]) for p in PHASES]
     latest = [(site.datasets[n], site.datasets[n].listed[:HOME_LATEST]) for n in site.config.nav if n in site.datasets]
-    return r.html("home.html", output.url, phases=phases, latest=latest)
+    return r.html("home.html", output.url, phases=phases, latest=latest, more=site.home_pages)
 
 
 def phase(r: Renderer, output):

@@ -23,8 +23,9 @@ PAGEFIND = "pagefind"  # Pagefind's full-text index (stages/index.py)
 
 # the first path segments of the pages and files the build makes itself: a content page may
 # not take them (a dataset's path takes its own)
-RESERVED = frozenset({AGENCIES, FEEDS, OPENDATA, ASSETS, LOOKUP, PAGEFIND, "search", "platform", "404", "gone",
-                      *PHASE_PATHS.values()})
+DISCLOSURE = "disclosure"  # 公示情况 (supervision.public_page)
+RESERVED = frozenset({AGENCIES, FEEDS, OPENDATA, ASSETS, LOOKUP, PAGEFIND, DISCLOSURE, "search", "platform", "404",
+                      "gone", *PHASE_PATHS.values()})
 
 
 # ---------------------------------------------------------------- the site's own pages
@@ -40,6 +41,11 @@ def search() -> str:
 def platform(anchor: str = "") -> str:
     """关于公示内容与期限; ``anchor``: a section of it (e.g. ``correction``)."""
     return "/platform/" + (f"#{anchor}" if anchor else "")
+
+
+def disclosure(anchor: str = "") -> str:
+    """公示情况: timeliness per department and the 本期无 statements (P8, P9; issue 16)."""
+    return f"/{DISCLOSURE}/" + (f"#{anchor}" if anchor else "")
 
 
 def gone() -> str:

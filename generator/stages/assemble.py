@@ -15,7 +15,7 @@ from ..credit import CREDITCHINA
 from ..history import history
 from ..schema import FieldSpec
 from ..outputs import routes
-from ..site import Change, DatasetView, FeedDay, Item, Site
+from ..site import Change, DatasetView, FeedDay, Item, Site, placed
 from ..yamlfile import read_yaml
 
 ITEMS_FILE = Path(__file__).resolve().parent.parent / "items.yaml"
@@ -106,7 +106,9 @@ def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):
 def _items(views: dict, pages, agencies) -> tuple[Item, ...]:
     spec = read_yaml(ITEMS_FILE, "generator/items.yaml").data["items"]
     by_item = {v.config.item: v for v in views.values()}
-    page_by_item = {p.item: p for p in pages if p.item}
+    pages_of_item: dict[int, list] = {}  # several pages may explain one item, in their order
+    for p in placed(pages, lambda p: bool(p.item)):
+        pages_of_item.setdefault(p.item, []).append(p)
     items = []
     for it in spec:
         url = count = latest = None
@@ -117,15 +119,13 @@ def _items(views: dict, pages, agencies) -> tuple[Item, ...]:
         elif it["item"] == 1:
             url, count = routes.agencies(), len(agencies)
             latest = max((a.established for a in agencies if a.established), default=None)
-        guide = None
-        if it["item"] in page_by_item:
-            page = page_by_item[it["item"]]
-            if count is None:  # the item is published as a page
-                url, latest = routes.content(page), page.updated
-            else:              # the page explains a dataset's item
-                guide = (page.title, routes.content(page))
+        explaining = pages_of_item.get(it["item"], [])
+        if explaining and count is None:  # the item is published as a page: the first one
+            first, *explaining = explaining
+            url, latest = routes.content(first), first.updated
+        guides = tuple((page.title, routes.content(page)) for page in explaining)  # pages explaining the item
         items.append(Item(it["item"], it["phase"], it["title"], it["shows"], str(it["period"]),
-                          str(it["deadline"]), url, count, latest, guide))
+                          str(it["deadline"]), url, count, latest, guides))
     return tuple(items)
 
 

@@ -21,6 +21,7 @@ from ..config import CONFIG_FILE
 from ..controls import CONTROL, control_problems, describe, first_control
 from ..dates import parse_date
 from ..diagnostics import Diagnostic, diag
+from ..frontmatter import read_front_matter
 from ..model import Agency, ContentPage, RawTable
 from ..sanitize import find_line, sanitize
 from ..yamlfile import YamlError, parse_yaml, read_yaml
@@ -240,7 +241,8 @@ _FRONT = re.compile(r"\A---\s*\n(.*?)\n---\s*\n?(.*)\Z", re.S)
 
 def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]) -> list[ContentPage]:
     """The Markdown pages (``files``, from ``content_files``), rendered and sanitised: what the
-    sanitiser took out is reported as a warning at its line (P3.1)."""
+    sanitiser took out is reported as a warning at its line (P3.1).  Front matter keys are
+    declared (``frontmatter.py``): an unknown or mistyped one is an error."""
     base = root / content_dir
     pages = []
     md = markdown.Markdown(extensions=["tables", "attr_list", "def_list", "sane_lists"],
@@ -250,38 +252,51 @@ def read_content(root: Path, content_dir: str, files, problems: list[Diagnostic]
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError:
-            problems.append(diag("E-ENCODING", relpath, 1, offset=0))
+            problems.append(_encoding_problem(path, relpath))
             continue
         if controls := control_problems(relpath, text):  # the whole page: front matter and body
             problems.extend(controls)
             continue
         m = _FRONT.match(text)
-        meta, front = None, ()
-        if m:
-            try:
-                doc = parse_yaml(m.group(1), relpath, first_line=2)
-                meta, front = doc.data, doc.texts
-            except YamlError as exc:
-                problems.append(exc.diagnostic)
-                continue
-        if not isinstance(meta, dict) or not meta.get("title"):
+        if not m:
             problems.append(diag("E-CONTENT", relpath, 1, detail="缺少 front matter 或 title"))
             continue
-        updated = meta.get("updated")
-        if updated is not None and not isinstance(updated, date):
-            updated = parse_date(str(updated))
-        slug = str(meta.get("slug") or path.relative_to(base).with_suffix("").as_posix())
+        try:
+            doc = parse_yaml(m.group(1), relpath, first_line=2)
+        except YamlError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        meta, wrong = read_front_matter(doc.data, doc, relpath)
+        if meta is None:
+            problems.extend(wrong)
+            continue
+        slug = meta.slug or path.relative_to(base).with_suffix("").as_posix()
         md.reset()
         html, removed = sanitize(md.convert(m.group(2)))
         _report_removed(removed, m.group(2), text.count("\n", 0, m.start(2)), relpath, problems)
         pages.append(ContentPage(
-            slug=slug.strip("/"), title=str(meta["title"]),
-            item=int(meta["item"]) if str(meta.get("item", "")).isdigit() else None,
-            phase=str(meta.get("phase", "")), summary=str(meta.get("summary", "")),
-            updated=updated, html=html, path=relpath,
-            front_matter=front,
+            slug=slug.strip("/"), title=meta.title, item=meta.item, phase=meta.phase, summary=meta.summary,
+            updated=meta.updated, html=html, path=relpath, front_matter=doc.texts,
+            nav=meta.nav, home=meta.home, order=meta.order, unlisted=meta.unlisted,
         ))
     return pages
+
+
+def _encoding_problem(path: Path, relpath: str) -> Diagnostic:
+    """Not UTF-8: at the line of the first bad byte, saying whether it is Notepad's "ANSI" (GBK).
+    Pages stay UTF-8 only (unlike CSVs): GitHub's web editor and diffs show GBK as garbage."""
+    data = path.read_bytes()
+    offset = 0
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+    try:
+        data.decode("gb18030")
+        detail = "：看起来是记事本的“ANSI”（GBK）编码"
+    except UnicodeDecodeError:
+        detail = ""
+    return diag("E-MARKDOWN-ENCODING", relpath, _line_of(path, offset), offset=offset, detail=detail)
 
 
 def _report_removed(removed, body: str, offset: int, relpath: str, problems: list[Diagnostic]) -> None:

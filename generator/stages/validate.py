@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..calendar import WorkCalendar
 from ..checks import CHECKS, review_problems
@@ -39,6 +39,9 @@ class Context:
     calendar: WorkCalendar
     levels: dict = field(default_factory=dict)    # department → 层级 (区/市/县): attachment 6 as written or not
     hearings: dict = field(default_factory=dict)  # dataset name → Hearings held (L2: decided after a hearing)
+    # the real date, from the CLI's clock (not the as-of date: a build for a past day still holds
+    # the records decided since): an event date after it cannot be true (E-DATE-FUTURE); None: unchecked
+    today: date | None = None
 
 
 # ---------------------------------------------------------------- departments
@@ -174,6 +177,7 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     key_specs = [(index[name], schema.field(name)) for name in ds.key]
     unique = {i: {} for i, s in enumerate(specs) if s.unique}  # column → value → first line
     order = [(a, b, index[a], index[b]) for a, b in ds.order if a in index and b in index]
+    events = [(i, s.name) for i, s in enumerate(specs) if s.event_date] if ctx.today else []
     seen: dict[tuple, int] = {}
     status_col, status_on_col = ds.role("status"), ds.role("status_on")
     status_note_col = ds.role("status_note")
@@ -225,6 +229,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
             if a is not None and b is not None and b < a:
                 flag("E-DATE-ORDER", later, later=later, later_value=b.isoformat(),
                      earlier=earlier, earlier_value=a.isoformat())
+        for i, column in events:  # a decision or check dated after today cannot be true (P2.1, P8)
+            if values[i] is not None and values[i] > ctx.today:
+                flag("E-DATE-FUTURE", column, value=values[i].isoformat(), as_of=ctx.today.isoformat())
         status = get(status_col)
         if status not in (None, *STATUS_NORMAL) and (status in STATUS_NOTED or status in STATUS_WITHDRAWN):
             if get(status_on_col) is None or not get(status_note_col):
