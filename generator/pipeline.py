@@ -79,7 +79,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
         gc.collect()
-        if search_index and (error := cached_lookup(staging, config, digests, store)
+        if search_index and (error := cached_lookup(staging, config, store)
                              or build_index(staging, store, jobs or os.cpu_count() or 1)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
@@ -102,19 +102,28 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     return BuildResult(report, out, counts, files, clock.laps, store.events)
 
 
-def cached_lookup(staging: Path, config, digests: dict, store: Cache) -> str | None:
-    """The lookup index, reused when the JSON exports it reads (by their SHA-256 as written),
-    what it reads of them and its code are the same as in the cached build."""
+def cached_lookup(staging: Path, config, store: Cache) -> str | None:
+    """The lookup index, reused when what it reads of the JSON exports (their ``records``), its
+    specification and its code are the same as in the cached build."""
     specs = lookup_specs(config)
     code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
     k = key("lookup", code, repr(specs), config.base_url,
-            *(digests.get(s.export.lstrip("/")) or "?" for s in specs))
+            *(records_part(staging / s.export.lstrip("/")) for s in specs))
     if store.restore(LOOKUP_DIR, k, staging / LOOKUP_DIR):
         return None
     if error := build_lookup(staging, specs, config.base_url):
         return error
     store.store(LOOKUP_DIR, k, staging / LOOKUP_DIR)
     return None
+
+
+def records_part(export: Path) -> bytes:
+    """A JSON export from its ``records`` on (what the lookup reads); its head holds the as-of
+    date, which would make every day's key new.  The whole file if the layout is not the one
+    ``outputs/exports.py`` writes (a key that changes too often only costs time)."""
+    data = export.read_bytes() if export.is_file() else b""
+    at = data.find(b'\n "records": [\n')
+    return data[at:] if at >= 0 else data
 
 
 def lookup_specs(config) -> list[LookupSpec]:

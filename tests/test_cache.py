@@ -242,3 +242,15 @@ def test_a_failed_build_with_a_cache_leaves_the_output_untouched(site, tmp_path)
     with pytest.raises(BuildFailed):
         cached(site, GOLDEN_AS_OF, cache, out)
     assert tree(out) == before
+
+
+def test_the_lookup_keys_on_the_records_not_the_date_in_the_head(tmp_path):
+    from generator.pipeline import records_part
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text('{\n "as_of": "2026-11-29",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
+    b.write_text('{\n "as_of": "2026-11-30",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
+    assert records_part(a) == records_part(b) and b'"id": 1' in records_part(a)
+    other = tmp_path / "c.json"
+    other.write_text('{"as_of": "2026-11-29", "records": []}', encoding="utf-8")  # not the exports' layout
+    assert records_part(other) == other.read_bytes()
