@@ -11,6 +11,7 @@
 #   benchmarks/goals.sh                    # N = 10,000 and 100,000
 #   SIZES=1000 benchmarks/goals.sh         # smoke test
 #   WITH_HUGO=0 SIZES=10000 benchmarks/goals.sh
+#   GROWTH=1 SIZES="10000 30000 100000 300000" benchmarks/goals.sh   # 3 only: the growth table
 #
 # 3-5 pass --cache when the gongshi under test has one (older builds: every rebuild is cold).
 # The summary (Markdown) is $SCRATCH/goals.md; logs with --timings (and --explain) beside it.
@@ -61,6 +62,13 @@ for n in $SIZES; do
   out="$SCRATCH/out/gongshi-$n"
   rm -rf "$out" "$SCRATCH/out/nosearch-$n" "$SCRATCH/cache"; sync
 
+  if [ "${GROWTH:-0}" = 1 ]; then
+    gongshi "cold-$n" "$site" "$out" "$AS_OF" "${CACHE_OPT[@]}"
+    row "gongshi, cold, with search" "$n" "$SCRATCH/cold-$n.time"
+    echo "  cold-$n phases: $(grep -E '^  [a-z+]+: ' "$SCRATCH/cold-$n.log" | tr -s ' ' | tr '\n' ';')" | tee -a "$SCRATCH/phases.txt"
+    rm -rf "$out" "$SCRATCH/cache"
+    continue
+  fi
   gongshi "nosearch-$n" "$site" "$SCRATCH/out/nosearch-$n" "$AS_OF" --no-search-index
   rm -rf "$SCRATCH/out/nosearch-$n" "$SCRATCH/cache"
   hugo_note="(Hugo not run)"
