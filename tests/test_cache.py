@@ -24,6 +24,7 @@ from test_privacy_canary import planted  # noqa: F401 (the fixture: canaries in 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
     monkeypatch.setattr(index, "SHARD_MIN", 1)  # the golden site's 8 penalties: indexed month by month
+    monkeypatch.setattr(index, "PART_PAGES", 1)
 
 
 def tree(out: Path) -> dict[str, bytes]:
@@ -161,6 +162,17 @@ def test_the_cache_must_stay_out_of_the_output_and_the_inputs(site, tmp_path):
     assert not out.exists() and (foreign / "keep.txt").read_text(encoding="utf-8") == "x"
     made = open_cache(tmp_path / "new-cache", out, site)
     assert (made.root / TAG).is_file()
+
+
+def test_parts_cover_whole_calendar_months_as_many_as_keep_them_near_the_aimed_size(monkeypatch):
+    monkeypatch.setattr(index, "PART_PAGES", 12000)
+    def dates(per_month, months=12):
+        return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
+    assert index.months_per_part(dates(9000)) == 1      # 100,000 a year: monthly
+    assert index.months_per_part(dates(2500)) == 4      # 30,000 a year: Jan–Apr, May–Aug, Sep–Dec
+    assert index.months_per_part(dates(800)) == 12      # 10,000 a year: one part a year
+    assert index.months_per_part(dates(30000)) == 1     # above the aim: still a month
+    assert index.months_per_part([]) == 0
 
 
 def test_keys_differ_with_any_part_and_its_boundaries():

@@ -7,14 +7,15 @@ only, so the index cannot hold more than the pages do.
 
 Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB for 100,000)
 and it cannot update an index in place.  So a section of the site with more than
-``SHARD_MIN`` indexed pages (the penalties' record pages) is indexed month by month of its pages'
-``date`` sort key, each month an index of its own under ``/pagefind/s/<section>-<YYYY-MM>/``, and
-everything else in ``/pagefind/``; ``/pagefind/shards.json`` lists the months, which the search
-page merges into the main index (Pagefind's ``mergeIndex``: results, filters and their counts
+``SHARD_MIN`` indexed pages (the penalties' record pages) is indexed in parts by its pages'
+``date`` sort key — 1, 2, 3, 4, 6 or 12 calendar months a part, as many as keep a part near
+``PART_PAGES`` — each part an index of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its
+first month), and everything else in ``/pagefind/``; ``/pagefind/shards.json`` lists the parts,
+which the search page merges into the main index (Pagefind's ``mergeIndex``: results, filters and their counts
 across all).  Each part is built by its own Pagefind process, at most ``jobs`` at once, so the
-memory is bounded by the largest month; a part whose pages are unchanged is copied from the cache
-(``cache.py``), so a correction re-indexes one month, and a daily rebuild only the months where
-records were published or taken down.  Pagefind numbers a sorted result by its place in its own
+memory is bounded by the largest part; a part whose pages are unchanged is copied from the cache
+(``cache.py``), so a correction re-indexes one part, and a daily rebuild only the parts where
+records were published or taken down (the newest and the oldest).  Pagefind numbers a sorted result by its place in its own
 index; the sort orders of every part are rewritten in the site's ranks (``pagefind_files``), so
 that the merged results are sorted across the parts.
 
@@ -44,7 +45,8 @@ from ..cache import Cache, key
 PAGEFIND_DIR = "pagefind"
 SHARDS = "s"              # /pagefind/s/<part>/
 SHARD_LIST = "shards.json"
-SHARD_MIN = 5000          # indexed pages of a section above which it is indexed month by month
+SHARD_MIN = 5000          # indexed pages of a section above which it is indexed in parts, by date
+PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 2 run at once
 SKIPPED = frozenset({PAGEFIND_DIR, "lookup"})  # generated indexes, never indexed themselves
 _URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
 _BODY = b"data-pagefind-body"
@@ -128,13 +130,26 @@ def plan(root: Path):
         sections.setdefault(section, []).append((rel, hashlib.sha256(page).hexdigest(), values.get("date", "")))
     main, months = Part(""), {}
     for section, pages in sections.items():
+        span = months_per_part([d for _r, _h, d in pages if _MONTH.match(d)]) if len(pages) > SHARD_MIN else 0
         for rel, digest, date in pages:
-            if section and len(pages) > SHARD_MIN and _MONTH.match(date):
-                name = f"{section}-{date[:7]}"
+            if section and span and _MONTH.match(date):
+                year, month = int(date[:4]), int(date[5:7])
+                first = month - (month - 1) % span  # parts start on the calendar: a page stays in its part
+                name = f"{section}-{year:04d}-{first:02d}"
                 months.setdefault(name, Part(name)).pages.append((rel, digest))
             else:
                 main.pages.append((rel, digest))
     return [main] + [months[n] for n in sorted(months)], sorts, derive
+
+
+def months_per_part(dates: list[str]) -> int:
+    """How many months one part of a section covers: as many as keep a part near ``PART_PAGES``
+    (a divisor of 12, so that parts start on the same months year after year; 1 at most)."""
+    if not dates:
+        return 0
+    months = {d[:7] for d in dates}
+    per_month = len(dates) / len(months)
+    return max([n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES] or [1])
 
 
 def sort_value(m: re.Match) -> tuple[str, str]:
