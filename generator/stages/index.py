@@ -5,24 +5,24 @@ Pagefind's extended build segments Chinese text.  Only what the pages mark with
 ``data-pagefind-body`` is indexed (record and content pages), and the pages hold public fields
 only, so the index cannot hold more than the pages do.
 
-Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB for 100,000)
-and it cannot update an index in place.  So a section of the site with more than
-``SHARD_MIN`` indexed pages (the penalties' record pages) is indexed in parts by its pages'
-``date`` sort key — 1, 2, 3, 4, 6 or 12 calendar months a part, as many as keep a part near
-``PART_PAGES`` — each part an index of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its
-first month), and everything else in ``/pagefind/``; ``/pagefind/shards.json`` lists the parts,
-which the search page merges into the main index (Pagefind's ``mergeIndex``: results, filters and their counts
-across all).  Each part is built by its own Pagefind process, at most ``jobs`` at once, so the
-memory is bounded by the largest part; a part whose pages are unchanged is copied from the cache
-(``cache.py``), so a correction re-indexes one part, and a daily rebuild only the parts where
-records were published or taken down (the newest and the oldest).  Pagefind numbers a sorted result by its place in its own
+Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB for 100,000) and it
+cannot update an index in place. So a section of the site with more than ``SHARD_MIN`` indexed
+pages (the penalties' record pages) is indexed in parts by its pages' ``date`` sort key — 1, 2, 3,
+4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES`` — each part an index
+of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and everything else in
+``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
+main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
+built by its own Pagefind process, at most ``jobs`` at once, so the memory is bounded by the
+largest part; a part whose pages are unchanged is copied from the cache (``cache.py``), so a
+correction re-indexes one part, and a daily rebuild only the parts where records were published or
+taken down (the newest and the oldest). Pagefind numbers a sorted result by its place in its own
 index; the sort orders of every part are rewritten in the site's ranks (``pagefind_files``), so
 that the merged results are sorted across the parts.
 
-What Pagefind reads of a page is the ``<html>`` tag and the element marked
-``data-pagefind-body``, copied into a folder beside the output.  That is what an index depends
-on, and so the cache key: the header and footer (which carry the as-of date, 数据截至) change
-every day, the indexed text does not.
+What Pagefind reads of a page is the ``<html>`` tag and the element marked ``data-pagefind-body``,
+copied into a work folder (deleted before the output is swapped in). That is what an index depends
+on, and so the cache key: the header and footer (which carry the as-of date, 数据截至) change every
+day, the indexed text does not.
 """
 
 from __future__ import annotations
@@ -47,7 +47,8 @@ SHARDS = "s"              # /pagefind/s/<part>/
 SHARD_LIST = "shards.json"
 SHARD_MIN = 5000          # indexed pages of a section above which it is indexed in parts, by date
 PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 2 run at once
-SKIPPED = frozenset({PAGEFIND_DIR, "lookup"})  # generated indexes, never indexed themselves
+WORK = ".pagefind-work"   # the pages as Pagefind reads them, and the parts being made
+SKIPPED = frozenset({PAGEFIND_DIR, "lookup", WORK})  # generated indexes, never indexed themselves
 _URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
 _BODY = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
@@ -76,7 +77,7 @@ class Part:
 def build_index(root: Path, cache: Cache | None = None, jobs: int = 2) -> str | None:
     """Write ``root/pagefind/``; None on success, else the error text."""
     cache = cache or Cache()
-    work = root.parent / f".{root.name}.pagefind"  # beside the output: never published
+    work = root / WORK  # inside the staging directory, deleted below: a killed build's goes with it
     shutil.rmtree(work, ignore_errors=True)
     try:
         parts, sorts, derive = plan(root)
