@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Issue 15's goals in one command and one run, per N, each build timed with /usr/bin/time -v
-# (wall, CPU, peak RSS of the largest process):
+# (wall, CPU, peak RSS of the largest process; benchmarks/tree_rss.py: of all its processes together):
 #
 #   1. gongshi, cold build without search indexes (--no-search-index, empty cache)
 #   2. Hugo on the shared bench's equivalent site, same N (../shared/bench/run.sh, read-only)
@@ -36,8 +36,9 @@ row() {  # row <label> <n> <time -v file> [ratio text]
   wall=$(field "$3" "Elapsed (wall clock)"); cpu_u=$(field "$3" "User time"); cpu_s=$(field "$3" "System time")
   rss=$(field "$3" "Maximum resident set size")
   secs=$(printf '%.2f' "$(secs_of "$3")")
-  printf '| %s | %s | %s s | %.1f | %d | %s |\n' "$1" "$2" "$secs" \
-    "$(awk -v a="$cpu_u" -v b="$cpu_s" 'BEGIN{print a+b}')" "$((rss / 1024))" "${4:-}" | tee -a "$SUMMARY"
+  printf '| %s | %s | %s s | %.1f | %d | %s | %s |\n' "$1" "$2" "$secs" \
+    "$(awk -v a="$cpu_u" -v b="$cpu_s" 'BEGIN{print a+b}')" "$((rss / 1024))" \
+    "$(cat "${3%.time}.tree" 2>/dev/null || echo "")" "${4:-}" | tee -a "$SUMMARY"
 }
 secs_of() { awk -v w="$(field "$1" "Elapsed (wall clock)")" 'BEGIN{n=split(w,p,":"); s=0; for(i=1;i<=n;i++) s=s*60+p[i]; print s}'; }
 rss_of() { echo $(( $(field "$1" "Maximum resident set size") / 1024 )); }
@@ -45,7 +46,11 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN{printf "%.2f", a / b}'; }
 gongshi() {  # gongshi <name> <site> <out> <as-of> [options…]: a timed build, its log beside
   local name=$1 site=$2 out=$3 day=$4; shift 4
   /usr/bin/time -v -o "$SCRATCH/$name.time" "$GONGSHI" build --site "$site" --out "$out" --as-of "$day" \
-    --timings "$@" >"$SCRATCH/$name.log" 2>&1 || { tail -30 "$SCRATCH/$name.log"; exit 1; }
+    --timings "$@" >"$SCRATCH/$name.log" 2>&1 &
+  local pid=$!
+  "$PY" benchmarks/tree_rss.py "$pid" > "$SCRATCH/$name.tree" &
+  wait "$pid" || { tail -30 "$SCRATCH/$name.log"; exit 1; }
+  wait
 }
 
 mkdir -p "$SCRATCH"
@@ -53,8 +58,8 @@ mkdir -p "$SCRATCH"
   echo "gongshi $("$GONGSHI" --version 2>&1) ($(git -C "$REPO" rev-parse --short HEAD)), $(date -u +%FT%TZ)," \
        "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), cache: ${CACHE_OPT[*]:-none}"
   echo
-  echo "| build | N | wall | CPU s | peak RSS MiB | against the goal |"
-  echo "|---|---:|---:|---:|---:|---|"
+  echo "| build | N | wall | CPU s | peak RSS MiB (largest process) | peak RSS MiB (all processes) | against the goal |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
 } | tee "$SUMMARY"
 for n in $SIZES; do
   site="$SCRATCH/site-$n"
