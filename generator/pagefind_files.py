@@ -32,9 +32,7 @@ def save(folder: Path, prefix: str, digits: int, suffix: str, obj) -> str:
     """Write ``obj`` under a name made from its content; returns the name without the suffix."""
     data = MAGIC + cbor2.dumps(obj)
     name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
-    path = folder / f"{name}{suffix}"
-    path.unlink(missing_ok=True)  # a new file, never a write into one (see _replace_meta)
-    path.write_bytes(gzip.compress(data, mtime=0))
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
     return name
 
 
@@ -49,9 +47,7 @@ def _metas(out: Path):
 def _replace_meta(out: Path, entry: dict, lang: str, info: dict, path: Path, meta) -> None:
     path.unlink()
     info["hash"] = save(out, f"pagefind.{lang}", 13, ".pf_meta", meta).removeprefix("pagefind.")
-    entry_path = out / "pagefind-entry.json"
-    entry_path.unlink()  # a new file, never a write into one: it may be a hard link into the cache
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def canonical_filters(out: Path) -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, edit_row, run
 from generator import pagefind_files
-from generator.cache import TAG, Cache, UnsafeCache, key, open_cache
+from generator.cache import TAG, Cache, UnsafeCache, _unpack, key, open_cache
 from generator.diagnostics import BuildFailed
 from generator.pipeline import build
 from generator.stages import index
@@ -102,23 +102,18 @@ def test_output_is_byte_identical_with_a_cold_warm_or_changed_cache(site, tmp_pa
 
 
 def corrupt(cache: Path, how: str) -> None:
-    entry = next(p for p in sorted((cache / "pagefind-main").iterdir()) if p.is_dir())
-    victim = next(p for p in sorted(entry.rglob("*.pf_fragment")))
-    if how == "changed":
-        data = bytearray(victim.read_bytes())
-        data[-1] ^= 0xFF
-        victim.unlink()  # the output's copy may be the same file (a hard link): break the link first
-        victim.write_bytes(bytes(data))
-    elif how == "missing":
-        victim.unlink()
-    elif how == "extra":
-        (entry / "fragment" / "zh-cn_0000000.pf_fragment").write_bytes(b"not an index file")
-    else:  # the listing itself garbled
-        listing = entry.with_suffix(".json") if entry.suffix else Path(f"{entry}.json")
-        listing.write_text("{not json", encoding="utf-8")
+    pack = next((cache / "pagefind-main").glob("*.pack"))
+    if how == "changed":  # one byte of one stored file
+        data = bytearray(pack.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        pack.write_bytes(bytes(data))
+    elif how == "truncated":
+        pack.write_bytes(pack.read_bytes()[:-100])
+    else:  # the listing garbled
+        pack.with_suffix(".json").write_text("{not json", encoding="utf-8")
 
 
-@pytest.mark.parametrize("how", ["changed", "listing"])
+@pytest.mark.parametrize("how", ["changed", "truncated", "listing"])
 def test_a_corrupted_cache_entry_is_not_used(site, tmp_path, how):
     cache, out = tmp_path / "cache", tmp_path / "out"
     cached(site, GOLDEN_AS_OF, cache, out)
@@ -196,8 +191,13 @@ def test_the_cache_holds_no_private_value(planted, tmp_path):
     site, markers, as_of = planted
     cache = tmp_path / "cache"
     build(site, tmp_path / "out", as_of, search_index=True, jobs=1, cache=cache)
-    stored = list(all_output_bytes(cache))
-    assert any("pf_fragment" in name for name, _ in stored) and any(name.startswith("lookup/") for name, _ in stored)
+    unpacked = tmp_path / "unpacked"
+    for listing in cache.glob("*/*.json"):  # every entry, its files unpacked (gzip too)
+        _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name)
+    stored = list(all_output_bytes(unpacked))
+    assert any(n.startswith("pagefind-") and "pf_fragment" in n for n, _ in stored)
+    assert any(n.startswith("lookup/") for n, _ in stored)
+    stored += [(p.name, p.read_bytes()) for p in cache.rglob("*") if p.is_file()]  # and the raw files
     for name, data in stored:
         for ds, field, marker in markers:
             assert marker.encode("utf-8") not in data, f"{ds}.{field} in the cache: {name}"
