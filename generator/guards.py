@@ -21,6 +21,8 @@ def shown_columns(ds) -> list[tuple[str, str, str]]:
     column's values or something derived from them."""
     shown = [("key", c, "记录的键（记录网址、订阅源标识由它生成）") for c in ds.key]
     shown += [("title_field", ds.title_field, "记录的标题")] if ds.title_field else []
+    shown += [("record_title", c, "记录的标题（页面标题、订阅源条目）")
+              for c in (ds.record_title.columns if ds.record_title else ()) if c != ds.title_field]
     shown += [("list_columns", c, "列表中的列") for c in ds.list_columns]
     shown += [(setting, column, what) for setting, column, what in (
         ("date_field", ds.date_field, "列表和订阅源中的日期"),

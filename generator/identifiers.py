@@ -98,3 +98,33 @@ def lookup_key(value: str) -> str:
     same function (generator/theme/static/lookup.js); tests/fixtures/lookup_keys.json holds the shared
     test vectors."""
     return normalise_doc_number(value).upper()
+
+
+# What a search query looks like, so that the search page can say why nothing matched: a credit
+# code with a wrong check character (I1), the placeholder code, a resident ID number (never
+# searchable: I2, P3.1), a document number (I3), another number, or text.
+QUERY_KINDS = ("uscc", "uscc-check", "uscc-letters", "uscc-length", "placeholder", "resident-id", "doc-number",
+               "number", "text")
+_EIGHTEEN = re.compile(r"[0-9A-Z]{18}")
+_ONE_OFF = re.compile(r"(?=.*[A-Z])[0-9A-Z]{17}|(?=.*[A-Z])[0-9A-Z]{19}")  # a credit code a character short or long
+NUMBER_DIGITS = 6  # a query with this many digits is some number (工商注册号, 许可编号, 执法证件编号)
+
+
+def query_kind(value: str) -> str:
+    """One of ``QUERY_KINDS`` for a query as typed.  The browser has the same function
+    (generator/theme/static/lookup.js ``queryKind``); tests/fixtures/query_kinds.json holds the
+    shared test vectors."""
+    key = lookup_key(value)
+    if key == USCC_PLACEHOLDER:
+        return "placeholder"
+    if _EIGHTEEN.fullmatch(key):
+        if uscc_problem(key) is None:
+            return "uscc"
+        if resident_id_valid(key):
+            return "resident-id"
+        return "uscc-check" if _USCC_CHARS.issuperset(key) else "uscc-letters"
+    if _ONE_OFF.fullmatch(key):
+        return "uscc-length"
+    if _DOC_NUMBER.match(key):
+        return "doc-number"
+    return "number" if sum(c in "0123456789" for c in key) >= NUMBER_DIGITS else "text"

@@ -127,17 +127,12 @@ def records_part(export: Path) -> bytes:
 
 
 def lookup_specs(config) -> list[LookupSpec]:
-    """The datasets whose records the lookup index finds by name or identifier, read from their
-    JSON exports.  A result shows the first name column (else the title), the key's last column
-    (the document number), the first filter column (e.g. 处罚类别), the department and the date."""
-    specs = []
-    for ds in config.datasets:
-        s = ds.search
-        if ds.record_pages and (s.names or s.identifiers):
-            shown = ((s.names or (ds.title_field,))[0], ds.key[-1], s.filters[0] if s.filters else None,
-                     ds.agency_field, ds.date_field)
-            specs.append(LookupSpec(routes.export(ds, "json"), ds.title, s.names, s.identifiers, shown))
-    return specs
+    """The published datasets with record pages or something to look up, in configuration order:
+    the lookup index finds those whose ``search:`` names ``names`` or ``identifiers``, read from
+    their JSON exports."""
+    specs = (LookupSpec.of(ds, routes.export(ds, "json"), config.page_size) for ds in config.datasets
+             if not ds.internal)
+    return [s for s in specs if s.dataset.record_pages or s.looked_up]
 
 
 def check_output_dir(root: Path, out: Path):

@@ -10,6 +10,8 @@ gongshi reads a few extra field properties:
 - ``references: agencies`` — the value must name a department of ``agencies.yaml``;
 - ``optionalColumn: true`` — the column may be left out of the CSV header;
 - ``display: list`` — a multi-value field shown as a bulleted list (e.g. 查封清单);
+- ``unit`` — the unit a number is in (``元``), shown after its value on pages (80,000 元); the
+  machine-readable files keep the plain number;
 - ``eventDate: true`` — a date on which something happened (a decision, a check, a receipt): it
   cannot be after today (the validate stage refuses it, E-DATE-FUTURE).  公示日期 is not
   one: a future 公示日期 is a scheduled publication.
@@ -60,6 +62,7 @@ class FieldSpec:
     references: str | None
     optional_column: bool
     display: str = ""          # "list": a multi-value field shown as a bulleted list
+    unit: str = ""             # the unit of a number (元), shown after its value on pages
     event_date: bool = False   # the day something happened: never after the as-of date
 
     @property
@@ -144,7 +147,8 @@ def load_schema(root: Path, relpath: str) -> TableSchema:
             unique=bool(constraints.get("unique", False)),
             identifier=ident, separators=str(fd.get("multiValue", "")),
             references=fd.get("references"), optional_column=bool(fd.get("optionalColumn", False)),
-            display=str(fd.get("display", "")), event_date=fd.get("eventDate") is True,
+            display=str(fd.get("display", "")), unit=str(fd.get("unit", "")),
+            event_date=fd.get("eventDate") is True,
         ))
     found = [diag("E-SCHEMA", relpath, _field_line(text, p), detail=p) for p in problems] + exposed + _personal_data(relpath, text, fields)
     if found:
@@ -157,7 +161,8 @@ def _personal_data(relpath: str, text: str, fields: list[FieldSpec]) -> list[Dia
     open-data field list): they are scanned like cells (P3.3), reported at the field's line."""
     found = []
     for spec in fields:
-        for key, value in (("name", spec.name), ("title", spec.title), ("description", spec.description)):
+        for key, value in (("name", spec.name), ("title", spec.title), ("description", spec.description),
+                           ("unit", spec.unit)):
             if spec.public and (hit := find_personal_data(value)):
                 found.append(diag("E-PERSONAL-DATA", relpath, _line_of(text, spec.name), column=f"{spec.name}.{key}",
                                   kind=hit[0], masked=hit[1]))
@@ -215,9 +220,11 @@ def constraint_problems(name: str, ftype: str, constraints: dict, fd: dict) -> l
     if any(not isinstance(v, (str, int, float)) or isinstance(v, bool) for v in constraints.get("enum") or ()):
         problems.append(f"字段“{name}”的 enum 只能列出文字或数字")
     for key, kind in (("multiValue", str), ("display", str), ("title", str), ("description", str),
-                      ("optionalColumn", bool), ("references", str)):
+                      ("optionalColumn", bool), ("references", str), ("unit", str)):
         if key in fd and not isinstance(fd[key], kind):
             problems.append(f"字段“{name}”的 {key} 应为{'文字' if kind is str else ' true 或 false'}")
+    if "unit" in fd and ftype not in ("number", "integer"):
+        problems.append(f"字段“{name}”的 unit 只能用于 number 或 integer 类型的字段")
     return problems
 
 

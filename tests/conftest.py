@@ -59,6 +59,23 @@ def edit_row(path: Path, match: dict, **changes) -> None:
     write_rows(path, header, rows)
 
 
+def edit_config(site_dir: Path, edit) -> None:
+    """Change the site's configuration: ``edit`` changes the parsed mapping in place."""
+    import yaml
+
+    path = site_dir / "site_config.yaml"
+    config = yaml.safe_load(path.read_text(encoding="utf-8"))
+    edit(config)
+    path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
+
+
+def config_errors(site_dir: Path, as_of: date = GOLDEN_AS_OF) -> list[str]:
+    """The formatted errors of a build that must fail."""
+    result, report = run(site_dir, as_of)
+    assert result is None
+    return [d.format() for d in report.errors]
+
+
 def all_output_bytes(out: Path):
     """(relative path, bytes) of every output file; gzip files (the search index) unpacked."""
     import gzip

@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from conftest import GOLDEN_AS_OF, run
-from generator.stages.assemble import period_of
+from generator.stages.assemble import period_of, updated_on
 
 
 @pytest.mark.parametrize("d, unit, label, first", [
@@ -56,3 +56,24 @@ def test_department_page_names_items_it_has_nothing_for(site):
     run(site, GOLDEN_AS_OF)
     html = (site / "public/agencies/nx-hrss/index.html").read_text(encoding="utf-8")
     assert "本部门暂无" in html and "双随机一公开抽查结果" in html.split("本部门暂无")[1]
+
+
+def _record(published, status_on=None):
+    from types import SimpleNamespace
+    return SimpleNamespace(life=SimpleNamespace(published_on=published, status_on=status_on))
+
+
+@pytest.mark.parametrize("as_of, want", [
+    (date(2026, 11, 9), date(2026, 11, 5)),    # the day before the correction: the last change before it
+    (date(2026, 11, 10), date(2026, 11, 10)),  # the day of the correction (P5.1)
+    (date(2026, 11, 11), date(2026, 11, 10)),
+    (date(2026, 11, 21), date(2026, 11, 20)),  # a withdrawal (its 状态日期) changes the list too
+])
+def test_updated_on_counts_corrections_changes_and_withdrawals_not_only_publication(as_of, want):
+    """The home page's 更新于 (issue 14.6): it ignored corrections."""
+    from types import SimpleNamespace
+    listed = [_record(date(2026, 11, 1)), _record(date(2026, 10, 1), status_on=date(2026, 11, 5))]
+    withdrawn = [_record(date(2026, 9, 1), status_on=date(2026, 11, 20))]
+    corrections = {"r1": (SimpleNamespace(on=date(2026, 11, 10)),)}
+    assert updated_on(listed, withdrawn, corrections, as_of) == want
+    assert updated_on([], [], {}, as_of) is None

@@ -129,11 +129,13 @@ def test_an_identifier_lookup_downloads_no_full_text_index_until_asked(phone, ba
     assert not any("/pagefind/" in url for url in phone.requests), "Pagefind loaded for an exact answer"
     rerun(phone, lambda: phone.click("#search-fulltext"))
     assert any("/pagefind/" in url for url in phone.requests)
-    assert "全文检索" in phone.inner_text("#search-status")
+    status = phone.inner_text("#search-status")
+    # the code is in no other record's text: said so, rather than left unanswered
+    assert status == f"找到 2 条与“{record['统一社会信用代码']}”相符的记录。没有其他提到它的公示信息。", status
 
 
 def test_filter_narrows_full_text_results_and_shows_counts(phone, base_url):
-    search(phone, base_url, "劳务派遣")  # names hold it: the lookup answers, full text on request
+    search(phone, base_url, "工资")  # names hold it: the lookup answers, full text on request
     assert phone.locator("#search-exact-list .hit").count() > 0 and phone.locator("#search-full-list .hit").count() == 0
     rerun(phone, lambda: phone.click("#search-fulltext"))
     full = phone.locator("#search-full-list .hit")
@@ -181,8 +183,8 @@ def test_expired_and_withdrawn_records_are_not_found(phone, base_url):
 
 def test_empty_result_says_so_and_suggests_the_lists(phone, base_url):
     assert search(phone, base_url, "ZZQX9999") == []
-    assert phone.is_visible("#search-empty")
-    assert "没有找到与“ZZQX9999”相关的公示信息" in phone.inner_text("#search-status")
+    assert phone.inner_text("#search-status") == "没有找到与“ZZQX9999”相符的记录。正文中也没有提到它的公示信息。"
+    assert phone.is_visible("#search-none") and phone.is_visible("#search-browse")
     assert phone.is_visible(".browse a[href='/penalties/']")
 
 
@@ -206,17 +208,20 @@ def test_search_page_without_javascript_says_it_needs_it_and_links_the_lists(bro
     context.close()
 
 
-def test_browser_normalises_lookups_as_python_does(browser, base_url):
-    """I3: the same test vectors through generator/theme/static/lookup.js and identifiers.lookup_key."""
-    from generator.identifiers import lookup_key
+@pytest.mark.parametrize("fixture, js, python", [("lookup_keys.json", "lookupKey", "lookup_key"),
+                                                 ("query_kinds.json", "queryKind", "query_kind")])
+def test_browser_normalises_and_classifies_lookups_as_python_does(browser, base_url, fixture, js, python):
+    """The same test vectors through generator/theme/static/lookup.js and generator/identifiers.py:
+    the keys (I3), and what a query looks like, on which the search page's reasons rest (issue 14.1)."""
+    from generator import identifiers
 
-    vectors = json.loads((REPO / "tests/fixtures/lookup_keys.json").read_text(encoding="utf-8"))
+    vectors = json.loads((REPO / "tests/fixtures" / fixture).read_text(encoding="utf-8"))
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "/search/")
-    got = page.evaluate("async (v) => { const m = await import('/assets/lookup.js');"
-                        " return v.map(([a]) => m.lookupKey(a)); }", vectors)
-    assert got == [b for _, b in vectors] == [lookup_key(a) for a, _ in vectors]
+    got = page.evaluate(f"async (v) => {{ const m = await import('/assets/lookup.js');"
+                        f" return v.map(([a]) => m.{js}(a)); }}", vectors)
+    assert got == [b for _, b in vectors] == [getattr(identifiers, python)(a) for a, _ in vectors]
     context.close()
 
 
@@ -372,11 +377,12 @@ def test_search_says_so_when_the_full_text_cannot_load_and_the_lookup_still_answ
     assert "全文检索暂时无法使用" in status and f"找到 {len(exact)} 条" in status, status
     assert page.get_attribute("#search-status", "data-error") == "fulltext"
     assert page.eval_on_selector_all(".hit a", "els => els.map(e => e.getAttribute('href'))") == exact
-    # a query only the full text could answer: never “没有找到”, the lists to browse instead
-    assert search(page, base_url, "劳动保障监察") == []
+    # a name the lookup does not hold: that there is no match stands (the lookup answers it), and
+    # the reader is told the related content could not be listed, with the lists to browse
+    assert search(page, base_url, "不存在的公司名称") == []
     status = page.inner_text("#search-status")
-    assert "全文检索暂时无法使用，未能查询“劳动保障监察”" in status and "没有找到" not in status, status
-    assert page.is_visible(".browse a[href='/penalties/']") and not page.is_visible("#search-empty")
+    assert status.startswith("没有找到与“不存在的公司名称”相符的记录") and "全文检索暂时无法使用" in status, status
+    assert page.is_visible(".browse a[href='/penalties/']") and page.is_visible("#search-browse")
     context.close()
 
 
@@ -389,5 +395,6 @@ def test_search_falls_back_to_the_full_text_when_the_lookup_cannot_load(browser,
     assert "/" + record["url"].split("/", 3)[3] in found
     status = page.inner_text("#search-status")
     assert "名称、代码和文号查询暂时无法使用" in status and "全文检索" in status, status
+    assert "没有找到" not in status, status  # the lookup could not say: the record may exist
     assert page.get_attribute("#search-status", "data-error") == "lookup"
     context.close()

@@ -130,7 +130,7 @@ MUTATIONS = {
               st.sampled_from(["set", "delete", "add"]), any_value),
     "config-text": st.tuples(st.just("config-text"), index, st.text(max_size=20)),
     "schema": st.tuples(st.just("schema"), index, index, st.sampled_from([
-        "type", "public", "identifier", "multiValue", "optionalColumn", "display", "references", "name", "title",
+        "type", "public", "identifier", "multiValue", "optionalColumn", "display", "unit", "references", "name", "title",
         "minimum", "maximum", "maxLength", "pattern", "enum", "required", "unique", "delete", "duplicate"]),
         any_value),
     "front": st.tuples(st.just("front"), st.sampled_from(["title", "slug", "item", "phase", "summary", "updated", "other"]),

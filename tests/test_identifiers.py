@@ -5,8 +5,9 @@ import pytest
 import json
 from pathlib import Path
 
-from generator.identifiers import (USCC_PLACEHOLDER, doc_number_valid, lookup_key, normalise_doc_number,
-                                   resident_id_valid, uscc_check_char, uscc_problem)
+from generator.identifiers import (QUERY_KINDS, USCC_PLACEHOLDER, doc_number_valid, lookup_key,
+                                   normalise_doc_number, query_kind, resident_id_valid, uscc_check_char,
+                                   uscc_problem)
 
 
 def test_uscc_example_from_rules_is_valid():
@@ -63,3 +64,30 @@ LOOKUP_VECTORS = json.loads((Path(__file__).parent / "fixtures/lookup_keys.json"
 def test_lookup_key_vectors(typed, key):
     """The vectors that generator/theme/static/lookup.js must pass too (tests/test_browser.py)."""
     assert lookup_key(typed) == key
+
+
+QUERY_VECTORS = json.loads((Path(__file__).parent / "fixtures/query_kinds.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("typed, kind", QUERY_VECTORS)
+def test_query_kind_vectors(typed, kind):
+    """What the search page says when nothing matches depends on this (issue 14.1): a credit code
+    with a wrong check character (I1) is told apart from a resident ID number (I2) and the
+    placeholder.  generator/theme/static/lookup.js passes the same vectors (tests/test_browser.py)."""
+    assert query_kind(typed) == kind
+
+
+def test_query_kind_vectors_cover_every_kind():
+    assert {kind for _, kind in QUERY_VECTORS} == set(QUERY_KINDS)
+
+
+def test_one_wrong_character_in_a_credit_code_is_a_check_mismatch():
+    """Every single-character change of a valid code is caught by its check character (GB 32100)."""
+    code = "91640106MA77NBYU32"
+    assert query_kind(code) == "uscc"
+    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+    for i in range(18):
+        for c in alphabet:
+            if c != code[i]:
+                wrong = code[:i] + c + code[i + 1:]
+                assert query_kind(wrong) == "uscc-check", wrong

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, GOLDEN_AS_OF, run
+from conftest import FIXTURES, GOLDEN_AS_OF, config_errors, edit_config, run
 from generator.cli import main
 
 INVALID = FIXTURES / "invalid"
@@ -92,15 +92,9 @@ def test_configuration_naming_an_unknown_column_is_an_error_not_a_crash(site):
     (["行政相对人名称"], "datasets.penalties.search 应为映射"),
 ])
 def test_search_settings_are_checked(site, search, expected):
-    import yaml
-
-    config = yaml.safe_load((site / "site_config.yaml").read_text(encoding="utf-8"))
-    config["datasets"]["penalties"]["search"] = search
-    (site / "site_config.yaml").write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-    result, report = run(site, GOLDEN_AS_OF)
-    lines = [d.format() for d in report.errors]
-    assert result is None and any(l.startswith("site_config.yaml") and " E-CONFIG " in l and expected in l
-                                  for l in lines), lines
+    edit_config(site, lambda c: c["datasets"]["penalties"].update(search=search))
+    lines = config_errors(site)
+    assert any(l.startswith("site_config.yaml") and " E-CONFIG " in l and expected in l for l in lines), lines
 
 
 def test_broken_site_template_is_reported_with_its_line(site, capsys):
@@ -186,3 +180,20 @@ def test_penalty_kinds_are_those_of_the_law():
         schema = json.loads((root / "data/penalties.schema.json").read_text(encoding="utf-8"))
         [field] = [f for f in schema["fields"] if f["name"] == "处罚类别"]
         assert field["constraints"]["enum"] == kinds
+
+
+@pytest.mark.parametrize("field_name, unit, says", [
+    ("罚款金额（元）", 3, "unit 应为文字"),          # not text
+    ("案件名称", "元", "unit 只能用于 number 或 integer"),  # a unit on a text field
+])
+def test_schema_unit_of_the_wrong_kind_is_named(site, field_name, unit, says):
+    """``unit`` (80,000 元 on pages) is text, and only on a number field (generator/schema.py)."""
+    import json
+
+    path = site / "data/penalties.schema.json"
+    schema = json.loads(path.read_text(encoding="utf-8"))
+    next(f for f in schema["fields"] if f["name"] == field_name)["unit"] = unit
+    path.write_text(json.dumps(schema, ensure_ascii=False, indent=2), encoding="utf-8")
+    result, report = run(site, GOLDEN_AS_OF)
+    lines = [d.format() for d in report.errors]
+    assert result is None and any("E-SCHEMA" in l and field_name in l and says in l for l in lines), lines

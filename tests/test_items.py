@@ -141,7 +141,7 @@ def test_flow_charts_ship_with_a_text_alternative(built):
 
 def test_phone_navigation_and_print_stylesheet(built):
     css = (built / "assets/site.css").read_text(encoding="utf-8")
-    assert "@media print" in css and "@media (max-width: 40rem)" in css
+    assert "@media print" in css and "@media screen and (max-width: 40rem)" in css
     html = (built / "coercions/index.html").read_text(encoding="utf-8")
     assert 'aria-current="true">事后公开' in html  # the section's place in the navigation
 

@@ -124,7 +124,7 @@ def test_an_internal_dataset_may_use_private_columns(tmp_path):
 
     ds = SimpleNamespace(name="suggestions", internal=True, key=("联系电话",), title_field="联系电话",
                          list_columns=(), date_field=None, agency_field=None, group_by=None,
-                         period=Period(None, None, PeriodRule()), role=lambda r: r)
+                         period=Period(None, None, PeriodRule()), role=lambda r: r, record_title=None)
     assert private_column_problems(ds, lambda c: True, lambda c: False, "site_config.yaml") == []
     shown = SimpleNamespace(**{**vars(ds), "internal": False})
     assert len(private_column_problems(shown, lambda c: True, lambda c: False, "site_config.yaml")) == 5

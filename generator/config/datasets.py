@@ -15,6 +15,7 @@ from ..guards import private_column_problems
 from .kinds import Basis, Choice, Flag, Integer, ListOf, MapOf, OneOrMany, Text, sorted_pairs, values_of
 from .law import CreditConfig, MajorConfig
 from .options import Kind, Option, Section, given, section, shown, unknown_key
+from .titles import RecordTitle, TitleTemplate
 
 CONFIG_FILE = "site_config.yaml"
 
@@ -164,7 +165,8 @@ class SearchConfig:
     Pagefind indexes besides the title (``None``: all), which bounds its memory at 100,000 pages."""
 
     names: tuple = Option(ListOf(Text()), "columns found by the full name and by any 2+-character part")
-    identifiers: tuple = Option(ListOf(Text()), "columns found exactly, I1/I3-normalised (credit codes, 文号)")
+    identifiers: tuple = Option(ListOf(Text()), "columns found exactly, I1/I3-normalised "
+                                "(credit codes, 工商注册号, 文号, 许可编号, 执法证件编号)")
     filters: tuple = Option(ListOf(Text()), "filters besides 公示事项, 执法主体, 地区, 年份")
     amount: str | None = Option(Text(), "column to sort results by amount", default=None)
     fulltext: tuple | None = Option(ListOf(Text()), "public fields Pagefind indexes besides the title; absent: all",
@@ -188,6 +190,9 @@ class DatasetConfig:
     key: tuple = Option(ListOf(Text(), single=True), "columns of the record's stable id (I3-normalised): its URL",
                         required=True)
     title_field: str = Option(Text(), "column that names a record", required=True)
+    record_title: RecordTitle = Option(TitleTemplate(), "what tells its records apart in page titles, headings and "
+                                       "feed entries: `{column}`s and text, e.g. `\"{行政相对人名称}（{文号}）\"`",
+                                       default=None, default_doc="`{title_field}`")
     date_field: str | None = Option(Text(), "column that orders lists (newest first); none: key order", default=None)
     agency_field: str | None = Option(Text(), "column naming the department (agencies.yaml)", default=None)
     list_columns: tuple = Option(ListOf(Text()), "columns shown in lists")
@@ -225,6 +230,8 @@ class DatasetConfig:
         if not internal and not given(written, "item"):
             (at / "item").fail("缺少 {path}（附件2的事项序号；不公开的内部数据集请写 internal: true）")
         values["title"] = values["title"] or name
+        if values["record_title"] is None and values["title_field"]:
+            values["record_title"] = RecordTitle.of_column(values["title_field"])
         values["path"] = values["path"] or name
         if not internal and not re.fullmatch(URL_PATH, values["path"]):
             (at / "path").fail(f"“{values['path']}”只能含小写字母、数字和连字符（用作网址）")
@@ -249,6 +256,7 @@ def columns_named(ds: DatasetConfig) -> list[tuple[str, str]]:
     named += [(k, v) for k, v in (("title_field", ds.title_field), ("date_field", ds.date_field),
                                   ("agency_field", ds.agency_field), ("period.from", ds.period.start),
                                   ("period.until", ds.period.until)) if v]
+    named += [("record_title", c) for c in ds.record_title.columns if c != ds.title_field] if ds.record_title else []
     named += [("order", c) for pair in ds.order for c in pair]
     named += [("period.rules.when", c) for rule in ds.period.rules for c, _ in rule.when]
     if ds.deadline:

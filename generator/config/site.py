@@ -59,7 +59,7 @@ class SiteConfig:
 
     root: Path
     title: str = Option(Text(), "the platform's name", key="site.title", required=True)
-    short_title: str = Option(Text(), "short name, in page titles", key="site.short_title", default_doc="`site.title`")
+    short_title: str = Option(Text(), "short name, in page titles and in the header on phones", key="site.short_title", default_doc="`site.title`")
     base_url: str = Option(Text(r"https?://[^\s/]+(/\S*)?", "https://gongshi.example.gov.cn/"),
                            "the published address (feeds, sitemap and exports use it)", key="site.base_url", required=True)
     publisher: str = Option(Text(), "the department that publishes", key="site.publisher", required=True)

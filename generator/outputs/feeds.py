@@ -26,7 +26,7 @@ from ..dates import CHINA, format_cn
 from ..site import Change, DatasetView, Site
 from . import routes
 from .exports import EXTRA_COLUMNS, csv_row, mapped_row
-from .text import text_of
+from .text import facts, record_title, text_of
 
 NS = "https://gongshi.example/ns/feed/1"          # the gongshi namespace: a name, not a location
 AT = "http://purl.org/atompub/tombstones/1.0"      # RFC 6721
@@ -145,14 +145,14 @@ def _entry(site: Site, view: DatasetView, change: Change) -> FeedEntry:
     fe = FeedEntry()
     fe.register_extension("gs", _Record, rss=False)
     fe.id(entry_id(site, view, record.id))
-    title = text_of(record.get(view.config.title_field))
-    fe.title(f"【{event.kind}】{title}")
+    fe.title(f"【{event.kind}】{record_title(view, record)}")
     fe.link(href=routes.absolute(site, routes.record(view, record.id) if view.config.record_pages else routes.dataset(view)))
     fe.updated(_midnight(event.on))
     fe.published(_midnight(record.life.published_on))
     fe.category(term=event.kind)
     note = event.note or (text_of(record.get(view.config.role("status_note"))) if event.kind != "公示" else "")
-    fe.summary(f"{format_cn(event.on)}{event.kind}：{title}" + (f"。{note}" if note else ""))
+    said = (f"{format_cn(event.on)}{event.kind}", note, facts(view, record))  # what the title does not say
+    fe.summary("".join(f"{part.rstrip('。')}。" for part in said if part))
     return fe
 
 

@@ -20,10 +20,33 @@ from ..dates import format_cn
 from ..model import Record
 from ..site import DatasetView, Site
 from . import routes
-from .text import plain, text_of
+from .text import plain, record_title, text_of, with_unit
 
 THEME = Path(__file__).resolve().parent.parent / "theme"  # package data: installed with the package
 MACROS = "_macros.html"
+# a value that reads as one piece in a list table (the theme's ``nb`` class): a date, a number,
+# a 文号 or credit code, or a code short enough never to need a break (准考证号, 工商注册号,
+# 执法证件编号: at most 20 characters) or unique to its record (检查记录编号, 听证编号)
+UNBROKEN_TYPES = frozenset({"date", "number", "integer"})
+UNBROKEN_IDENTIFIERS = frozenset({"doc-number", "uscc"})
+UNBROKEN_MAX_LENGTH = 20
+UNBROKEN_UNIQUE_MAX_LENGTH = 50
+
+
+def unbroken(f) -> bool:
+    """Whether a field's values may not break inside a list table's cell ("2026年11月2 / 日",
+    "〔2026〕9 / 号" is what the issue 14.6 saw); a long unique text (a name) still wraps."""
+    if f.type in UNBROKEN_TYPES or f.identifier in UNBROKEN_IDENTIFIERS:
+        return True
+    if f.type != "string" or f.max_length is None:
+        return False
+    return f.max_length <= UNBROKEN_MAX_LENGTH or (f.unique and f.max_length <= UNBROKEN_UNIQUE_MAX_LENGTH)
+
+
+def unit_after(f, heading: str) -> str:
+    """The unit to write after a field's values under ``heading``: none where the heading
+    already says it (a column 罚款金额（元）), else the schema's ``unit`` (80,000 元)."""
+    return "" if not f.unit or f"（{f.unit}）" in heading else f.unit
 
 
 def make_environment(site_templates: Path | None) -> Environment:
@@ -79,6 +102,7 @@ class Renderer:
         self.env.globals.update({name: m for name, m in vars(macros).items() if isinstance(m, Macro)})
         self._templates = {}
         self._partials = {}
+        self._column_info = {}
         # top navigation: the three phases of attachment 2, then the datasets named in site.nav
         self.nav = [(f"{phase}公开", routes.phase(phase)) for phase in routes.PHASE_PATHS]
         self.nav += [(site.datasets[n].config.title, routes.dataset(site.datasets[n])) for n in site.config.nav
@@ -135,6 +159,11 @@ class Renderer:
         agency = self.site.agency_by_name.get(name)
         return routes.agency(agency) if agency else None
 
+    def title(self, view: DatasetView, record: Record) -> str:
+        """What names the record apart from the others of its dataset (``record_title``): its
+        page's title and heading, its feed entries."""
+        return record_title(view, record)
+
     def noted(self, record: Record) -> bool:
         return record.life.status in STATUS_NOTED
 
@@ -143,17 +172,35 @@ class Renderer:
     def rows(self, view: DatasetView, records, columns, offset: int = 0) -> list[tuple]:
         """The rows of a list table (``record_table`` in ``_macros.html``), numbered from
         ``offset`` + 1: (number, link to the record's page or None, first column's name, its
-        text, [(column, text) of the other columns])."""
+        text, whether it may not break inside, [(column, text, may not break inside) of the
+        other columns])."""
         pages = view.config.record_pages
-        first, rest = columns[0], columns[1:]
-        return [(n, routes.record(view, record.id) if pages else None, first, text_of(record.get(first)),
-                 [(c, text_of(record.get(c))) for c in rest]) for n, record in enumerate(records, offset + 1)]
+        (first, first_unit, first_nb), *rest = self._columns(view, tuple(columns))
+        return [(n, routes.record(view, record.id) if pages else None, first,
+                 with_unit(text_of(record.get(first)), first_unit), first_nb,
+                 [(c, with_unit(text_of(record.get(c)), unit), nb) for c, unit, nb in rest])
+                for n, record in enumerate(records, offset + 1)]
+
+    def _columns(self, view: DatasetView, columns: tuple) -> list[tuple]:
+        """(name, unit to write after a value, whether a value may not break inside) of a list's
+        columns.  A date, a number, a 文号 or a code reads as one piece ("2026年11月2日", not
+        "2026年11月2 / 日"); a column whose name already says the unit (罚款金额（元）) leaves it
+        out of its cells."""
+        key = (view.config.name, columns)
+        if key not in self._column_info:
+            spec = {f.name: f for f in view.fields}
+            info = []
+            for c in columns:
+                f = spec.get(c)
+                info.append((c, unit_after(f, c) if f else "", bool(f) and unbroken(f)))
+            self._column_info[key] = info
+        return self._column_info[key]
 
     def fields(self, view: DatasetView, record: Record) -> list[tuple]:
         """Each non-empty public field of a record, in schema order (``field_rows`` in
-        ``_macros.html``): (title, text as it reads on a page, link to its page (a
-        department's) or None, its values if shown as a list (``display: list``) else (),
-        whether it is in the full-text index (the dataset's ``search.fulltext``))."""
+        ``_macros.html``): (title, text as it reads on a page — with its unit, 80,000 元 —, link
+        to its page (a department's) or None, its values if shown as a list (``display: list``)
+        else (), whether it is in the full-text index (the dataset's ``search.fulltext``))."""
         out = []
         fulltext = view.config.search.fulltext
         # after redaction a record holds exactly the public fields, in schema order
@@ -166,6 +213,7 @@ class Renderer:
                 continue
             text = text_of(value)
             if text:
+                text = with_unit(text, unit_after(f, f.title))
                 out.append((f.title, text, self.agency_url(text) if f.references == "agencies" else None, (), indexed))
         return out
 

@@ -66,13 +66,22 @@ def dataset_view(ds: DatasetConfig, fields: tuple[FieldSpec, ...], listed, withd
     for i, record in enumerate(records):
         if record.agency:
             by_agency.setdefault(record.agency, []).append(i)
-    latest = max((r.life.published_on for r in records if r.life.published_on), default=None)
     withdrawn = tuple(ordered(withdrawn, ds))
     corrections = corrections or {}
+    latest = updated_on(records, withdrawn, corrections, as_of)
     changes, days = feed_history(records, withdrawn, expired, corrections, as_of) if as_of else ((), ())
     return DatasetView(ds, fields, records, withdrawn, {k: tuple(v) for k, v in by_agency.items()}, latest,
                        groups, tuple(expired), corrections, changes, days,
                        changes[-1].event.on if changes else None)
+
+
+def updated_on(listed, withdrawn, corrections: dict, as_of: date | None) -> date | None:
+    """The day a dataset's public list last changed (the home page's 更新于): a record published,
+    corrected or changed (P5.1: its 状态日期, an entry of the corrections log) or withdrawn."""
+    days = [r.life.published_on for r in listed if r.life.published_on]
+    days += [r.life.status_on for r in (*listed, *withdrawn) if r.life.status_on]
+    days += [c.on for entries in corrections.values() for c in entries]
+    return max((d for d in days if as_of is None or d <= as_of), default=None)
 
 
 def feed_history(listed, withdrawn, expired, corrections: dict, as_of: date):

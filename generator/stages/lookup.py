@@ -12,8 +12,9 @@ nothing private, expired, withdrawn or unpublished can be found — and nothing 
 
 Layout (all JSON, keys sorted, so that two builds are byte-identical):
 
-- ``index.json``: format, rows per block, shard counts, dataset titles, and the name parts that
-  occur in more than ``COMMON`` records (no lookup: they identify no one; full-text search
+- ``index.json``: format, rows per block, shard counts, each dataset's title and the column
+  names of its rows (labels, also for its full-text results), and the name parts that occur in
+  more than ``COMMON`` records (no lookup: they identify no one; full-text search
   serves them);
 - ``k/<n>.json``: normalised identifier or full name → ordinals of its records;
 - ``g/<n>.json``: two-character name part → ordinals of the records whose name holds it, as
@@ -36,7 +37,7 @@ from ..identifiers import USCC_PLACEHOLDER, lookup_key
 from ..outputs import routes
 
 LOOKUP_DIR = routes.LOOKUP
-FORMAT = 1
+FORMAT = 2            # 2: each dataset's title and the labels of its row's columns
 ROWS = 16             # rows per block: a lookup downloads the blocks of its candidates
 SHARD_BYTES = 8192    # aimed-at size of a key shard
 COMMON = 1000         # a name part in more records than this is not looked up
@@ -44,13 +45,32 @@ COMMON = 1000         # a name part in more records than this is not looked up
 
 @dataclass(frozen=True)
 class LookupSpec:
-    """One dataset's part of the index, from its ``search:`` configuration."""
+    """One dataset's part of the index, from its ``search:`` configuration.  A dataset with
+    record pages but nothing to look up is listed too (no rows): the search page labels its
+    full-text results with the same column names."""
 
+    dataset: object               # its DatasetConfig: the URLs of its list pages (routes)
     export: str                   # the URL of the dataset's JSON export, which it reads
+    page_size: int                # records per list page: without record pages, a row links to its list page
     title: str                    # the disclosure item, shown with each result
     names: tuple[str, ...]        # looked up whole and by any 2+-character part
     identifiers: tuple[str, ...]  # looked up whole
     shown: tuple[str | None, ...]  # columns of the row: name, number, kind, department, date
+
+    @classmethod
+    def of(cls, ds, export: str, page_size: int) -> "LookupSpec":
+        """A result shows the first name column (else the title column), the key's last column
+        (the document number, unless it is a name), the first filter column (e.g. 处罚类别), the
+        department and the date."""
+        s = ds.search
+        name = (s.names or (ds.title_field,))[0]
+        number = ds.key[-1] if ds.key[-1] != name and ds.key[-1] not in s.names else None
+        return cls(ds, export, page_size, ds.title, s.names, s.identifiers,
+                   (name, number, s.filters[0] if s.filters else None, ds.agency_field, ds.date_field))
+
+    @property
+    def looked_up(self) -> bool:
+        return bool(self.names or self.identifiers)
 
 
 def fnv1a(text: str) -> int:
@@ -73,15 +93,15 @@ def values_of(value) -> list[str]:
 
 
 def read_rows(root: Path, specs, base_url: str):
-    """(row, exact keys, name keys) of every published record with a page, in dataset order."""
+    """(row, exact keys, name keys) of every published record, in dataset order."""
     for n, spec in enumerate(specs):
+        if not spec.looked_up:
+            continue
         with (root / spec.export.lstrip("/")).open(encoding="utf-8") as fh:
             records = json.load(fh)["records"]  # the listed records only; `withdrawn` is ignored
-        for record in records:
-            url = record.get("url")
-            if not url:
-                continue  # no record pages: nothing to link to
-            path = routes.relative(base_url, url)
+        for i, record in enumerate(records):
+            url = record.get("url")  # none without record pages: the list page that shows it
+            path = routes.relative(base_url, url) if url else routes.dataset(spec.dataset, i // spec.page_size + 1)
             row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
             names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
             exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}
@@ -150,7 +170,7 @@ def build_lookup(root: Path, specs, base_url: str) -> str | None:
             del parts[p]
         manifest = {
             "format": FORMAT, "rows": ROWS, "records": ordinal + 1, "common": common,
-            "datasets": [s.title for s in specs],
+            "datasets": [{"title": s.title, "labels": list(s.shown)} for s in specs],
             "k": write_shards(out / "k", {k: v for k, v in exact.items() if len(v) <= COMMON}, gaps=False),
             "g": write_shards(out / "g", parts, gaps=True),
         }

@@ -16,6 +16,44 @@ export function lookupKey(value) {
   return text.toUpperCase();
 }
 
+// What a query looks like, so that the page can say why nothing matched: the same as
+// generator/identifiers.py query_kind() (tests/fixtures/query_kinds.json: the shared vectors).
+// A credit code (I1, GB 32100-2015) with a wrong check character, a letter the code never uses
+// (O for 0) or a character too few or many; the placeholder of a 个体工商户 without a code; a
+// resident ID number (never searchable: I2, P3.1); a document number (I3); another number; text.
+const USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+export const USCC_PLACEHOLDER = "00000000000000000X";
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+
+export function usccValid(code) {
+  if (code.length !== 18 || [...code].some((c) => !USCC.includes(c))) return false;
+  let total = 0;
+  for (let i = 0; i < 17; i++) total += USCC.indexOf(code[i]) * ((3 ** i) % 31);
+  return USCC[(31 - (total % 31)) % 31] === code[17];
+}
+
+function residentIdValid(number) {
+  if (!/^\d{17}[\dX]$/u.test(number)) return false;
+  const total = ID_WEIGHTS.reduce((sum, w, i) => sum + w * Number(number[i]), 0);
+  return "10X98765432"[total % 11] === number[17];
+}
+
+export function queryKind(value) {
+  const key = lookupKey(value || "");
+  if (key === USCC_PLACEHOLDER) return "placeholder";
+  if (/^[0-9A-Z]{18}$/u.test(key)) {
+    if (usccValid(key)) return "uscc";
+    if (residentIdValid(key)) return "resident-id";
+    return [...key].every((c) => USCC.includes(c)) ? "uscc-check" : "uscc-letters";
+  }
+  if (/^(?=.*[A-Z])(?:[0-9A-Z]{17}|[0-9A-Z]{19})$/u.test(key)) return "uscc-length";
+  if (DOC_NUMBER.test(key)) return "doc-number";
+  return (key.match(/[0-9]/gu) || []).length >= 6 ? "number" : "text";
+}
+
+// The letters a credit code never uses, and what was probably meant (for the page's hint)
+export const NOT_IN_USCC = { O: "数字 0", I: "数字 1", Z: "数字 2", S: "数字 5", V: "字母 U 或 Y" };
+
 export function fnv1a(text) {
   let h = 0x811c9dc5;
   for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
@@ -44,8 +82,14 @@ export class Lookup {
     return this.cache.get(path);
   }
 
+  // The labels (column names) of a dataset's rows, by its title: for full-text results too.
+  async labels() {
+    const m = await this.json("index.json");
+    return new Map(m.datasets.map((d) => [d.title, d.labels]));
+  }
+
   // The records whose identifier or full name equals the query, then those whose name contains
-  // it (shorter names first): [{url, name, number, kind, agency, date, item, exact}].
+  // it (shorter names first): [{url, name, number, kind, agency, date, item, labels, exact}].
   async find(query) {
     const key = lookupKey(query || "");
     if ([...key].length < 2) return [];
@@ -75,8 +119,9 @@ export class Lookup {
       const isExact = i < exact.length;
       const names = [row[1], ...(Array.isArray(row[7]) ? row[7] : [])];
       if (!isExact && !names.some((n) => lookupKey(n).includes(key))) return; // parts not adjacent
+      const dataset = m.datasets[row[6]];
       found.push({ url: row[0], name: row[1], number: row[2], kind: row[3], agency: row[4], date: row[5],
-        item: m.datasets[row[6]], exact: isExact });
+        item: dataset.title, labels: dataset.labels, exact: isExact });
     });
     const rank = (r) => (r.exact ? 0 : 1);
     found.sort((a, b) => rank(a) - rank(b) || (a.exact ? 0 : a.name.length - b.name.length));
