@@ -41,14 +41,15 @@ from pathlib import Path
 
 from .. import pagefind_files
 from ..cache import Cache, key
+from ..outputs import routes
 
-PAGEFIND_DIR = "pagefind"
+PAGEFIND_DIR = routes.PAGEFIND
 SHARDS = "s"              # /pagefind/s/<part>/
 SHARD_LIST = "shards.json"
 SHARD_MIN = 5000          # indexed pages of a section above which it is indexed in parts, by date
 PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 2 run at once
 WORK = ".pagefind-work"   # the pages as Pagefind reads them, and the parts being made
-SKIPPED = frozenset({PAGEFIND_DIR, "lookup", WORK})  # generated indexes, never indexed themselves
+SKIPPED = frozenset({PAGEFIND_DIR, routes.LOOKUP, WORK})  # generated indexes, never indexed themselves
 _URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
 _BODY = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
@@ -102,7 +103,7 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2) -> str | 
             place = {u: i for i, u in enumerate(urls[p.name])}
             pagefind_files.set_sort_orders(work / p.stage, {k: _ordered(order, place) for k, order in ranks.items()})
             os.renames(work / p.stage, root / p.folder)  # the main index first: the parts go inside it
-        (root / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps([f"/{p.folder}/" for p in parts if p.name]),
+        (root / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps([routes.of_file(f"{p.folder}/") for p in parts if p.name]),
                                                       encoding="utf-8")
     except pagefind_files.ERRORS as exc:
         return f"Pagefind 索引：{type(exc).__name__}: {exc}"
@@ -123,7 +124,7 @@ def plan(root: Path):
         page = derive((root / rel).read_bytes())
         if page is None:
             continue
-        url = page_url(rel)
+        url = routes.of_file(rel)
         values = dict(sort_value(m) for m in _SORT.finditer(page))
         for k, v in values.items():
             sorts.setdefault(k, {})[url] = v
@@ -241,11 +242,6 @@ def indexed_part(page: bytes) -> bytes | None:
     html = _HTML_TAG.search(page)
     return b"<!DOCTYPE html>\n" + (html.group(0) if html else b"<html>") + \
         b"<head><meta charset=\"utf-8\"></head><body>" + page[start:end] + b"</body></html>\n"
-
-
-def page_url(rel: str) -> str:
-    """The URL Pagefind gives a file: pretty URLs for index.html."""
-    return "/" + (rel[:-len("index.html")] if rel == "index.html" or rel.endswith("/index.html") else rel)
 
 
 def _keep_urls(folder: Path, urls: list[str]) -> None:
