@@ -72,6 +72,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--no-search-index", action="store_true", help="不生成检索索引（全文索引和查询索引；用于快速预览和性能测试）")
     b.add_argument("--jobs", type=int, default=None, help="并行进程数，默认为 CPU 核数")
     b.add_argument("--timings", action="store_true", help="输出各阶段耗时（用于性能测试）")
+    b.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="构建缓存目录（不得位于输出目录中）：输入未变的检索索引直接复用；输出与不用缓存时逐字节相同")
+    b.add_argument("--explain", action="store_true", help="说明哪些部分复用了缓存、哪些重新生成及原因")
     b.add_argument("--revision", default=None, metavar="COMMIT",
                    help="写入 release.json 的数据版本；默认取 Netlify 的 COMMIT_REF、GitHub 的 GITHUB_SHA 或 git 的 HEAD")
     b.add_argument("--previous", default=None, metavar="URL|FILE|live|none",
@@ -349,7 +352,8 @@ def _ledger(args) -> int:
 
 
 def _build(args) -> int:
-    from .pipeline import UnsafeOutput, build  # keeps `gongshi --help` fast
+    from .cache import explain_text
+    from .pipeline import UnsafeCache, UnsafeOutput, build  # keeps `gongshi --help` fast
     from .report_formats import text_report
 
     site = args.site
@@ -364,9 +368,13 @@ def _build(args) -> int:
         return 2
     try:
         result = build(site, args.out, as_of, search_index=not args.no_search_index, jobs=args.jobs,
-                       max_per_code=args.max_per_code, release=release, today=today_in_china())
+                       max_per_code=args.max_per_code, release=release, today=today_in_china(),
+                       cache=args.cache)
     except UnsafeOutput as exc:
         print(f"gongshi: {exc}；请用 --out 指定别的目录", file=sys.stderr)
+        return 2
+    except UnsafeCache as exc:
+        print(f"gongshi: {exc}；请用 --cache 指定别的目录", file=sys.stderr)
         return 2
     except BuildFailed as failed:
         sys.stderr.write(text_report(failed.report, site))
@@ -379,4 +387,6 @@ def _build(args) -> int:
     if args.timings:
         for phase, seconds in result.timings.items():
             print(f"  {phase}: {seconds:.2f} s", file=sys.stderr)
+    if args.explain:
+        print(explain_text(result.explain, args.no_search_index), file=sys.stderr)
     return 0

@@ -5,6 +5,7 @@ inputs, as-of date)."""
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from jinja2 import TemplateError
 
+from .cache import Cache, UnsafeCache, key, open_cache  # noqa: F401 (the CLI catches UnsafeCache from here)
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
 from .release import ReleaseInputs, write_release
@@ -20,7 +22,7 @@ from .outputs import routes
 from .outputs.schedule import render_site
 from .stages.index import build_index
 from .stages.assets import write_assets
-from .stages.lookup import LookupSpec, build_lookup
+from .stages.lookup import LOOKUP_DIR, LookupSpec, build_lookup
 from .stages.output_dir import UnsafeOutput, prepare_output  # noqa: F401 (the CLI catches UnsafeOutput from here)
 
 
@@ -31,23 +33,27 @@ class BuildResult:
     counts: dict = field(default_factory=dict)  # dataset → {visibility: n}
     files: int = 0
     timings: dict = field(default_factory=dict)  # phase → seconds (wall), for benchmarks
+    explain: list = field(default_factory=list)  # (stage, reused|rebuilt, why): what the cache did
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
           search_index: bool = True, jobs: int | None = None,
           max_per_code: int | None = DEFAULT_MAX_PER_CODE, release: ReleaseInputs | None = None,
-          today: date | None = None) -> BuildResult:
+          today: date | None = None, cache: Path | None = None) -> BuildResult:
     """Build the site at ``root`` for the day ``as_of`` into ``out`` (default ``root/public``).
 
     Raises BuildFailed (with the full report) when the inputs have errors; ``out`` is then left
     as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
     ``release``: the revision, previous release and signing key of ``release.json`` (release.py).
-    ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked)."""
+    ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked).
+    ``cache``: a folder where the search indexes are kept for the next build (cache.py): the
+    output is byte-identical with or without it."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
     out = Path(out) if out else root / "public"
     output = check_output_dir(root, out)  # UnsafeOutput (exit 2) before anything is touched
+    store = open_cache(cache, out, root)  # UnsafeCache (exit 2), likewise
     report = Report(max_per_code)
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
@@ -73,10 +79,12 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
         gc.collect()
-        if search_index and (error := build_lookup(staging, lookup_specs(config), config.base_url)
-                             or build_index(staging)):
+        if search_index and (error := cached_lookup(staging, config, store)
+                             or build_index(staging, store, jobs or os.cpu_count() or 1)):
             report.add(diag("E-SEARCH-INDEX", "public", detail=error))
             raise BuildFailed(report)
+        if search_index:
+            store.prune()
         clock.lap("index")
         # last: what describes every other file, the search indexes included (release.py)
         write_release(staging, site=config.base_url, as_of=as_of, counts=counts, inputs=release or ReleaseInputs(),
@@ -91,7 +99,31 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     except BaseException:
         output.discard()
         raise
-    return BuildResult(report, out, counts, files, clock.laps)
+    return BuildResult(report, out, counts, files, clock.laps, store.events)
+
+
+def cached_lookup(staging: Path, config, store: Cache) -> str | None:
+    """The lookup index, reused when what it reads of the JSON exports (their ``records``), its
+    specification and its code are the same as in the cached build."""
+    specs = lookup_specs(config)
+    code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
+    k = key("lookup", code, repr(specs), config.base_url,
+            *(records_part(staging / s.export.lstrip("/")) for s in specs))
+    if store.restore(LOOKUP_DIR, k, staging / LOOKUP_DIR):
+        return None
+    if error := build_lookup(staging, specs, config.base_url):
+        return error
+    store.store(LOOKUP_DIR, k, staging / LOOKUP_DIR)
+    return None
+
+
+def records_part(export: Path) -> bytes:
+    """A JSON export from its ``records`` on (what the lookup reads); its head holds the as-of
+    date, which would make every day's key new.  The whole file if the layout is not the one
+    ``outputs/exports.py`` writes (a key that changes too often only costs time)."""
+    data = export.read_bytes() if export.is_file() else b""
+    at = data.find(b'\n "records": [\n')
+    return data[at:] if at >= 0 else data
 
 
 def lookup_specs(config) -> list[LookupSpec]:

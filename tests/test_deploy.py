@@ -42,13 +42,26 @@ def need(tool, found):
 
 # ---------------------------------------------------------------- what Netlify runs
 
+def test_the_build_cache_is_kept_between_deploys_and_runs():
+    """Netlify's local plugin and the CI workflow keep the folder the build command names
+    (README "The build cache"), and git never holds it."""
+    folder = re.search(r"--cache (\S+)", NETLIFY["build"]["command"]).group(1)
+    plugin = REPO / NETLIFY["plugins"][0]["package"].lstrip("/")
+    assert (plugin / "manifest.yml").is_file()
+    assert f'const CACHE = "{folder}";' in (plugin / "index.js").read_text(encoding="utf-8")
+    ci = (REPO / ".github/workflows/ci.yml").read_text(encoding="utf-8")
+    assert f"path: {folder}\n" in ci and f"gongshi build --cache {folder}" in ci
+    assert f"{folder}/" in (REPO / ".gitignore").read_text(encoding="utf-8").splitlines()
+
+
 def test_build_installs_the_lock_checks_then_builds_and_pins_python():
     command = NETLIFY["build"]["command"]
     steps = [s.strip() for s in command.split("&&")]
     assert re.fullmatch(r"pip install --quiet uv==\d+\.\d+\.\d+", steps[0])
     # exactly the lock, nothing resolved at deploy time (not even a build backend for gongshi)
     assert steps[1] == "uv sync --frozen --no-install-project"
-    assert steps[2:] == [".venv/bin/python -m generator check --fail-on never", ".venv/bin/python -m generator build"]
+    assert steps[2:] == [".venv/bin/python -m generator check --fail-on never",
+                         ".venv/bin/python -m generator build --cache .gongshi-cache --timings --explain"]
     assert NETLIFY["build"]["publish"] == "public"
     assert re.fullmatch(r"3\.\d+", NETLIFY["build"]["environment"]["PYTHON_VERSION"])
     assert NETLIFY["build"]["environment"]["UV_PYTHON_DOWNLOADS"] == "never"
@@ -212,7 +225,8 @@ def test_ci_reports_the_check_everywhere_it_is_read_and_runs_the_tests():
     assert "--format text --max-per-code 0" in summary["run"] and "--format json --max-per-code 0" in summary["run"]
     upload = next(s for s in check if s.get("uses", "").startswith("actions/upload-artifact@"))
     assert upload["if"] == "always()" and upload["with"]["path"] == "check-report/"
-    caches = [s for job in CI["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")]
+    caches = [s for job in CI["jobs"].values() for s in job["steps"] if s.get("uses", "").startswith("actions/cache@")
+              and "~/.cache/uv" in s["with"]["path"]]  # the package caches (the build cache is keyed apart)
     assert len(caches) == len(CI["jobs"]) and all("hashFiles('uv.lock'" in s["with"]["key"] for s in caches)
     tests = CI["jobs"]["tests"]["steps"]
     assert any(".venv/bin/python -m pytest" in s.get("run", "") and s["env"]["GONGSHI_LINT_REQUIRED"] == "1"

@@ -1,28 +1,217 @@
-"""Index: the written site in, a Pagefind full-text search index out (under /pagefind/).
+"""Index: the written site in, a Pagefind full-text search index out (under /pagefind/), built in
+parts.
 
 Pagefind's extended build segments Chinese text.  Only what the pages mark with
 ``data-pagefind-body`` is indexed (record and content pages), and the pages hold public fields
 only, so the index cannot hold more than the pages do.
+
+Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB for 100,000) and it
+cannot update an index in place. So a section of the site with more than ``SHARD_MIN`` indexed
+pages (the penalties' record pages) is indexed in parts by its pages' ``date`` sort key — 1, 2, 3,
+4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES`` — each part an index
+of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and everything else in
+``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
+main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
+built by its own Pagefind process, at most ``jobs`` at once, so the memory is bounded by the
+largest part; a part whose pages are unchanged is copied from the cache (``cache.py``), so a
+correction re-indexes one part, and a daily rebuild only the parts where records were published or
+taken down (the newest and the oldest). Pagefind numbers a sorted result by its place in its own
+index; the sort orders of every part are rewritten in the site's ranks (``pagefind_files``), so
+that the merged results are sorted across the parts.
+
+What Pagefind reads of a page is the ``<html>`` tag and the element marked ``data-pagefind-body``,
+copied into a work folder (deleted before the output is swapped in). That is what an index depends
+on, and so the cache key: the header and footer (which carry the as-of date, 数据截至) change every
+day, the indexed text does not.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
+import os
+import re
+import shutil
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
-import cbor2
+from .. import pagefind_files
+from ..cache import Cache, key
+from ..outputs import routes
 
-PAGEFIND_DIR = "pagefind"
-_MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR of each index file
+PAGEFIND_DIR = routes.PAGEFIND
+SHARDS = "s"              # /pagefind/s/<part>/
+SHARD_LIST = "shards.json"
+SHARD_MIN = 5000          # indexed pages of a section above which it is indexed in parts, by date
+PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 2 run at once
+WORK = ".pagefind-work"   # the pages as Pagefind reads them, and the parts being made
+SKIPPED = frozenset({PAGEFIND_DIR, routes.LOOKUP, WORK})  # generated indexes, never indexed themselves
+_URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
+_BODY = b"data-pagefind-body"
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
+_SORT = re.compile(rb"data-pagefind-sort=\"([^\"]*)\"[^>]*>([^<]*)")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
-def build_index(root: Path) -> str | None:
-    """None on success, else the error text."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(root), "--output-subdir", PAGEFIND_DIR, "--silent"]
+@dataclass
+class Part:
+    name: str                                   # "" for the main index, else <section>-<YYYY-MM>
+    pages: list = field(default_factory=list)   # (site path, SHA-256 of what Pagefind reads)
+
+    key: str = ""                               # its cache key
+
+    @property
+    def folder(self) -> str:
+        """Where it is published."""
+        return PAGEFIND_DIR if not self.name else f"{PAGEFIND_DIR}/{SHARDS}/{self.name}"
+
+    @property
+    def stage(self) -> str:
+        """Its name in the cache and in the work folder."""
+        return f"{PAGEFIND_DIR}-{self.name or 'main'}"
+
+
+def build_index(root: Path, cache: Cache | None = None, jobs: int = 2) -> str | None:
+    """Write ``root/pagefind/``; None on success, else the error text."""
+    cache = cache or Cache()
+    work = root / WORK  # inside the staging directory, deleted below: a killed build's goes with it
+    shutil.rmtree(work, ignore_errors=True)
+    try:
+        parts, sorts, derive = plan(root)
+        code = _code_version()
+        urls, todo = {}, []
+        for p in parts:
+            p.key = key("pagefind", code, p.name, *(x for page in p.pages for x in page))
+            if cache.restore(p.stage, p.key, work / p.stage):
+                urls[p.name] = _take_urls(work / p.stage)
+            else:
+                todo.append(p)
+        with ThreadPoolExecutor(max(1, jobs)) as pool:
+            for p, result in zip(todo, pool.map(lambda p: _index_part(root, work, p, derive, sorts), todo)):
+                if isinstance(result, str):
+                    return result
+                urls[p.name] = result
+                _keep_urls(work / p.stage, result)
+                cache.store(p.stage, p.key, work / p.stage)
+                _take_urls(work / p.stage)
+        ranks = site_ranks(sorts)
+        for p in parts:
+            place = {u: i for i, u in enumerate(urls[p.name])}
+            pagefind_files.set_sort_orders(work / p.stage, {k: _ordered(order, place) for k, order in ranks.items()})
+            os.renames(work / p.stage, root / p.folder)  # the main index first: the parts go inside it
+        (root / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps([routes.of_file(f"{p.folder}/") for p in parts if p.name]),
+                                                      encoding="utf-8")
+    except pagefind_files.ERRORS as exc:
+        return f"Pagefind 索引：{type(exc).__name__}: {exc}"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return None
+
+
+def plan(root: Path):
+    """The parts of the index, the sort values of every indexed page ({key: {url: value}}), and
+    the function that gives what Pagefind reads of a page."""
+    files = sorted(_html_files(root))
+    marked = any(_BODY in (root / rel).read_bytes() for rel in files)
+    derive = indexed_part if marked else (lambda data: data)  # no page marked: Pagefind reads all
+    sections: dict[str, list] = {}
+    sorts: dict[str, dict[str, str]] = {}
+    for rel in files:
+        page = derive((root / rel).read_bytes())
+        if page is None:
+            continue
+        url = routes.of_file(rel)
+        values = dict(sort_value(m) for m in _SORT.finditer(page))
+        for k, v in values.items():
+            sorts.setdefault(k, {})[url] = v
+        section = rel.split("/", 1)[0] if "/" in rel else ""
+        sections.setdefault(section, []).append((rel, hashlib.sha256(page).hexdigest(), values.get("date", "")))
+    main, months = Part(""), {}
+    for section, pages in sections.items():
+        span = months_per_part([d for _r, _h, d in pages if _MONTH.match(d)]) if len(pages) > SHARD_MIN else 0
+        for rel, digest, date in pages:
+            if section and span and _MONTH.match(date):
+                year, month = int(date[:4]), int(date[5:7])
+                first = month - (month - 1) % span  # parts start on the calendar: a page stays in its part
+                name = f"{section}-{year:04d}-{first:02d}"
+                months.setdefault(name, Part(name)).pages.append((rel, digest))
+            else:
+                main.pages.append((rel, digest))
+    return [main] + [months[n] for n in sorted(months)], sorts, derive
+
+
+def months_per_part(dates: list[str]) -> int:
+    """How many months one part of a section covers: as many as keep a part near ``PART_PAGES``
+    (a divisor of 12, so that parts start on the same months year after year; 1 at most)."""
+    if not dates:
+        return 0
+    months = {d[:7] for d in dates}
+    per_month = len(dates) / len(months)
+    return max([n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES] or [1])
+
+
+def sort_value(m: re.Match) -> tuple[str, str]:
+    """(key, value) of a ``data-pagefind-sort`` attribute: ``key`` (the element's text) or
+    ``key:value``; the ``key[attribute]`` form is not read here, so it is refused."""
+    attr, text = m.group(1).decode(), m.group(2).decode().strip()
+    if "[" in attr:
+        raise ValueError(f"data-pagefind-sort=\"{attr}\"：模板中的排序键请写成 key 或 key:value 的形式")
+    k, _, v = attr.partition(":")
+    return k, v if _ else text
+
+
+def site_ranks(sorts: dict[str, dict[str, str]]) -> dict[str, list[str]]:
+    """Every sort key's pages in the site's order, ascending: by number when all its values are
+    numbers, else by text; then by URL."""
+    ranks = {}
+    for k, values in sorts.items():
+        try:
+            numbers = {u: float(v) for u, v in values.items()}
+            ranks[k] = sorted(values, key=lambda u: (numbers[u], u))
+        except ValueError:
+            ranks[k] = sorted(values, key=lambda u: (values[u], u))
+    return ranks
+
+
+def _ordered(order: list[str], place: dict[str, int]) -> list[int | None]:
+    """A part's sort order in the site's ranks, up to its last page (trailing places are not
+    needed: Pagefind looks a page up in the list)."""
+    out = [place.get(u) for u in order]
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
+def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict) -> list[str] | str:
+    """Run Pagefind over one part into ``work``; the URLs of its pages by number, or the error text."""
+    source = work / f"{part.stage}.src"
+    out = work / part.stage
+    try:
+        for rel, _digest in part.pages:
+            path = source / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(derive((root / rel).read_bytes()))
+        if error := run_pagefind(source, out):
+            return error
+    finally:
+        shutil.rmtree(source, ignore_errors=True)
+    if part.name:  # a merged part needs only its index files: the scripts are the main index's
+        for f in out.iterdir():
+            if f.is_file() and not f.name.endswith((".pf_meta", ".json")):
+                f.unlink()
+    urls = pagefind_files.page_urls(out)
+    for k, n in pagefind_files.sort_counts(out).items():  # what was read here is what Pagefind read
+        if n != sum(1 for u in urls if u in sorts.get(k, ())):
+            return f"排序键 {k}：Pagefind 读到 {n} 个页面有值，与生成器读到的不同"
+    return urls
+
+
+def run_pagefind(source: Path, out: Path) -> str | None:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(source), "--output-path", str(out), "--silent"]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600)
     except (OSError, subprocess.TimeoutExpired) as exc:
@@ -30,45 +219,55 @@ def build_index(root: Path) -> str | None:
     if proc.returncode != 0:
         return (proc.stderr or proc.stdout).strip()[-500:] or f"exit {proc.returncode}"
     try:
-        canonical_filters(root / PAGEFIND_DIR)
-    except (OSError, ValueError, KeyError, IndexError, cbor2.CBORDecodeError) as exc:
+        pagefind_files.canonical_filters(out)
+    except pagefind_files.ERRORS as exc:
         return f"Pagefind 筛选索引：{type(exc).__name__}: {exc}"
     return None
 
 
-def _load(path: Path):
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(_MAGIC):
-        raise ValueError(f"{path.name}: not a Pagefind index file")
-    return cbor2.loads(data[len(_MAGIC):])
+def indexed_part(page: bytes) -> bytes | None:
+    """The part of a page that Pagefind indexes: its ``<html>`` tag (the language) and the
+    element that carries ``data-pagefind-body``, as a page of its own; None without one."""
+    at = page.find(_BODY)
+    if at < 0:
+        return None
+    start = page.rfind(b"<", 0, at)
+    name = re.match(rb"<([A-Za-z][A-Za-z0-9-]*)", page[start:]).group(1)
+    depth, end = 0, len(page)
+    for m in re.finditer(rb"<(/?)" + re.escape(name) + rb"\b[^>]*>", page[start:]):
+        depth += -1 if m.group(1) else 1
+        if depth == 0:
+            end = start + m.end()
+            break
+    html = _HTML_TAG.search(page)
+    return b"<!DOCTYPE html>\n" + (html.group(0) if html else b"<html>") + \
+        b"<head><meta charset=\"utf-8\"></head><body>" + page[start:end] + b"</body></html>\n"
 
 
-def _save(folder: Path, prefix: str, digits: int, suffix: str, obj) -> str:
-    """Write ``obj`` under a name made from its content; returns the name without the suffix."""
-    data = _MAGIC + cbor2.dumps(obj)
-    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
-    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
-    return name
+def _keep_urls(folder: Path, urls: list[str]) -> None:
+    (folder / _URLS).write_text(json.dumps(urls, ensure_ascii=False), encoding="utf-8")
 
 
-def canonical_filters(out: Path) -> None:
-    """Pagefind (1.5) writes each filter's values, its filters and its sort orders in hash-map
-    order, which changes from run to run (its issue #638: "filter/metadata indexes" still
-    change).  Sort them, and name the files by their content, so that two builds are
-    byte-identical."""
-    entry_path = out / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for lang, info in entry["languages"].items():
-        meta_path = out / f"pagefind.{info['hash']}.pf_meta"
-        meta = _load(meta_path)
-        filters = []
-        for name, old in meta[3]:  # [version, index chunks, …, [[filter, file]], sorts, meta keys]
-            path = out / "filter" / f"{old}.pf_filter"
-            key, values = _load(path)
-            path.unlink()
-            filters.append([name, _save(out / "filter", lang, 7, ".pf_filter", [key, sorted(values)])])
-        meta[3] = sorted(filters)
-        meta[4] = sorted(meta[4])  # the sort orders ([name, pages in order]), also in hash-map order
-        meta_path.unlink()
-        info["hash"] = _save(out, f"pagefind.{lang}", 13, ".pf_meta", meta).removeprefix("pagefind.")
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+def _take_urls(folder: Path) -> list[str]:
+    """The URLs kept beside a part's index for the cache, taken out of the output."""
+    path = folder / _URLS
+    urls = json.loads(path.read_text(encoding="utf-8"))
+    path.unlink()
+    return urls
+
+
+def _html_files(root: Path):
+    for dirpath, dirs, names in os.walk(root):
+        rel_dir = os.path.relpath(dirpath, root)
+        if rel_dir == ".":
+            dirs[:] = [d for d in dirs if d not in SKIPPED]
+        for n in names:
+            if n.endswith(".html"):
+                yield n if rel_dir == "." else f"{rel_dir}/{n}".replace(os.sep, "/")
+
+
+def _code_version() -> str:
+    """Pagefind's version and the code that makes and rewrites its files: a change to either
+    is a new index."""
+    code = hashlib.sha256(Path(__file__).read_bytes() + Path(pagefind_files.__file__).read_bytes())
+    return metadata.version("pagefind_bin_extended") + code.hexdigest()

@@ -163,6 +163,9 @@ function loadPagefind() {
     const pf = await import("/pagefind/pagefind.js");
     await pf.options({ excerptLength: 30 });
     await pf.init();
+    // the big datasets are indexed month by month (stages/index.py): merged into one search
+    const shards = await (await fetch("/pagefind/shards.json")).json();
+    await Promise.all(shards.map((path) => pf.mergeIndex(path, { excerptLength: 30 })));
     return pf;
   })();
   return pagefindReady;

@@ -1,0 +1,211 @@
+"""Cache: the work of earlier builds, reused only where its inputs are byte for byte the same.
+
+A piece of work (a search index) is stored under a key: the SHA-256 of everything it depends
+on — its exact input bytes, the tool's version, the code that makes it, its options.  A build
+that computes the same key copies the stored result instead of redoing the work; any other key
+is a miss and the work is done as on a cold build.  So the cache can save time, never change a
+byte of the output (P2.4: the build is a pure function of its inputs and the as-of date).
+
+Layout of the cache directory (``--cache``; never inside the output, never published):
+
+- ``CACHEDIR.TAG``: marks the folder as a cache (backup tools skip it; ``gongshi`` refuses a
+  non-empty folder without it);
+- ``<stage>/<key>.pack``: the stored files one after the other, and ``<stage>/<key>.json``: their
+  paths and lengths, and the SHA-256 of the listing and the pack together.  One file per entry,
+  not thousands: restoring reads it in one go (the search index of 100,000 pages is 100,000
+  small files).
+
+Each stage keeps its latest entry only.  An entry is read only if its SHA-256 matches (a
+truncated, edited or foreign entry is a miss, and is deleted); the listing is written last, so a
+killed build leaves no entry that would be read.  Everything stored is a copy of public output,
+so a cache holds nothing the site does not publish.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import __version__
+
+TAG = "CACHEDIR.TAG"
+TAG_TEXT = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+            "# gongshi build cache: safe to delete; a missing cache only costs time.\n")
+
+
+class UnsafeCache(ValueError):
+    """``--cache`` names a folder the build must not write into (exit 2)."""
+
+
+def key(stage: str, *parts: bytes | str) -> str:
+    """The key of a piece of work: the tool's version, the stage, then each part, length-prefixed
+    (so that no two different part lists hash alike)."""
+    h = hashlib.sha256()
+    for part in (__version__, stage, *parts):
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
+    return h.hexdigest()
+
+
+@dataclass
+class Cache:
+    """A build cache at ``root``, or none (``root`` None: every lookup misses, nothing is stored).
+    ``events`` records what each stage reused or rebuilt, and why, for ``--explain``."""
+
+    root: Path | None = None
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (stage, reused|rebuilt, why)
+
+    def note(self, stage: str, action: str, why: str) -> None:
+        self.events.append((stage, action, why))
+
+    def prune(self) -> None:
+        """Delete the entries of stages this build did not ask for (a month whose records have
+        all left the site, a stage of an older version): the cache holds one build's work."""
+        if self.root is None:
+            return
+        asked = {stage for stage, _action, _why in self.events}
+        for entry in self.root.iterdir():
+            if entry.name != TAG and entry.name not in asked:
+                shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
+
+    def restore(self, stage: str, k: str, dest: Path) -> bool:
+        """Write the files of the entry ``stage``/``k`` under ``dest`` if it is present and intact."""
+        if self.root is None:
+            self.note(stage, "rebuilt", "没有缓存目录（未指定 --cache）")
+            return False
+        pack, listing = self.root / stage / f"{k}.pack", self.root / stage / f"{k}.json"
+        if not listing.is_file():
+            previous = list((self.root / stage).glob("*.json")) if (self.root / stage).is_dir() else []
+            self.note(stage, "rebuilt", "输入已改变（缓存中的上次结果对应不同的输入）" if previous else "缓存中没有此项")
+            return False
+        try:
+            _unpack(listing.read_bytes(), pack.read_bytes(), dest)
+        except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+            shutil.rmtree(dest, ignore_errors=True)
+            self._drop(stage, k)
+            self.note(stage, "rebuilt", f"缓存项已损坏，已删除（{type(exc).__name__}）")
+            return False
+        self.note(stage, "reused", f"输入未变（键 {k[:12]}）")
+        return True
+
+    def store(self, stage: str, k: str, src: Path) -> None:
+        """Keep the files under ``src`` as the entry ``stage``/``k``, replacing the stage's older
+        entries.  A cache that cannot be written only costs time: errors are swallowed."""
+        if self.root is None:
+            return
+        folder = self.root / stage
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            for old in folder.iterdir():  # one entry per stage: the cache does not grow build by build
+                old.unlink() if old.is_file() else shutil.rmtree(old)
+            table, pack = _pack(src)
+            (folder / f"{k}.pack").write_bytes(pack)
+            listing = json.dumps({"files": table, "sha256": _digest(table, pack)}).encode()
+            (folder / f"{k}.json.tmp").write_bytes(listing)
+            os.replace(folder / f"{k}.json.tmp", folder / f"{k}.json")  # last: only a whole entry is read
+        except OSError:
+            shutil.rmtree(folder, ignore_errors=True)
+
+    def _drop(self, stage: str, k: str) -> None:
+        for suffix in (".json", ".pack"):
+            with contextlib.suppress(OSError):
+                (self.root / stage / f"{k}{suffix}").unlink()
+
+
+def open_cache(path: Path | None, out: Path, site: Path) -> Cache:
+    """The cache at ``path`` (made if absent), after checking that it is a place the build may
+    write: not inside the output (it would be published) nor the output inside it, not inside
+    the site's inputs, and either empty or marked by an earlier build."""
+    if path is None:
+        return Cache(None)
+    path, out, site = Path(path).resolve(), Path(out).resolve(), Path(site).resolve()
+    if path == out or path.is_relative_to(out) or out.is_relative_to(path):
+        raise UnsafeCache(f"缓存目录 {path} 与输出目录 {out} 重叠：缓存不得发布，也不得被输出替换")
+    for part in ("data", "content", "templates", "site_config.yaml"):
+        if path.is_relative_to(site / part) or (site / part).is_relative_to(path):
+            raise UnsafeCache(f"缓存目录 {path} 与站点的 {part} 重叠")
+    if path.exists():
+        if not path.is_dir():
+            raise UnsafeCache(f"缓存目录 {path} 不是目录")
+        if any(path.iterdir()) and not (path / TAG).is_file():
+            raise UnsafeCache(f"缓存目录 {path} 不是空目录，也不是 gongshi 的缓存（缺少 {TAG}）")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        if not (path / TAG).is_file():
+            (path / TAG).write_text(TAG_TEXT, encoding="utf-8")
+    except OSError as exc:
+        raise UnsafeCache(f"缓存目录 {path} 无法写入：{exc.strerror or exc}") from None
+    return Cache(path)
+
+
+def _pack(src: Path) -> tuple[list, bytes]:
+    """The files under ``src`` (sorted) as [[path, length], …] and their bytes one after the other."""
+    table, chunks = [], []
+    for dirpath, dirs, names in os.walk(src):
+        dirs.sort()
+        rel_dir = os.path.relpath(dirpath, src)
+        for name in sorted(names):
+            with open(os.path.join(dirpath, name), "rb") as fh:
+                data = fh.read()
+            table.append([name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/"), len(data)])
+            chunks.append(data)
+    return table, b"".join(chunks)
+
+
+def _digest(table: list, pack: bytes) -> str:
+    h = hashlib.sha256(json.dumps(table, ensure_ascii=False).encode())
+    h.update(pack)
+    return h.hexdigest()
+
+
+def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
+    """Write the files of a pack under ``dest``; ValueError if the listing and the pack do not
+    match their SHA-256 or a path would leave ``dest``."""
+    entry = json.loads(listing)
+    table = entry["files"]
+    if _digest(table, pack) != entry["sha256"] or sum(n for _p, n in table) != len(pack):
+        raise ValueError("SHA-256 differs")
+    dest_s, made, at = str(dest), set(), 0
+    view = memoryview(pack)
+    for rel, n in table:
+        if rel.startswith("/") or ".." in rel.split("/"):
+            raise ValueError(f"{rel}: not a path inside the entry")
+        target = os.path.join(dest_s, rel)
+        parent = os.path.dirname(target)
+        if parent not in made:
+            os.makedirs(parent, exist_ok=True)
+            made.add(parent)
+        fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        try:
+            chunk = view[at:at + n]
+            while chunk:
+                chunk = chunk[os.write(fd, chunk):]
+        finally:
+            os.close(fd)
+        at += n
+
+
+def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
+    """What the build reused from its cache and what it made anew, and why (--explain)."""
+    lines = ["缓存说明：",
+             "  读取、校验、脱敏、过期处理、页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
+    if no_search:
+        lines.append("  检索索引：未生成（--no-search-index）")
+    names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集"}
+    for stage, action, why in events:
+        lines.append(f"  {names.get(stage) or _part_name(stage)}：{'复用缓存' if action == 'reused' else '重新生成'}（{why}）")
+    return "\n".join(lines)
+
+
+def _part_name(stage: str) -> str:
+    """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    if stage.startswith("pagefind-"):
+        part = stage.removeprefix("pagefind-")
+        return f"全文检索索引（Pagefind）：{part[:-8]} {part[-7:]}"
+    return stage

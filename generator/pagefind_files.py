@@ -1,0 +1,95 @@
+"""Pagefind's index files, read and rewritten (Pagefind 1.5): made canonical (byte-identical from
+run to run), listed (which page is which), and given sort orders that hold across the shards of
+a split index.
+
+A Pagefind index folder holds ``pagefind-entry.json`` (naming the metadata file of each
+language), ``pagefind.<lang>_<hash>.pf_meta`` (gzip of ``pagefind_dcd`` + CBOR: version, pages
+as [fragment, word count], index chunks, filters as [name, file], sort orders as [name, page
+numbers in order], meta keys) and the folders ``index/``, ``filter/`` and ``fragment/``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+import cbor2
+
+MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR (or JSON) of each index file
+ERRORS = (OSError, ValueError, KeyError, IndexError, TypeError, cbor2.CBORDecodeError)
+
+
+def load(path: Path):
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(MAGIC):
+        raise ValueError(f"{path.name}: not a Pagefind index file")
+    return cbor2.loads(data[len(MAGIC):])
+
+
+def save(folder: Path, prefix: str, digits: int, suffix: str, obj) -> str:
+    """Write ``obj`` under a name made from its content; returns the name without the suffix."""
+    data = MAGIC + cbor2.dumps(obj)
+    name = f"{prefix}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    (folder / f"{name}{suffix}").write_bytes(gzip.compress(data, mtime=0))
+    return name
+
+
+def _metas(out: Path):
+    """(entry, language, its entry record, meta path, meta) of each language of the index."""
+    entry = json.loads((out / "pagefind-entry.json").read_text(encoding="utf-8"))
+    for lang, info in entry["languages"].items():
+        path = out / f"pagefind.{info['hash']}.pf_meta"
+        yield entry, lang, info, path, load(path)
+
+
+def _replace_meta(out: Path, entry: dict, lang: str, info: dict, path: Path, meta) -> None:
+    path.unlink()
+    info["hash"] = save(out, f"pagefind.{lang}", 13, ".pf_meta", meta).removeprefix("pagefind.")
+    (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def canonical_filters(out: Path) -> None:
+    """Pagefind (1.5) writes each filter's values, its filters and its sort orders in hash-map
+    order, which changes from run to run (its issue #638: "filter/metadata indexes" still
+    change).  Sort them, and name the files by their content, so that two builds are
+    byte-identical."""
+    for entry, lang, info, path, meta in _metas(out):
+        filters = []
+        for name, old in meta[3]:  # [version, pages, index chunks, [[filter, file]], sorts, meta keys]
+            fpath = out / "filter" / f"{old}.pf_filter"
+            key, values = load(fpath)
+            fpath.unlink()
+            filters.append([name, save(out / "filter", lang, 7, ".pf_filter", [key, sorted(values)])])
+        meta[3] = sorted(filters)
+        meta[4] = sorted(meta[4])  # the sort orders ([name, pages in order]), also in hash-map order
+        _replace_meta(out, entry, lang, info, path, meta)
+
+
+def page_urls(out: Path) -> list[str]:
+    """The URL of each page of the index, by its number (the order of the metadata's pages)."""
+    urls = []
+    for _entry, _lang, _info, _path, meta in _metas(out):
+        for fragment, _words in meta[1]:
+            data = gzip.decompress((out / "fragment" / f"{fragment}.pf_fragment").read_bytes())
+            urls.append(json.loads(data[len(MAGIC):])["url"])
+    return urls
+
+
+def sort_counts(out: Path) -> dict[str, int]:
+    """How many pages each sort order of the index holds."""
+    return {k: len(order) for _e, _l, _i, _p, meta in _metas(out) for k, order in meta[4]}
+
+
+def set_sort_orders(out: Path, orders: dict[str, list[int | None]]) -> None:
+    """Replace the index's sort orders: ``orders[key][rank]`` is the number of this index's page
+    at that rank of the whole site's order, or None where the page at that rank is in another
+    index.  Pagefind scores a sorted result by its position in this list, and the browser merges
+    the results of all indexes by score: with every index's positions counted in the same
+    site-wide ranks, the merged results are in the site's order (asc: it negates the scores).
+    A place of another index's page holds a page number this index does not have."""
+    for entry, lang, info, path, meta in _metas(out):
+        absent = len(meta[1])
+        meta[4] = [[k, [absent if p is None else p for p in order]] for k, order in sorted(orders.items())]
+        _replace_meta(out, entry, lang, info, path, meta)

@@ -1,0 +1,268 @@
+"""The build cache (generator/cache.py) and the search index built in parts (stages/index.py):
+whatever the cache holds — nothing, the previous build's work, a corrupted or a foreign entry —
+the output is byte-identical to a build without a cache (P2.4), and the cache holds nothing
+private.  The golden site's penalties are split into month indexes here (SHARD_MIN lowered), so
+that the parts, their reuse and their merged sort orders are exercised on a small site."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, edit_row, run
+from generator import pagefind_files
+from generator.cache import TAG, Cache, UnsafeCache, _unpack, key, open_cache
+from generator.diagnostics import BuildFailed
+from generator.pipeline import build
+from generator.stages import index
+from test_privacy_canary import planted  # noqa: F401 (the fixture: canaries in every private field)
+
+
+@pytest.fixture(autouse=True)
+def small_parts(monkeypatch):
+    monkeypatch.setattr(index, "SHARD_MIN", 1)  # the golden site's 8 penalties: indexed month by month
+    monkeypatch.setattr(index, "PART_PAGES", 1)
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def cached(site: Path, as_of: date, cache: Path, out: Path):
+    result = build(site, out, as_of, search_index=True, jobs=1, cache=cache)
+    return result, {stage: action for stage, action, _why in result.explain}
+
+
+def assert_same_as_cold(site: Path, as_of: date, out: Path, tmp_path: Path, step: str) -> None:
+    cold = tmp_path / f"cold-{step}"
+    result, report = run(site, as_of, out=cold, search=True)
+    assert result, [d.format() for d in report.errors]
+    warm, fresh = tree(out), tree(cold)
+    assert warm.keys() == fresh.keys(), (step, warm.keys() ^ fresh.keys())
+    differ = [name for name in warm if warm[name] != fresh[name]]
+    assert not differ, (step, differ[:10])
+    shutil.rmtree(cold)
+
+
+def test_output_is_byte_identical_with_a_cold_warm_or_changed_cache(site, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert set(actions.values()) == {"rebuilt"} and "pagefind-main" in actions and "lookup" in actions
+    months = [s for s in actions if s.startswith("pagefind-penalties-")]
+    assert len(months) > 1, actions  # the penalties are in parts
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "cold cache")
+
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert set(actions.values()) == {"reused"}, actions
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "warm cache")
+
+    # a row: its month is indexed again, the other months are reused
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕15号"},
+             违法事实="拖欠 23 名劳动者工资共计 412,000 元，经复核更正。")
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert [s for s in months if actions[s] == "rebuilt"] and [s for s in months if actions[s] == "reused"], actions
+    assert actions["lookup"] == "rebuilt"  # the JSON export it reads changed
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "row")
+
+    # a template: the site's own record page, with a word inside what is indexed
+    theme = REPO / "generator/theme/record.html"
+    (site / "templates").mkdir()
+    (site / "templates/record.html").write_text(
+        theme.read_text(encoding="utf-8").replace("</article>", "<p>本页信息依法公示。</p>\n</article>", 1),
+        encoding="utf-8")
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert all(actions[s] == "rebuilt" for s in months), actions
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "template")
+
+    # the configuration: the site's title is in every page, but not in what is indexed
+    config = site / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "title: 宁夏人力资源和社会保障行政执法公示平台", "title: 宁夏人社行政执法公示平台", 1), encoding="utf-8")
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert all(actions[s] == "reused" for s in months), actions
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "configuration")
+
+    # the date: every page's footer (数据截至) changes; the index is reused where its text did not
+    day = GOLDEN_AS_OF + timedelta(days=1)
+    _, actions = cached(site, day, cache, out)
+    assert "reused" in actions.values(), actions
+    assert_same_as_cold(site, day, out, tmp_path, "date")
+
+    # the calendar: a holiday notice moves the working-day deadlines (C4)
+    (site / "data/calendar-2025.yaml").write_text(
+        "years:\n  2025:\n    basis: 测试用通知\n    holidays: [2025-01-01, 2025-01-02..2025-01-10]\n    workdays: []\n",
+        encoding="utf-8")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "# calendar: [data/calendar-2027.yaml]", "calendar: [data/calendar-2025.yaml]", 1), encoding="utf-8")
+    cached(site, day, cache, out)
+    assert_same_as_cold(site, day, out, tmp_path, "calendar")
+
+
+def corrupt(cache: Path, how: str) -> None:
+    pack = next((cache / "pagefind-main").glob("*.pack"))
+    if how == "changed":  # one byte of one stored file
+        data = bytearray(pack.read_bytes())
+        data[len(data) // 2] ^= 0xFF
+        pack.write_bytes(bytes(data))
+    elif how == "truncated":
+        pack.write_bytes(pack.read_bytes()[:-100])
+    else:  # the listing garbled
+        pack.with_suffix(".json").write_text("{not json", encoding="utf-8")
+
+
+@pytest.mark.parametrize("how", ["changed", "truncated", "listing"])
+def test_a_corrupted_cache_entry_is_not_used(site, tmp_path, how):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cached(site, GOLDEN_AS_OF, cache, out)
+    corrupt(cache, how)
+    result, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert actions["pagefind-main"] == "rebuilt", actions
+    why = dict((s, w) for s, _a, w in result.explain)["pagefind-main"]
+    assert "损坏" in why, why
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, how)
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)  # the entry was replaced by a sound one
+    assert actions["pagefind-main"] == "reused"
+
+
+def test_a_cache_of_another_site_is_a_miss_not_a_mix(site, tmp_path):
+    """The demo site's cache, then the golden site's build with it: nothing of the demo's index
+    reaches the golden site's output."""
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for part in ("site_config.yaml", "data", "content"):
+        (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, demo / part)
+    cache = tmp_path / "cache"
+    cached(demo, date(2026, 11, 29), cache, tmp_path / "demo-out")
+    out = tmp_path / "out"
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert actions["pagefind-main"] == "rebuilt" and actions["lookup"] == "rebuilt", actions
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "foreign")
+
+
+def test_the_cache_must_stay_out_of_the_output_and_the_inputs(site, tmp_path):
+    out = tmp_path / "out"
+    for bad in (out / "cache", out, site / "data" / "cache"):
+        with pytest.raises(UnsafeCache):
+            open_cache(bad, out, site)
+    foreign = tmp_path / "notes"
+    foreign.mkdir()
+    (foreign / "keep.txt").write_text("x", encoding="utf-8")
+    with pytest.raises(UnsafeCache, match=TAG):
+        open_cache(foreign, out, site)
+    with pytest.raises(UnsafeCache):  # through the build: refused before anything is written
+        build(site, out, GOLDEN_AS_OF, search_index=False, jobs=1, cache=foreign)
+    assert not out.exists() and (foreign / "keep.txt").read_text(encoding="utf-8") == "x"
+    made = open_cache(tmp_path / "new-cache", out, site)
+    assert (made.root / TAG).is_file()
+
+
+def test_parts_cover_whole_calendar_months_as_many_as_keep_them_near_the_aimed_size(monkeypatch):
+    monkeypatch.setattr(index, "PART_PAGES", 12000)
+    def dates(per_month, months=12):
+        return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
+    assert index.months_per_part(dates(9000)) == 1      # 100,000 a year: monthly
+    assert index.months_per_part(dates(2500)) == 4      # 30,000 a year: Jan–Apr, May–Aug, Sep–Dec
+    assert index.months_per_part(dates(800)) == 12      # 10,000 a year: one part a year
+    assert index.months_per_part(dates(30000)) == 1     # above the aim: still a month
+    assert index.months_per_part([]) == 0
+
+
+def test_keys_differ_with_any_part_and_its_boundaries():
+    assert key("s", "ab", "c") != key("s", "a", "bc")
+    assert key("s", b"x") == key("s", "x") != key("t", "x")
+
+
+def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
+    cache = Cache(tmp_path / "file-not-folder")
+    cache.root.write_text("x", encoding="utf-8")
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a").write_bytes(b"1")
+    cache.store("stage", "k", src)  # no error
+    assert not cache.restore("stage", "k", tmp_path / "dest")
+
+
+def test_the_cache_holds_no_private_value(planted, tmp_path):
+    """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
+    public output only, so none is in it either (search index files unpacked)."""
+    site, markers, as_of = planted
+    cache = tmp_path / "cache"
+    build(site, tmp_path / "out", as_of, search_index=True, jobs=1, cache=cache)
+    unpacked = tmp_path / "unpacked"
+    for listing in cache.glob("*/*.json"):  # every entry, its files unpacked (gzip too)
+        _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name)
+    stored = list(all_output_bytes(unpacked))
+    assert any(n.startswith("pagefind-") and "pf_fragment" in n for n, _ in stored)
+    assert any(n.startswith("lookup/") for n, _ in stored)
+    stored += [(p.name, p.read_bytes()) for p in cache.rglob("*") if p.is_file()]  # and the raw files
+    for name, data in stored:
+        for ds, field, marker in markers:
+            assert marker.encode("utf-8") not in data, f"{ds}.{field} in the cache: {name}"
+
+
+def test_merged_sort_orders_are_in_the_sites_ranks(site, tmp_path):
+    """Each part's sort order holds its pages at their site-wide ranks (so the browser's merge by
+    score is the site's order), and a place of another part's page holds no page of this one."""
+    out = tmp_path / "out"
+    result, report = run(site, GOLDEN_AS_OF, out=out, search=True)
+    assert result, [d.format() for d in report.errors]
+    parts = [out / "pagefind"] + sorted((out / "pagefind" / "s").iterdir())
+    amounts = {}
+    for part in parts:
+        urls = pagefind_files.page_urls(part)
+        for _e, _l, _i, _p, meta in pagefind_files._metas(part):
+            orders = dict(meta[4])
+            for rank, number in enumerate(orders.get("amount", [])):
+                if number < len(urls):
+                    assert rank not in amounts, "two pages at one rank"
+                    amounts[rank] = urls[number]
+    ranked = [amounts[r] for r in sorted(amounts)]
+    assert len(ranked) == len(set(ranked)) and len(ranked) > 3
+    values = {u: v for u, v in index.plan(out)[1]["amount"].items()}
+    numbers = [float(values[u]) for u in ranked]
+    assert numbers == sorted(numbers)
+    assert sorted(amounts) == list(range(len(amounts)))  # the ranks are dense: every page has one
+
+
+def test_an_unreadable_sort_key_form_is_refused_not_missorted():
+    import re
+    m = re.search(index._SORT, b'<span data-pagefind-sort="amount[data-x]" data-x="5"></span>')
+    with pytest.raises(ValueError, match="key:value"):
+        index.sort_value(m)
+    m = re.search(index._SORT, b'<span data-pagefind-sort="date:2025-01-02"></span>')
+    assert index.sort_value(m) == ("date", "2025-01-02")
+
+
+def test_pagefind_reads_only_the_indexed_element():
+    page = (b'<!DOCTYPE html><html lang="zh-CN"><head><title>t</title></head><body><header>2025</header>'
+            b'<article class="record" data-pagefind-body><h1>A</h1><article>inner</article><p>B</p></article>'
+            b'<footer>\xe6\x95\xb0\xe6\x8d\xae\xe6\x88\xaa\xe8\x87\xb3</footer></body></html>')
+    part = index.indexed_part(page)
+    assert b'<html lang="zh-CN">' in part and b"<article>inner</article><p>B</p></article>" in part
+    assert b"2025" not in part and b"<footer>" not in part
+    assert index.indexed_part(b"<html><body>no body here</body></html>") is None
+
+
+def test_a_failed_build_with_a_cache_leaves_the_output_untouched(site, tmp_path):
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    cached(site, GOLDEN_AS_OF, cache, out)
+    before = tree(out)
+    edit_row(site / "data/penalties.csv", {"行政处罚决定书文号": "银人社监罚〔2024〕15号"}, 处罚决定日期="2024-13-45")
+    with pytest.raises(BuildFailed):
+        cached(site, GOLDEN_AS_OF, cache, out)
+    assert tree(out) == before
+
+
+def test_the_lookup_keys_on_the_records_not_the_date_in_the_head(tmp_path):
+    from generator.pipeline import records_part
+
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text('{\n "as_of": "2026-11-29",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
+    b.write_text('{\n "as_of": "2026-11-30",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
+    assert records_part(a) == records_part(b) and b'"id": 1' in records_part(a)
+    other = tmp_path / "c.json"
+    other.write_text('{"as_of": "2026-11-29", "records": []}', encoding="utf-8")  # not the exports' layout
+    assert records_part(other) == other.read_bytes()
