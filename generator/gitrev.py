@@ -91,3 +91,25 @@ def site_at(root: Path, rev: str) -> Iterator[Path]:
         yield tmp
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def changed_files(root: Path, rev: str, paths: list[str]) -> set[str]:
+    """Which of ``paths`` (relative to the site folder ``root``) differ between ``rev`` and the
+    working tree: changed, added, deleted, or not tracked by git at all."""
+    if not paths:
+        return set()
+    diff = _git(root, "diff", "--name-only", "--no-renames", "--relative", "-z", rev, "--", *paths)
+    if diff.returncode != 0:
+        raise RevisionError(f"无法比较版本“{rev}”与工作区：{diff.stderr.strip()}")
+    untracked = _git(root, "ls-files", "--others", "-z", "--", *paths)
+    return {p for p in (diff.stdout + untracked.stdout).split("\0") if p}
+
+
+def file_at(root: Path, rev: str, relpath: str) -> bytes | None:
+    """The bytes of ``relpath`` (relative to the site folder ``root``) at ``rev``; None when the
+    file did not exist then."""
+    try:
+        found = subprocess.run(["git", "cat-file", "blob", f"{rev}:./{relpath}"], cwd=root, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise RevisionError("找不到 git 命令：请安装 git（https://git-scm.com），或在 CI 中使用带 git 的运行环境") from None
+    return found.stdout if found.returncode == 0 else None

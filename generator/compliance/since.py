@@ -29,6 +29,7 @@ from ..gitrev import resolve, site_at
 from ..load import Loaded, load, read_corrections
 from ..visibility import Visibility, visibility
 from .common import finding, record_label
+from .since_rows import Delta, delta
 
 SHOWN = (Visibility.LISTED, Visibility.WITHDRAWN, Visibility.REPAIRED, Visibility.EXPIRED)  # has been on the site
 QUOTE = 40  # characters of a changed value quoted in a message
@@ -39,7 +40,6 @@ class Shot:
     """A record's public state on the as-of date."""
 
     record: object           # the validated Record (its position, key and life cycle)
-    label: str               # its key, as the editor types it
     shown: Visibility
     values: tuple            # public values that are not life-cycle columns, in ``fields`` order
 
@@ -66,17 +66,42 @@ def state(root: Path, as_of: date, keep: Loaded | None = None) -> State:
             continue
         skip = {ds.role(r) for r in ("published_on", "reviewed_on", "status", "status_on", "status_note")}
         fields = tuple(f.name for f in schema.fields if f.public and f.name not in skip)
-        shots = {}
-        for r in records:
-            shots[r.id] = Shot(r, record_label(ds, r), visibility(r.life, as_of), tuple(r.get(f) for f in fields))
-        datasets[name] = (ds, fields, shots)
+        datasets[name] = (ds, fields, _shots(records, fields, as_of))
+    return State(datasets, *_log(read_corrections(root, keep.config, Report(1)), keep.config))
+
+
+def _shots(records, fields: tuple, as_of: date) -> dict:
+    return {r.id: Shot(r, visibility(r.life, as_of), tuple(r.get(f) for f in fields)) for r in records}
+
+
+def _log(by_dataset: dict, config) -> tuple[frozenset, tuple]:
     rows, log = set(), []
-    for dataset, pending in read_corrections(root, keep.config, Report(1)).items():
+    for dataset, pending in by_dataset.items():
         for c in pending:
             row = (dataset, c.ref, c.on, c.shown)
             rows.add(row)
-            log.append((row, keep.config.corrections.file, c.line))
-    return State(datasets, frozenset(rows), tuple(log))
+            log.append((row, config.corrections.file, c.line))
+    return frozenset(rows), tuple(log)
+
+
+def state_before(now: State, change: Delta, as_of: date, config) -> State:
+    """REV's public state from the working tree's and the rows the change touched (since_rows.py):
+    a record whose row is unchanged is the working tree's."""
+    datasets = {}
+    for name, (ds, fields, shots) in now.datasets.items():
+        if name in change.absent:
+            continue
+        if name not in change.same:
+            datasets[name] = (ds, fields, shots)
+            continue
+        lines = change.same[name]
+        old = {rid: s for rid, s in shots.items() if s.record.line in lines}
+        for rid, s in _shots(change.records[name], fields, as_of).items():
+            old.setdefault(rid, s)
+        datasets[name] = (ds, fields, old)
+    if change.corrections is None:
+        return State(datasets, now.corrections, now.log)
+    return State(datasets, *_log(change.corrections, config))
 
 
 def since_findings(root: Path, rev: str, as_of: date, keep: Loaded) -> list[Diagnostic]:
@@ -85,8 +110,12 @@ def since_findings(root: Path, rev: str, as_of: date, keep: Loaded) -> list[Diag
     root = Path(root)
     resolve(root, rev)
     now = state(root, as_of, keep)
-    with site_at(root, rev) as old_root:
-        then = state(old_root, as_of)
+    change = delta(root, rev, keep)
+    if change is not None:  # only datasets' rows and the log changed: REV's other rows are now's
+        then = state_before(now, change, as_of, keep.config)
+    else:
+        with site_at(root, rev) as old_root:
+            then = state(old_root, as_of)
     return compare(then, now, as_of, rev, _numbers(keep))
 
 
@@ -117,12 +146,13 @@ def compare(then: State, now: State, as_of: date, rev: str, numbers: dict) -> li
         added = {rid: s for rid, s in shots.items() if rid not in old}
         rekeyed = set()
         for before, after in _rekeyed(gone, added, fields):
-            out.append(finding("E-CHANGE-KEY", ds, after.record, old=before.label, new=after.label, rev=rev))
+            out.append(finding("E-CHANGE-KEY", ds, after.record, old=record_label(ds, before.record),
+                               new=record_label(ds, after.record), rev=rev))
             rekeyed.add(after.record.id)
             gone.remove(before)
         for before in gone:
             r = before.record
-            out.append(diag("E-CHANGE-DELETED", r.path, 0, dataset=ds.name, record=before.label, rev=rev,
+            out.append(diag("E-CHANGE-DELETED", r.path, 0, dataset=ds.name, record=record_label(ds, r), rev=rev,
                             line=r.line, state=_STATE[before.shown]))
         for rid, after in shots.items():
             before = old.get(rid)
@@ -159,7 +189,7 @@ def _refit(entry, fields: tuple) -> dict:
     if old_fields == fields:
         return shots
     where = [old_fields.index(f) if f in old_fields else None for f in fields]
-    return {rid: Shot(s.record, s.label, s.shown, tuple(None if i is None else s.values[i] for i in where))
+    return {rid: Shot(s.record, s.shown, tuple(None if i is None else s.values[i] for i in where))
             for rid, s in shots.items()}
 
 

@@ -171,7 +171,7 @@ def content_dir_problem(root: Path, config, out: Path | None = None) -> str | No
     for name in ("data", "templates"):
         if _overlap(base, top / name):
             return f"“{config.content_dir}”与 {name} 文件夹重叠"
-    for name in _inputs(config):
+    for name in input_files(config):
         if (top / name).resolve().is_relative_to(base):
             return f"“{config.content_dir}”中有构建读取的输入文件 {name}"
     if out is not None and _overlap(base, out.resolve()):
@@ -184,7 +184,9 @@ def _overlap(a: Path, b: Path) -> bool:
     return a.is_relative_to(b) or b.is_relative_to(a)
 
 
-def _inputs(config):
+def input_files(config):
+    """Every file the records depend on, as the configuration names them (site-relative, or
+    absolute for the calendars shipped with the tool)."""
     yield config.agencies_file
     for ds in config.datasets:
         yield ds.file
