@@ -1,5 +1,6 @@
 """The full-text index in parts (stages/index.py), in Chromium: the demo built once whole and once
-with every dataset indexed month by month (SHARD_MIN and PART_PAGES lowered), searched alike.
+with every section of more than 40 pages indexed month by month (SHARD_MIN and PART_PAGES
+lowered; each part is one Pagefind run, and every section in parts took twice as long), searched alike.
 What one index finds, the parts find; the merged filter counts add up; the sort orders hold
 across the parts (they are written in the site's ranks).  The browser, the whole demo and the
 helpers are test_browser.py's (skipped with it)."""
@@ -22,7 +23,7 @@ def parted_url(tmp_path_factory):
     for part in ("site_config.yaml", "data", "content"):
         (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, site / part)
     saved = index.SHARD_MIN, index.PART_PAGES
-    index.SHARD_MIN, index.PART_PAGES = 1, 1
+    index.SHARD_MIN, index.PART_PAGES = 40, 1
     try:
         result, report = run(site, date(2026, 11, 29), out=site / "public", search=True)
     finally:

@@ -21,6 +21,9 @@ from generator.stages import index
 from test_privacy_canary import planted  # noqa: F401 (the fixture: canaries in every private field)
 
 
+DEMO_SHARD_MIN = 40  # the demo's sections of more than 40 pages in parts: 78 Pagefind runs, not 152
+
+
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
     monkeypatch.setattr(index, "SHARD_MIN", 1)  # the golden site's 8 penalties: indexed month by month
@@ -127,9 +130,10 @@ def test_a_corrupted_cache_entry_is_not_used(site, tmp_path, how):
     assert actions["pagefind-main"] == "reused"
 
 
-def test_a_cache_of_another_site_is_a_miss_not_a_mix(site, tmp_path):
+def test_a_cache_of_another_site_is_a_miss_not_a_mix(site, tmp_path, monkeypatch):
     """The demo site's cache, then the golden site's build with it: nothing of the demo's index
     reaches the golden site's output."""
+    monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)  # the demo's larger sections in parts
     demo = tmp_path / "demo"
     demo.mkdir()
     for part in ("site_config.yaml", "data", "content"):
@@ -185,10 +189,12 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
     assert not cache.restore("stage", "k", tmp_path / "dest")
 
 
-def test_the_cache_holds_no_private_value(planted, tmp_path):
+def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
     public output only, so none is in it either (search index files unpacked)."""
     site, markers, as_of = planted
+    if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
+        monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
     cache = tmp_path / "cache"
     build(site, tmp_path / "out", as_of, search_index=True, jobs=1, cache=cache)
     unpacked = tmp_path / "unpacked"
