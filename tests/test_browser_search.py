@@ -6,8 +6,14 @@ apart, never matches; every declared name and identifier is found, the staff's n
 test_browser.py's (skipped with it where no Chromium is installed)."""
 
 import json
+import threading
 
+import pytest
+
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, run
+from generator import hosting
 from test_browser import base_url, browser, penalties, phone, rerun, search, wait_done  # noqa: F401 (fixtures)
+from test_lookup import with_decoys
 
 NOT_A_COMPANY = "不存在的公司名称"
 WITHDRAWN = "银人社监罚〔2026〕11号"
@@ -124,3 +130,27 @@ def test_enforcement_staff_are_found_by_name_and_certificate_number(phone, base_
     row = dict(phone.eval_on_selector_all("#search-exact-list .hit dl div",
                                           "els => els.map(e => [e.firstChild.textContent, e.lastChild.textContent])"))
     assert row["执法证件编号"] == newest[-1]["执法证件编号"] and row["工作单位"] == newest[-1]["工作单位"], row
+
+
+@pytest.fixture(scope="module")
+def decoyed(tmp_path_factory):
+    """The golden site, its lookup made again with 25 names that hold the query's parts apart
+    before the one name that holds the query (test_lookup.with_decoys), served: (url, its path)."""
+    built = tmp_path_factory.mktemp("golden") / "out"
+    result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=built, search=True)
+    assert result, [d.format() for d in report.errors]
+    site, path = with_decoys(built, tmp_path_factory.mktemp("decoys") / "site")
+    server = hosting.server(hosting.Hosting.load(site, REPO / "netlify.toml"))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", path
+    server.shutdown()
+
+
+def test_names_holding_the_parts_apart_do_not_push_the_match_out(phone, decoyed):
+    """lookup.js reads rows until 20 names hold the query: the 26th candidate, the only match, is
+    listed (it was lost behind 25 names holding 甲乙 and 乙丙 apart)."""
+    url, path = decoyed
+    search(phone, url, "甲乙丙")
+    assert exact_links(phone) == [path]
+    search(phone, url, "乙丙")
+    assert len(exact_links(phone)) == 20 and "较多" in phone.inner_text("#search-status")

@@ -34,12 +34,15 @@ def find(root, query):
         gaps = lookup_json(root, f"g/{fnv1a(p) % m['g']}.json").get(p, [])
         postings.append([sum(gaps[:i + 1]) for i in range(len(gaps))])
     contains = [o for o in postings[0] if all(o in q for q in postings[1:]) and o not in exact] if postings else []
-    found = []
-    for i, o in enumerate((exact + contains)[:20]):
-        row = lookup_json(root, f"r/{o // m['rows']}.json")[o % m["rows"]]
-        if i < len(exact) or key in lookup_key(row[1]):
-            found.append((i >= len(exact), len(row[1]) if i >= len(exact) else 0, row[0]))
-    return [url for *_, url in sorted(found, key=lambda f: f[:2])]
+    found, candidates, examined = [], exact + contains, 0
+    while len(found) < 20 and examined < min(len(candidates), 100):  # 20 rows at a time, 100 at most
+        for i in range(examined, min(examined + 20, 100, len(candidates))):
+            o = candidates[i]
+            row = lookup_json(root, f"r/{o // m['rows']}.json")[o % m["rows"]]
+            if i < len(exact) or key in lookup_key(row[1]):
+                found.append((i >= len(exact), len(row[1]) if i >= len(exact) else 0, row[0]))
+        examined = min(examined + 20, 100, len(candidates))
+    return [url for *_, url in sorted(found, key=lambda f: f[:2])][:20]
 
 
 @pytest.fixture(scope="module")
@@ -88,6 +91,36 @@ def test_parts_not_adjacent_in_the_name_are_no_match(golden):
     shuffled = name[2:4] + name[0:2]  # both parts occur in the name, not in this order
     assert shuffled not in name
     assert path_of(record) not in find(golden, shuffled)
+
+
+def with_decoys(built, dest):
+    """A copy of the golden output whose penalties export starts with 25 names that hold 甲乙 and
+    乙丙 apart, then one that holds 甲乙丙, its lookup index made again: (folder, the match's path)."""
+    shutil.copytree(built, dest)
+    shutil.rmtree(dest / "lookup")
+    export = dest / "opendata/penalties.json"
+    doc = json.loads(export.read_text(encoding="utf-8"))
+    model = doc["records"][0]
+    base = model["url"].rsplit("/", 2)[0]
+    made = [dict(model, 行政相对人名称=f"甲乙{n:02d}乙丙商贸有限公司", 统一社会信用代码="",
+                 行政处罚决定书文号=f"宁人社诱罚〔2026〕{n + 1}号", url=f"{base}/decoy{n:02d}/") for n in range(25)]
+    match = dict(model, 行政相对人名称="甲乙丙建筑工程有限公司", url=f"{base}/match/")
+    doc["records"] = made + [match] + doc["records"][1:]
+    export.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    from generator.config import load_config
+    from generator.pipeline import lookup_specs
+    config = load_config(GOLDEN_SITE)
+    assert build_lookup(dest, lookup_specs(config), config.base_url) is None
+    return dest, path_of(match)
+
+
+def test_names_holding_the_parts_apart_do_not_push_the_match_out(golden, tmp_path):
+    """The 25 candidates before it hold both parts of 甲乙丙, apart: rows are read until 20 names
+    hold the query (at most 100), not only the first 20 candidates (the match was the 26th, and
+    lost: "卫市天方" at 100,000 records found one of its two companies)."""
+    site, path = with_decoys(golden, tmp_path / "built")
+    assert find(site, "甲乙丙") == [path]
+    assert len(find(site, "乙丙")) == 20  # 26 names hold it: the first 20 listed
 
 
 def test_withdrawn_records_are_not_in_the_lookup(golden):

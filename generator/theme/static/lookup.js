@@ -61,7 +61,9 @@ export function fnv1a(text) {
 }
 
 const MAX_PARTS = 3;       // name-part shards fetched for one query
-const MAX_CANDIDATES = 20; // rows fetched for one query
+const MAX_CANDIDATES = 20; // records listed for one query, and rows read at a time
+const MAX_EXAMINED = 100;  // rows read for one query at most: the parts of a query may all occur
+                           // in a name apart (中卫市天方 holds 市天 and 天方, so does 银川市天…天方)
 
 export class Lookup {
   constructor(base = "/lookup/") {
@@ -111,21 +113,29 @@ export class Lookup {
       const sets = postings.slice(1).map((p) => new Set(p));
       contains = postings[0].filter((o) => sets.every((s) => s.has(o)) && !exact.includes(o));
     }
-    const candidates = [...exact, ...contains].slice(0, MAX_CANDIDATES);
-    const rows = await Promise.all(candidates.map(async (o) =>
-      (await this.json(`r/${Math.floor(o / m.rows)}.json`))[o % m.rows]));
+    const candidates = [...exact, ...contains];
     const found = [];
-    rows.forEach((row, i) => {
-      const isExact = i < exact.length;
-      const names = [row[1], ...(Array.isArray(row[7]) ? row[7] : [])];
-      if (!isExact && !names.some((n) => lookupKey(n).includes(key))) return; // parts not adjacent
-      const dataset = m.datasets[row[6]];
-      found.push({ url: row[0], name: row[1], number: row[2], kind: row[3], agency: row[4], date: row[5],
-        item: dataset.title, labels: dataset.labels, exact: isExact });
-    });
+    let examined = 0;
+    // rows are read 20 at a time until 20 names hold the query: a candidate whose name holds the
+    // parts apart is no match, and must not push a true one out of the list
+    while (found.length < MAX_CANDIDATES && examined < Math.min(candidates.length, MAX_EXAMINED)) {
+      const batch = candidates.slice(examined, Math.min(examined + MAX_CANDIDATES, MAX_EXAMINED));
+      const rows = await Promise.all(batch.map(async (o) =>
+        (await this.json(`r/${Math.floor(o / m.rows)}.json`))[o % m.rows]));
+      rows.forEach((row, j) => {
+        const isExact = examined + j < exact.length;
+        const names = [row[1], ...(Array.isArray(row[7]) ? row[7] : [])];
+        if (!isExact && !names.some((n) => lookupKey(n).includes(key))) return; // parts not adjacent
+        const dataset = m.datasets[row[6]];
+        found.push({ url: row[0], name: row[1], number: row[2], kind: row[3], agency: row[4], date: row[5],
+          item: dataset.title, labels: dataset.labels, exact: isExact });
+      });
+      examined += batch.length;
+    }
     const rank = (r) => (r.exact ? 0 : 1);
     found.sort((a, b) => rank(a) - rank(b) || (a.exact ? 0 : a.name.length - b.name.length));
-    found.more = exact.length + contains.length > MAX_CANDIDATES; // more names hold the query
-    return found;
+    const listed = found.slice(0, MAX_CANDIDATES);
+    listed.more = found.length > MAX_CANDIDATES || examined < candidates.length; // more names may hold the query
+    return listed;
   }
 }
