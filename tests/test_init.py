@@ -2,6 +2,7 @@
 repository's schemas, datasets, compliance settings and hosting rules."""
 
 import csv
+import shutil
 import tomllib
 from datetime import date
 
@@ -34,6 +35,24 @@ def test_it_builds_and_passes_the_check_at_once(new_site, tmp_path):
     assert (tmp_path / "public/about/index.html").is_file()  # the sample page
     checked = run_check(new_site, TODAY)
     assert checked.report.error_count == 0, [d.format() for d in checked.report.errors]
+
+
+def test_the_licence_is_the_bureaus_choice_and_its_example_works_uncommented(new_site, tmp_path):
+    """No licence until the bureau decides (the downloads then name none); the commented example,
+    uncommented, is a valid setting that the open data names."""
+    assert load_config(new_site).licence is None
+    site = tmp_path / "site"
+    shutil.copytree(new_site, site)
+    config = site / "site_config.yaml"
+    lines = config.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("  # licence:"))
+    for i in range(at, at + 4):
+        lines[i] = lines[i].replace("# ", "", 1)
+    config.write_text("".join(lines), encoding="utf-8")
+    assert load_config(site).licence.name == "CC-BY-4.0"
+    result = build(site, tmp_path / "public", TODAY, search_index=False, jobs=1)
+    assert result.report.error_count == 0
+    assert "CC-BY-4.0" in (tmp_path / "public/opendata/datapackage.json").read_text(encoding="utf-8")
 
 
 def test_every_dataset_has_an_empty_canonical_csv_with_its_schemas_header(new_site):
