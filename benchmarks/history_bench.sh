@@ -3,7 +3,7 @@
 #  1. `gongshi check --since HEAD` on a git repository of the benchmark site with a deleted row, a
 #     changed key and an unlogged value change in the working tree, against the same check
 #     without --since (farm-bench, paired runs): the target is ≤ 30 s; then once more with the
-#     configuration changed as well, which makes the check load REV whole;
+#     configuration changed as well, which makes the check load REV whole (in a second process);
 #  2. the release manifest's share of a build (`gongshi build --timings`, its "release" phase —
 #     hashing every output file and writing release.json, signed): the target is ≤ 5 %.
 #     Run with the search index (SEARCH=1) or without (default: the 100,000-page build's index

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import REPO, edit_row, read_rows, write_rows
 from generator.compliance import since as since_module
-from generator.compliance.since import since_findings
+from generator.compliance.since import Pending, prepare, since_findings
 from generator.compliance.since_rows import delta
 from generator.diagnostics import Report
 from generator.load import load
@@ -110,3 +110,27 @@ def test_a_dataset_others_are_checked_against_loads_rev_whole(tmp_path):
     header, rows = read_rows(site / PEN)
     write_rows(site / PEN, header, rows[1:])
     assert delta(site, "HEAD", loaded(site, date(2026, 11, 29))) is not None
+
+
+def test_rev_loaded_whole_in_a_second_process_finds_the_same(repo):
+    """A change beyond the rows loads REV whole, in a forked process while the working tree
+    loads (the two loads take the time of one); its findings are those of loading it here."""
+    _repo, site = repo
+    config = site / "site_config.yaml"
+    config.write_text(config.read_text(encoding="utf-8") + "\n# a comment is a change\n", encoding="utf-8")
+    header, rows = read_rows(site / PEN)
+    write_rows(site / PEN, header, [r for r in rows if r["行政处罚决定书文号"] != N40["行政处罚决定书文号"]])
+    edit_row(site / PEN, {"行政处罚决定书文号": "银人社监罚〔2024〕33号"}, 违法事实="改动而未登记更正。")
+    pending = prepare(site, "HEAD", AS_OF)
+    assert isinstance(pending, Pending)
+    keep = loaded(site)
+    forked = since_findings(site, "HEAD", AS_OF, keep, pending)
+    here = since_findings(site, "HEAD", AS_OF, keep)
+    assert "E-CHANGE-DELETED" in {d.code for d in here}
+    assert shown(forked) == shown(here)
+
+
+def test_only_rows_changed_starts_no_process(repo):
+    _repo, site = repo
+    edit_row(site / PEN, N40, 违法事实="改动而未登记更正。")
+    assert prepare(site, "HEAD", AS_OF) is None

@@ -23,7 +23,7 @@ from .major import unmarked_major
 from .publication import overdue_publications
 from .references import certificates, citation_conflicts, law_status, repealed_citations
 from .settings import Compliance, load_compliance
-from .since import since_findings
+from .since import prepare, since_findings
 from ..ledger import findings as ledger_findings, read_ledger
 from .supervision import collect, input_digest, input_files, reportable_problems
 
@@ -57,12 +57,15 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     raises gitrev.RevisionError when it cannot be read. ``figures``: also the supervisors' figures
     (the HTML report: supervision.py). ``today``: the real date, for E-DATE-FUTURE (see ``load``)."""
     report = Report(max_per_code)
+    pending = prepare(Path(root), since, as_of) if since is not None else None  # REV, meanwhile
     # the build's problems, and every dataset's validated records (those that did validate, when
     # some did not), private fields included
     keep = load(Path(root), as_of, report, full_records=True, today=today)
     broken = {d.path for d in report.errors}  # files whose rejected rows are not "missing"
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check
+        if pending is not None:
+            pending.cancel()
         return result
     schemas = {name: t.schema for name, t in keep.tables.items()}
     names = {ds.name for ds in keep.config.datasets}
@@ -84,7 +87,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     report.extend(diag("W-CALENDAR", CONFIG_FILE, year=y) for y in sorted(calendar.provisional_years - before))
     report.extend(_calendar_due(compliance, calendar, as_of))
     if since is not None:
-        report.extend(since_findings(Path(root), since, as_of, keep))
+        report.extend(since_findings(Path(root), since, as_of, keep, pending))
     result.expiry = expiry(keep.tables, as_of, compliance.expiring_days)
     result.repair = {name: found for name, (ds, _schema, records) in keep.tables.items()
                      if (found := repair_eligible(ds, records, as_of))}

@@ -41,12 +41,9 @@ class Delta:
     corrections: dict | None  # REV's corrections log by dataset; None: the log did not change
 
 
-def delta(root: Path, rev: str, keep: Loaded) -> Delta | None:
-    """REV's rows that differ from the working tree's, validated; None when the change touches
-    more than the datasets' CSVs and the corrections log (then REV must be loaded whole)."""
-    config = keep.config
-    if config is None:
-        return None
+def changed_rows_only(root: Path, rev: str, config) -> set[str] | None:
+    """The inputs that differ between REV and the working tree, when they are only datasets' CSVs
+    and the corrections log; None when REV must be loaded whole."""
     top = Path(root).resolve()
     inputs = [CONFIG_FILE]
     for name in input_files(config):
@@ -54,13 +51,27 @@ def delta(root: Path, rev: str, keep: Loaded) -> Delta | None:
         if path.is_relative_to(top):  # the calendars shipped with the tool are the same tool's
             inputs.append(path.relative_to(top).as_posix())
     changed = changed_files(root, rev, inputs)
+    read_by_others = {ds.major.hearing.dataset for ds in config.datasets if ds.major and ds.major.hearing}
+    free = {ds.file for ds in config.datasets if ds.name not in read_by_others}
+    if config.corrections:
+        free.add(config.corrections.file)
+    return changed if changed <= free else None
+
+
+def delta(root: Path, rev: str, keep: Loaded) -> Delta | None:
+    """REV's rows that differ from the working tree's, validated; None when the change touches
+    more than the datasets' CSVs and the corrections log (then REV must be loaded whole)."""
+    config = keep.config
+    if config is None:
+        return None
+    changed = changed_rows_only(root, rev, config)
+    if changed is None:
+        return None
     if not changed:
         return Delta({}, {}, frozenset(), None)
     read_by_others = {ds.major.hearing.dataset for ds in config.datasets if ds.major and ds.major.hearing}
     by_file = {ds.file: ds for ds in config.datasets if ds.name not in read_by_others}
     log = config.corrections.file if config.corrections else None
-    if any(p not in by_file and p != log for p in changed):
-        return None
     ctx = Context(frozenset(a.name for a in keep.agencies), keep.calendar, {a.name: a.level for a in keep.agencies},
                   hearings_held(root, config), None)  # as a whole load of REV: today unchecked
     same, records, absent = {}, {}, set()
