@@ -126,31 +126,34 @@ class PastLife:
     published_on: date | None
 
 
-def _light(whole: State) -> State:
+def _light(whole: State, keys: dict) -> State:
+    """``keys``: dataset → the working tree's key columns, by which findings name REV's records
+    (a key column may have changed too)."""
     datasets = {}
     for name, (ds, fields, shots) in whole.datasets.items():
+        columns = tuple(dict.fromkeys((*keys.get(name, ()), *ds.key)))
         datasets[name] = (ds, fields, {rid: Shot(Past(r.id, r.path, r.line, PastLife(r.life.published_on),
-                                                      tuple((k, r.get(k)) for k in ds.key)), s.shown, s.values)
+                                                      tuple((k, r.get(k)) for k in columns)), s.shown, s.values)
                                        for rid, s in shots.items() for r in (s.record,)})
     return State(datasets, whole.corrections, whole.log)
 
 
-def _whole_state(root: Path, rev: str, as_of: date) -> State:
+def _whole_state(root: Path, rev: str, as_of: date, keys: dict) -> State:
     """REV loaded whole (its site folder from git), made light."""
     with site_at(root, rev) as old_root:
-        return _light(state(old_root, as_of))
+        return _light(state(old_root, as_of), keys)
 
 
 class Pending:
     """REV loaded whole in a forked process while the working tree loads (``prepare``)."""
 
-    def __init__(self, root: Path, rev: str, as_of: date):
+    def __init__(self, root: Path, rev: str, as_of: date, keys: dict):
         context = multiprocessing.get_context("fork")
         self._answer, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_whole_state, args=(send, root, rev, as_of), daemon=True)
+        self._args = (root, rev, as_of, keys)
+        self._process = context.Process(target=_send_whole_state, args=(send, *self._args), daemon=True)
         self._process.start()
         send.close()
-        self._args = (root, rev, as_of)
 
     def result(self) -> State:
         try:
@@ -167,9 +170,9 @@ class Pending:
         self._process.join()
 
 
-def _send_whole_state(send, root: Path, rev: str, as_of: date) -> None:
+def _send_whole_state(send, root: Path, rev: str, as_of: date, keys: dict) -> None:
     try:
-        send.send(("ok", _whole_state(root, rev, as_of)))
+        send.send(("ok", _whole_state(root, rev, as_of, keys)))
     except Exception as exc:  # noqa: BLE001 (raised again in the checking process)
         send.send(("error", exc))
     finally:
@@ -192,7 +195,11 @@ def prepare(root: Path, rev: str, as_of: date) -> Pending | None:
         return None
     if "fork" not in multiprocessing.get_all_start_methods():
         return None  # Windows: one after the other
-    return Pending(root, rev, as_of)
+    return Pending(root, rev, as_of, _keys(config))
+
+
+def _keys(config) -> dict:
+    return {ds.name: ds.key for ds in config.datasets}
 
 
 def since_findings(root: Path, rev: str, as_of: date, keep: Loaded, pending: Pending | None = None
@@ -210,7 +217,7 @@ def since_findings(root: Path, rev: str, as_of: date, keep: Loaded, pending: Pen
     elif pending is not None:
         then = pending.result()
     else:
-        then = _whole_state(root, rev, as_of)
+        then = _whole_state(root, rev, as_of, _keys(keep.config))
     return compare(then, now, as_of, rev, _numbers(keep))
 
 
