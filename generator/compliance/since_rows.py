@@ -51,11 +51,17 @@ def changed_rows_only(root: Path, rev: str, config) -> set[str] | None:
         if path.is_relative_to(top):  # the calendars shipped with the tool are the same tool's
             inputs.append(path.relative_to(top).as_posix())
     changed = changed_files(root, rev, inputs)
-    read_by_others = {ds.major.hearing.dataset for ds in config.datasets if ds.major and ds.major.hearing}
-    free = {ds.file for ds in config.datasets if ds.name not in read_by_others}
+    free = set(_row_files(config))
     if config.corrections:
         free.add(config.corrections.file)
     return changed if changed <= free else None
+
+
+def _row_files(config) -> dict:
+    """CSV → dataset, of the datasets whose rows no other dataset's rows are checked against
+    (the hearings are: L2)."""
+    read_by_others = {ds.major.hearing.dataset for ds in config.datasets if ds.major and ds.major.hearing}
+    return {ds.file: ds for ds in config.datasets if ds.name not in read_by_others}
 
 
 def delta(root: Path, rev: str, keep: Loaded) -> Delta | None:
@@ -69,8 +75,7 @@ def delta(root: Path, rev: str, keep: Loaded) -> Delta | None:
         return None
     if not changed:
         return Delta({}, {}, frozenset(), None)
-    read_by_others = {ds.major.hearing.dataset for ds in config.datasets if ds.major and ds.major.hearing}
-    by_file = {ds.file: ds for ds in config.datasets if ds.name not in read_by_others}
+    by_file = _row_files(config)
     log = config.corrections.file if config.corrections else None
     ctx = Context(frozenset(a.name for a in keep.agencies), keep.calendar, {a.name: a.level for a in keep.agencies},
                   hearings_held(root, config), None)  # as a whole load of REV: today unchecked
