@@ -83,12 +83,12 @@ def sort_counts(out: Path) -> dict[str, int]:
 
 
 def set_sort_orders(out: Path, orders: dict[str, list[int | None]]) -> None:
-    """Replace the index's sort orders: ``orders[key][rank]`` is the number of this index's page
-    at that rank of the whole site's order, or None where the page at that rank is in another
-    index.  Pagefind scores a sorted result by its position in this list, and the browser merges
-    the results of all indexes by score: with every index's positions counted in the same
-    site-wide ranks, the merged results are in the site's order (asc: it negates the scores).
-    A place of another index's page holds a page number this index does not have."""
+    """Replace the index's sort orders: ``orders[key][place]`` is the number of this index's page
+    at that place of a scale shared by every index (``stages/index.py``: ``sort_places``), or
+    None where no page of this index is.  Pagefind scores a sorted result by its position in this
+    list, and the browser merges the results of all indexes by score: with every index's
+    positions on the same scale, the merged results are sorted across the indexes (asc: it
+    negates the scores).  A place without a page holds a page number this index does not have."""
     for entry, lang, info, path, meta in _metas(out):
         absent = len(meta[1])
         meta[4] = [[k, [absent if p is None else p for p in order]] for k, order in sorted(orders.items())]

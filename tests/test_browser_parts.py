@@ -2,7 +2,7 @@
 with every section of more than 40 pages indexed month by month (SHARD_MIN and PART_PAGES
 lowered; each part is one Pagefind run, and every section in parts took twice as long), searched alike.
 What one index finds, the parts find; the merged filter counts add up; the sort orders hold
-across the parts (they are written in the site's ranks).  The browser, the whole demo and the
+across the parts (their places are on one scale for all parts).  The browser, the whole demo and the
 helpers are test_browser.py's (skipped with it)."""
 
 import shutil

@@ -6,6 +6,7 @@ that the parts, their reuse and their merged sort orders are exercised on a smal
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
@@ -209,28 +210,44 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
             assert marker.encode("utf-8") not in data, f"{ds}.{field} in the cache: {name}"
 
 
-def test_merged_sort_orders_are_in_the_sites_ranks(site, tmp_path):
-    """Each part's sort order holds its pages at their site-wide ranks (so the browser's merge by
-    score is the site's order), and a place of another part's page holds no page of this one."""
+def test_merged_sort_orders_share_one_scale_across_the_parts(site, tmp_path):
+    """Each part's sort order holds its pages at places on one scale for all parts, so that the
+    browser's merge by place (stable: the main index, then the parts in order) is sorted by value;
+    a place holds at most one page of a part, and two parts share a place only for equal values."""
     out = tmp_path / "out"
     result, report = run(site, GOLDEN_AS_OF, out=out, search=True)
     assert result, [d.format() for d in report.errors]
-    parts = [out / "pagefind"] + sorted((out / "pagefind" / "s").iterdir())
-    amounts = {}
-    for part in parts:
+    listed = json.loads((out / "pagefind/shards.json").read_text())
+    parts = [out / "pagefind"] + [out / p.lstrip("/") for p in listed]
+    values = index.plan(out)[1]["amount"]
+    placed = []  # (place, part, url)
+    for n, part in enumerate(parts):
         urls = pagefind_files.page_urls(part)
         for _e, _l, _i, _p, meta in pagefind_files._metas(part):
-            orders = dict(meta[4])
-            for rank, number in enumerate(orders.get("amount", [])):
-                if number < len(urls):
-                    assert rank not in amounts, "two pages at one rank"
-                    amounts[rank] = urls[number]
-    ranked = [amounts[r] for r in sorted(amounts)]
-    assert len(ranked) == len(set(ranked)) and len(ranked) > 3
-    values = {u: v for u, v in index.plan(out)[1]["amount"].items()}
-    numbers = [float(values[u]) for u in ranked]
+            order = dict(meta[4]).get("amount", [])
+            held = [number for number in order if number < len(urls)]
+            assert len(held) == len(set(held)), "a page of the part at two places"
+            placed += [(place, n, urls[number]) for place, number in enumerate(order) if number < len(urls)]
+    merged = sorted(placed)
+    assert len({u for _p, _n, u in merged}) == len(merged) == len(values) > 3
+    numbers = [float(values[u]) for _p, _n, u in merged]
     assert numbers == sorted(numbers)
-    assert sorted(amounts) == list(range(len(amounts)))  # the ranks are dense: every page has one
+    for (p1, n1, u1), (p2, n2, u2) in zip(merged, merged[1:]):
+        if p1 == p2:
+            assert n1 != n2 and float(values[u1]) == float(values[u2]), (u1, u2)
+
+
+def test_pages_of_equal_value_in_different_parts_share_places_and_lists_stay_short():
+    sorts = {"amount": {"/a/": "5", "/b/": "5", "/c/": "7", "/d/": "5.0", "/e/": "1"},
+             "date": {"/a/": "2025-01-02", "/b/": "2025-02-01", "/c/": "2025-01-03"}}
+    part_of = {"/a/": "", "/c/": "", "/e/": "", "/b/": "p1", "/d/": "p1"}
+    places = index.sort_places(sorts, part_of)
+    # 1 first; then 5 (one page in the main index, two in p1: a run two wide); then 7
+    assert places["amount"] == {"/e/": 0, "/a/": 1, "/b/": 1, "/d/": 2, "/c/": 3}
+    assert places["date"] == {"/a/": 0, "/c/": 1, "/b/": 2}
+    assert index._ordered(places["amount"], ["/c/", "/a/", "/e/"]) == [2, 1, None, 0]
+    assert index._ordered(places["amount"], ["/d/", "/b/"]) == [None, 1, 0]
+    assert index._ordered(places["date"], ["/x/"]) == []
 
 
 def test_an_unreadable_sort_key_form_is_refused_not_missorted():
