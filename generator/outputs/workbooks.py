@@ -15,6 +15,8 @@ clock, so two builds give the same bytes.
 from __future__ import annotations
 
 import io
+import os
+import shutil
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -144,17 +146,23 @@ class _FixedZip(zipfile.ZipFile):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = (day.year, day.month, day.day, 0, 0, 0)
 
+    def _info(self, name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, self._date_time)
+        info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
+        return info
+
     def writestr(self, name, data, *args, **kwargs):
-        if isinstance(name, str):
-            info = zipfile.ZipInfo(name, self._date_time)
-            info.compress_type, info.create_system, info.external_attr = zipfile.ZIP_DEFLATED, 3, 0o644 << 16
-            name = info
-        super().writestr(name, data, *args, **kwargs)
+        super().writestr(self._info(name) if isinstance(name, str) else name, data, *args, **kwargs)
 
     def write(self, filename, arcname=None, *args, **kwargs):
-        """A member from a file (openpyxl's worksheets): as ``writestr``, not with the file's mtime."""
-        with open(filename, "rb") as f:
-            self.writestr(arcname or filename, f.read())
+        """A member from a file (openpyxl's worksheets): the same bytes as ``writestr`` (zipfile
+        decides ZIP64 by the size, which is set first, and deflate's output does not depend on how
+        its input is cut), without the file's mtime, and streamed: the sheet of 100,000 rows is
+        some 100 MB of XML, which read whole made this worker the build's largest process."""
+        info = self._info(arcname or filename)
+        info.file_size = os.path.getsize(filename)
+        with open(filename, "rb") as src, self.open(info, "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
 
 
 def _save(wb, file, day: date) -> None:
