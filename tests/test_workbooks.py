@@ -139,3 +139,20 @@ def test_the_privacy_scans_see_inside_the_workbook():
     [data] = [d for name, d in all_output_bytes(GOLDEN_EXPECTED) if name == "opendata/penalties.xlsx"]
     assert "银川市金凤区宏远物业管理有限公司".encode() in data
     assert b"640102198001011232" not in data  # 证件号码: private (P3.1)
+
+
+def test_a_sheet_streamed_from_its_file_is_the_same_bytes_as_written_whole(tmp_path):
+    """openpyxl hands the worksheet over as a file: it is streamed into the zip (a sheet of
+    100,000 rows is ~100 MB of XML), with the same bytes as if it had been read and written whole."""
+    data = b"".join(b'<row r="%d"><c t="inlineStr"><is><t>%d</t></is></c></row>' % (i, i * 7919 % 10007)
+                    for i in range(200_000))  # several MB: many chunks of the copy
+    (tmp_path / "sheet.xml").write_bytes(data)
+    streamed, whole = io.BytesIO(), io.BytesIO()
+    with workbooks._FixedZip(streamed, date(2026, 5, 6)) as z:
+        z.write(tmp_path / "sheet.xml", "xl/worksheets/sheet1.xml")
+    with workbooks._FixedZip(whole, date(2026, 5, 6)) as z:
+        z.writestr("xl/worksheets/sheet1.xml", data)
+    assert len(data) > 5 << 20 and streamed.getvalue() == whole.getvalue()
+    with zipfile.ZipFile(streamed) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+        assert info.date_time == (2026, 5, 6, 0, 0, 0) and z.read(info) == data
