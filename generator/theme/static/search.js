@@ -154,7 +154,7 @@ function pagefindFilters() {
   return out;
 }
 
-// Pagefind costs a first visit about 1.2 MB at 100,000 records (its page list and sort indexes;
+// Pagefind costs a first visit about 1.3 MB at 100,000 records (its page lists and sort orders;
 // the filter index another 1.2 MB), the lookup under 100 KB: Pagefind is loaded only when the lookup finds nothing, or
 // when the reader asks for the full text, filters or sorting.
 let pagefindReady = null;
