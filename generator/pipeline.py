@@ -17,6 +17,7 @@ from jinja2 import TemplateError
 from .cache import Cache, UnsafeCache, key, open_cache  # noqa: F401 (the CLI catches UnsafeCache from here)
 from .diagnostics import DEFAULT_MAX_PER_CODE, BuildFailed, Report, diag
 from .load import load
+from .meanwhile import Meanwhile
 from .release import ReleaseInputs, write_release
 from .outputs import routes
 from .outputs.schedule import render_site
@@ -79,11 +80,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
         gc.collect()
-        if search_index and (error := cached_lookup(staging, config, store)
-                             or build_index(staging, store, jobs or os.cpu_count() or 1)):
-            report.add(diag("E-SEARCH-INDEX", "public", detail=error))
-            raise BuildFailed(report)
         if search_index:
+            if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1):
+                report.add(diag("E-SEARCH-INDEX", "public", detail=error))
+                raise BuildFailed(report)
             store.prune()
         clock.lap("index")
         # last: what describes every other file, the search indexes included (release.py)
@@ -102,19 +102,44 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     return BuildResult(report, out, counts, files, clock.laps, store.events)
 
 
-def cached_lookup(staging: Path, config, store: Cache) -> str | None:
-    """The lookup index, reused when what it reads of the JSON exports (their ``records``), its
-    specification and its code are the same as in the cached build."""
-    specs = lookup_specs(config)
-    code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
-    k = key("lookup", code, repr(specs), config.base_url,
-            *(records_part(staging / s.export.lstrip("/")) for s in specs))
-    if store.restore(LOOKUP_DIR, k, staging / LOOKUP_DIR):
+def search_indexes(staging: Path, config, store: Cache, jobs: int) -> str | None:
+    """The lookup index, built meanwhile in another process, and the full-text index; None, or
+    the error text of the first that failed."""
+    lookup = LookupBuild(staging, config, store, jobs)
+    try:
+        return build_index(staging, store, jobs, planned=lookup.result)
+    finally:
+        lookup.cancel()  # when the full-text index failed before it asked: the lookup is not wanted
+
+
+class LookupBuild:
+    """The lookup index: restored from the cache when what it reads of the JSON exports (their
+    ``records``), its specification and its code are those of the cached build; else built in a
+    forked process (``meanwhile.py``) while the search index is planned — two CPU-bound pieces of
+    Python, one core each — and stored in the cache once built.  ``result()``: None, or the error."""
+
+    def __init__(self, staging: Path, config, store: Cache, jobs: int):
+        specs = lookup_specs(config)
+        code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
+        self._key = key("lookup", code, repr(specs), config.base_url,
+                        *(records_part(staging / s.export.lstrip("/")) for s in specs))
+        self._staging, self._store, self._work = staging, store, None
+        if not store.restore(LOOKUP_DIR, self._key, staging / LOOKUP_DIR):
+            self._work = Meanwhile(build_lookup, staging, specs, config.base_url, fork=jobs > 1)
+
+    def result(self) -> str | None:
+        work, self._work = self._work, None
+        if work is None:
+            return None
+        if error := work.result():
+            return error
+        self._store.store(LOOKUP_DIR, self._key, self._staging / LOOKUP_DIR)
         return None
-    if error := build_lookup(staging, specs, config.base_url):
-        return error
-    store.store(LOOKUP_DIR, k, staging / LOOKUP_DIR)
-    return None
+
+    def cancel(self) -> None:
+        if self._work is not None:
+            self._work.cancel()
+            self._work = None
 
 
 def records_part(export: Path) -> bytes:

@@ -19,7 +19,6 @@ are compared and quoted (P3.1)."""
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,6 +28,7 @@ from ..config import ConfigError, load_config
 from ..diagnostics import Diagnostic, Report, diag
 from ..gitrev import resolve, site_at
 from ..load import Loaded, load, read_corrections
+from ..meanwhile import Meanwhile, can_fork
 from ..visibility import Visibility, visibility
 from .common import finding, record_label
 from .since_rows import Delta, changed_rows_only, delta
@@ -144,39 +144,11 @@ def _whole_state(root: Path, rev: str, as_of: date, keys: dict) -> State:
         return _light(state(old_root, as_of), keys)
 
 
-class Pending:
+class Pending(Meanwhile):
     """REV loaded whole in a forked process while the working tree loads (``prepare``)."""
 
     def __init__(self, root: Path, rev: str, as_of: date, keys: dict):
-        context = multiprocessing.get_context("fork")
-        self._answer, send = context.Pipe(duplex=False)
-        self._args = (root, rev, as_of, keys)
-        self._process = context.Process(target=_send_whole_state, args=(send, *self._args), daemon=True)
-        self._process.start()
-        send.close()
-
-    def result(self) -> State:
-        try:
-            kind, value = self._answer.recv()  # before join: a large answer fills the pipe
-        except EOFError:  # the process died (out of memory …): load REV here instead
-            kind, value = "ok", _whole_state(*self._args)
-        self._process.join()
-        if kind == "error":
-            raise value
-        return value
-
-    def cancel(self) -> None:
-        self._process.terminate()
-        self._process.join()
-
-
-def _send_whole_state(send, root: Path, rev: str, as_of: date, keys: dict) -> None:
-    try:
-        send.send(("ok", _whole_state(root, rev, as_of, keys)))
-    except Exception as exc:  # noqa: BLE001 (raised again in the checking process)
-        send.send(("error", exc))
-    finally:
-        send.close()
+        super().__init__(_whole_state, root, rev, as_of, keys)
 
 
 def prepare(root: Path, rev: str, as_of: date) -> Pending | None:
@@ -193,7 +165,7 @@ def prepare(root: Path, rev: str, as_of: date) -> Pending | None:
         return None  # the check reports it; the comparison then loads REV itself
     if changed_rows_only(root, rev, config) is not None:
         return None
-    if "fork" not in multiprocessing.get_all_start_methods():
+    if not can_fork():
         return None  # Windows: one after the other
     return Pending(root, rev, as_of, _keys(config))
 

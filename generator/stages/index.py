@@ -34,6 +34,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -75,8 +76,11 @@ class Part:
         return f"{PAGEFIND_DIR}-{self.name or 'main'}"
 
 
-def build_index(root: Path, cache: Cache | None = None, jobs: int = 2) -> str | None:
-    """Write ``root/pagefind/``; None on success, else the error text."""
+def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
+                planned: Callable[[], str | None] | None = None) -> str | None:
+    """Write ``root/pagefind/``; None on success, else the error text.  ``planned``: called once
+    the parts are planned and the cached ones restored, before Pagefind takes the cores (the
+    lookup index, built meanwhile in another process, is awaited there); its error ends this."""
     cache = cache or Cache()
     work = root / WORK  # inside the staging directory, deleted below: a killed build's goes with it
     shutil.rmtree(work, ignore_errors=True)
@@ -90,6 +94,8 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2) -> str | 
                 urls[p.name] = _take_urls(work / p.stage)
             else:
                 todo.append(p)
+        if planned is not None and (error := planned()):
+            return error
         with ThreadPoolExecutor(max(1, jobs)) as pool:
             for p, result in zip(todo, pool.map(lambda p: _index_part(root, work, p, derive, sorts), todo)):
                 if isinstance(result, str):

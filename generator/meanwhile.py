@@ -1,0 +1,70 @@
+"""Meanwhile: a function run in a forked process while this one goes on, its result taken later.
+
+The build and the check are CPU-bound Python, one core each; a second core idles while the
+first loads or plans.  Two pieces of work that share nothing but their inputs (``check --since``
+loads REV while the working tree loads; the lookup index is built while the search index is
+planned) run side by side in a forked copy of this process: nothing is pickled on the way in,
+the result is sent back through a pipe.
+
+Where there is no ``fork`` (Windows) or one process was asked for, the function runs when its
+result is asked for: the same result, one after the other.  If the forked process dies without
+an answer (out of memory, killed), the function runs here: a lost helper only costs time.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+
+
+def can_fork() -> bool:
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+class Meanwhile:
+    """``fn(*args)`` in a forked process started now (``fork``: False runs it at ``result``)."""
+
+    def __init__(self, fn: Callable, *args, fork: bool = True):
+        self._fn, self._args = fn, args
+        self._process = None
+        if fork and can_fork():
+            context = multiprocessing.get_context("fork")
+            self._answer, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_answer, args=(send, fn, *args), daemon=True)
+            self._process.start()
+            send.close()
+
+    @property
+    def forked(self) -> bool:
+        return self._process is not None
+
+    def result(self):
+        """What ``fn`` returned; what it raised is raised here."""
+        if self._process is None:
+            return self._fn(*self._args)
+        try:
+            kind, value = self._answer.recv()  # before join: a large answer fills the pipe
+        except EOFError:  # the process died without an answer: do the work here instead
+            kind, value = "ok", self._fn(*self._args)
+        finally:
+            self._answer.close()
+        self._process.join()
+        if kind == "error":
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        """The result is not wanted: stop the process."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._answer.close()
+
+
+def _answer(send, fn: Callable, *args) -> None:
+    try:
+        send.send(("ok", fn(*args)))
+    except Exception as exc:  # noqa: BLE001 (raised again in the process that asks)
+        send.send(("error", exc))
+    finally:
+        send.close()
