@@ -178,7 +178,7 @@ def sort_places(sorts: dict[str, dict[str, str]], part_of: dict[str, str]) -> di
     pages of *equal value* in different parts share places: their order is then the parts' order,
     which is as true a sort.  So a part's list is about as long as the part (the widest run of
     equal values across the parts), not as the site: at 100,000 penalties a month's ``amount``
-    list shrinks from 100,000 entries to about 9,000, and what a first full-text search downloads
+    list shrinks from 100,000 entries to about 11,000, and what a first full-text search downloads
     with it."""
     places = {}
     for k, values in sorts.items():
