@@ -76,6 +76,11 @@ def config_errors(site_dir: Path, as_of: date = GOLDEN_AS_OF) -> list[str]:
     return [d.format() for d in report.errors]
 
 
+def tree(root: Path) -> dict[str, bytes]:
+    """Every file under ``root`` by its relative path: for asserting two outputs byte-identical."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 def all_output_bytes(out: Path):
     """(relative path, bytes) of every output file; gzip files (the search index) unpacked, and
     zip files (the .xlsx downloads) as their members' bytes, one after the other."""

@@ -8,11 +8,7 @@ from pathlib import Path
 from datetime import date
 from xml.etree import ElementTree
 
-from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row, read_rows, run, write_rows
-
-
-def tree(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row, read_rows, run, tree, write_rows
 
 
 def test_two_builds_are_byte_identical_search_index_included(tmp_path):

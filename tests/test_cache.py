@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, edit_row, run
+from conftest import GOLDEN_AS_OF, REPO, all_output_bytes, edit_row, run, tree
 from generator import pagefind_files
 from generator.cache import TAG, Cache, UnsafeCache, _unpack, key, open_cache
 from generator.diagnostics import BuildFailed
@@ -29,10 +29,6 @@ DEMO_SHARD_MIN = 40  # the demo's sections of more than 40 pages in parts: 78 Pa
 def small_parts(monkeypatch):
     monkeypatch.setattr(index, "SHARD_MIN", 1)  # the golden site's 8 penalties: indexed month by month
     monkeypatch.setattr(index, "PART_PAGES", 1)
-
-
-def tree(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def cached(site: Path, as_of: date, cache: Path, out: Path):

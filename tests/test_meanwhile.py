@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from conftest import GOLDEN_AS_OF
+from conftest import GOLDEN_AS_OF, tree
 from generator import pipeline
 from generator.diagnostics import BuildFailed
 from generator.meanwhile import Meanwhile, can_fork
@@ -68,8 +68,7 @@ def test_the_lookup_built_meanwhile_is_the_lookup_built_in_turn(site, tmp_path, 
     pipeline.build(site, tmp_path / "two", GOLDEN_AS_OF, search_index=True, jobs=2)
     pipeline.build(site, tmp_path / "one", GOLDEN_AS_OF, search_index=True, jobs=1)
     assert forked == [2] and inline == [1]
-    files = lambda root: {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}  # noqa: E731
-    a, b = files(tmp_path / "two"), files(tmp_path / "one")
+    a, b = tree(tmp_path / "two"), tree(tmp_path / "one")
     assert any(name.startswith("lookup/") for name in a) and a == b
 
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import zipfile
 
-from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO
+from conftest import GOLDEN_AS_OF, GOLDEN_EXPECTED, GOLDEN_SITE, REPO, tree
 
 PACKAGE_DATA = ("generator/theme/base.html", "generator/theme/_macros.html", "generator/theme/static/site.css",
                 "generator/theme/static/search.js", "generator/theme/root/favicon.ico", "generator/holidays.yaml",
@@ -17,10 +17,6 @@ PACKAGE_DATA = ("generator/theme/base.html", "generator/theme/_macros.html", "ge
 
 
 REVISION = "0" * 40
-
-
-def files(root):
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
 
 
 def test_a_wheel_install_builds_the_golden_site(tmp_path):
@@ -50,7 +46,7 @@ def test_a_wheel_install_builds_the_golden_site(tmp_path):
                            "--revision", REVISION],
                           cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
-    got, want = files(out), files(GOLDEN_EXPECTED)
+    got, want = tree(out), tree(GOLDEN_EXPECTED)
     # the CLI names the data revision (the golden build, through build(), names none)
     want["release.json"] = want["release.json"].replace(b'"revision": null', f'"revision": "{REVISION}"'.encode())
     assert sorted(got) == sorted(want)
