@@ -112,6 +112,55 @@ class Cache:
         except OSError:
             shutil.rmtree(folder, ignore_errors=True)
 
+    # ------------------------------------------------------------ slots: many small entries
+    # A stage whose work falls into many independent pieces (the record pages, a few hundred
+    # groups) keeps one file per piece: ``<stage>/<slot>``, holding the key, the data and the
+    # SHA-256 of both.  Each slot holds its latest entry only; ``keep`` drops the slots a build
+    # did not use.  Written from the render workers: each slot is one worker's, and a file is
+    # replaced whole (``os.replace``), so a reader never sees half of one.
+
+    def get(self, stage: str, slot: str, k: str) -> tuple[bytes | None, str]:
+        """(the data of ``stage``/``slot`` if it was stored under ``k`` and is intact, else None;
+        why not, for ``--explain``)."""
+        if self.root is None:
+            return None, "没有缓存目录（未指定 --cache）"
+        path = self.root / stage / slot
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            return None, "缓存中没有此项"
+        head, data, digest = blob[:64], blob[64:-32], blob[-32:]
+        if len(blob) < 96 or hashlib.sha256(blob[:-32]).digest() != digest:
+            with contextlib.suppress(OSError):
+                path.unlink()
+            return None, "缓存项已损坏，已删除"
+        if head != k.encode():
+            return None, "输入已改变"
+        return data, ""
+
+    def put(self, stage: str, slot: str, k: str, data: bytes) -> None:
+        """Store ``data`` as ``stage``/``slot`` under the key ``k``; errors only cost time."""
+        if self.root is None:
+            return
+        folder = self.root / stage
+        blob = k.encode() + data
+        tmp = folder / f".{slot}.{os.getpid()}.tmp"
+        try:
+            folder.mkdir(exist_ok=True)
+            tmp.write_bytes(blob + hashlib.sha256(blob).digest())
+            os.replace(tmp, folder / slot)
+        except OSError:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def keep(self, stage: str, slots: set[str]) -> None:
+        """Delete the files of ``stage`` other than ``slots`` (slots no build will ask for again)."""
+        if self.root is None or not (self.root / stage).is_dir():
+            return
+        for f in (self.root / stage).iterdir():
+            if f.name not in slots:
+                shutil.rmtree(f, ignore_errors=True) if f.is_dir() else f.unlink(missing_ok=True)
+
     def _drop(self, stage: str, k: str) -> None:
         for suffix in (".json", ".pack"):
             with contextlib.suppress(OSError):
@@ -194,10 +243,11 @@ def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
 def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
     """What the build reused from its cache and what it made anew, and why (--explain)."""
     lines = ["缓存说明：",
-             "  读取、校验、脱敏、过期处理、页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
+             "  读取、校验、脱敏、过期处理，记录页以外的页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
     if no_search:
         lines.append("  检索索引：未生成（--no-search-index）")
-    names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集"}
+    names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集",
+             "pages": "记录页"}
     for stage, action, why in events:
         lines.append(f"  {names.get(stage) or _part_name(stage)}：{'复用缓存' if action == 'reused' else '重新生成'}（{why}）")
     return "\n".join(lines)
@@ -205,6 +255,8 @@ def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
 
 def _part_name(stage: str) -> str:
     """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    if stage.startswith("pages-"):
+        return f"记录页：{stage.removeprefix('pages-')}"
     if stage.startswith("pagefind-"):
         part = stage.removeprefix("pagefind-")
         return f"全文检索索引（Pagefind）：{part[:-8]} {part[-7:]}"

@@ -47,8 +47,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     as it was.  ``max_per_code``: problems kept per file and code (all are counted; see Report).
     ``release``: the revision, previous release and signing key of ``release.json`` (release.py).
     ``today``: the real date, after which no event date can be (E-DATE-FUTURE; None: unchecked).
-    ``cache``: a folder where the search indexes are kept for the next build (cache.py): the
-    output is byte-identical with or without it."""
+    ``cache``: a folder where the record pages and the search indexes are kept for the next
+    build (cache.py, outputs/reuse.py): the output is byte-identical with or without it."""
     if as_of is None:
         raise ValueError("as_of is required: only the CLI reads the clock (P2.4)")
     root = Path(root)
@@ -69,7 +69,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     try:
         try:  # the site's own templates/ over the theme's, file by file
             digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
-            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1, digests)
+            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1, digests, store)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None

@@ -94,6 +94,7 @@ class Renderer:
 
     def __init__(self, site: Site, site_templates: Path | None, downloads: Callable):
         self.site = site
+        self.shown = site  # the site as templates see it (reuse.py: its as-of date marked)
         self.env = make_environment(site_templates)
         self.env.globals["downloads"] = lambda view: downloads(site, view)
         # the macros of _macros.html (the site's, if it has one) are globals of every template:
@@ -132,7 +133,7 @@ class Renderer:
         return self._templates[name]
 
     def html(self, name: str, url: str, **context) -> Iterator[bytes]:
-        yield self.template(name).render(site=self.site, config=self.site.config, url=url,
+        yield self.template(name).render(site=self.shown, config=self.site.config, url=url,
                                          nav=self.nav, r=self, **context).encode("utf-8")
 
     def partial(self, name: str, key, **context) -> Markup:
@@ -140,7 +141,7 @@ class Renderer:
         cache_key = (name, key)
         if cache_key not in self._partials:
             self._partials[cache_key] = Markup(self.template(name).render(
-                site=self.site, config=self.site.config, nav=self.nav, r=self, **context))
+                site=self.shown, config=self.site.config, nav=self.nav, r=self, **context))
         return self._partials[cache_key]
 
     def chrome(self, name: str, url: str) -> Markup:

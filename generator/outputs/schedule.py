@@ -10,29 +10,38 @@ import multiprocessing
 from dataclasses import replace
 from pathlib import Path
 
+from ..cache import Cache
 from ..site import Site
 from ..stages.write import Writer, copy_static, file_infos
 from . import routes
 from .html import THEME, Renderer
 from .kinds import Output, Phase, downloads, plan
+from .reuse import Group, PageReuse, explain
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000               # pages per task
 
 
 class Job:
-    """What a worker renders: slices of one list of outputs, into one directory."""
+    """What a worker renders: slices of one list of outputs, into one directory; a slice is a
+    (start, end) pair, or a ``reuse.Group`` of record pages that may come from the cache."""
 
-    def __init__(self, site: Site, outputs: tuple[Output, ...], templates: Path | None, staging: Path):
+    def __init__(self, site: Site, outputs: tuple[Output, ...], templates: Path | None, staging: Path,
+                 reuse: PageReuse | None = None):
         self.outputs = outputs
         self.renderer = Renderer(site, templates, downloads)
         self.writer = Writer(staging)
+        self.reuse = reuse
 
-    def run(self, bounds: tuple[int, int]) -> tuple[int, dict]:
-        """(outputs written, their SHA-256 by site path: handed back for release.json)."""
-        for output in self.outputs[bounds[0]:bounds[1]]:
+    def run(self, task: tuple[int, int] | Group) -> tuple[int, dict, list]:
+        """(outputs written, their SHA-256 by site path: handed back for release.json, what
+        became of the cached groups)."""
+        if isinstance(task, Group):
+            outcome = self.reuse.write(task, self.outputs[task.start:task.end], self.writer, self.renderer)
+            return task.end - task.start, self.writer.take_digests(), [outcome]
+        for output in self.outputs[task[0]:task[1]]:
             self.writer.write(output.url, output.kind.render(self.renderer, output))
-        return bounds[1] - bounds[0], self.writer.take_digests()
+        return task[1] - task[0], self.writer.take_digests(), []
 
 
 _job: Job | None = None  # in a forked worker only: the job it inherited (see _adopt)
@@ -43,38 +52,55 @@ def _adopt(job: Job) -> None:
     _job = job  # a forked worker inherits ``job`` in its memory: nothing is pickled
 
 
-def _run(bounds: tuple[int, int]) -> tuple[int, dict]:
-    return _job.run(bounds)
+def _run(task) -> tuple[int, dict, list]:
+    return _job.run(task)
 
 
-def _tally(results, digests: dict) -> int:
+def _tally(results, digests: dict, outcomes: list | None = None) -> int:
     n = 0
-    for count, written in results:
+    for count, written, done in results:
         n += count
         digests.update(written)
+        if outcomes is not None:
+            outcomes += done
     return n
 
 
-def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, digests: dict | None = None) -> int:
+def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, digests: dict | None = None,
+                store: Cache | None = None) -> int:
     """Write every output of ``site`` into ``staging``, and the static files of the theme and of
     the site's ``templates``; returns how many outputs.  ``digests`` receives the SHA-256 of each
-    output as it was written (not of the static files, which release.py reads)."""
+    output as it was written (not of the static files, which release.py reads).  ``store``: the
+    build cache, from which record pages are reused (``reuse.py``; what it did: ``store.events``)."""
     digests = {} if digests is None else digests
     by_phase = plan(site)
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
-    job = Job(site, heavy + rest, templates, staging)
+    reuse, groups = None, []
+    if store is not None:
+        reuse = PageReuse(site, templates, downloads, store)
+        if not reuse.off:
+            rest, grouped, groups = reuse.arrange(rest)
+            rest += grouped
+    job = Job(site, heavy + rest, templates, staging, reuse)
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process
-    chunks = [(i, i + 1) for i in range(len(heavy))]
-    chunks += [(i, min(i + CHUNK, len(job.outputs))) for i in range(len(heavy), len(job.outputs), CHUNK)]
+    chunks: list = [(i, i + 1) for i in range(len(heavy))]
+    at = len(heavy) + len(rest) - (groups[-1].end if groups else 0)  # where the grouped pages start
+    chunks += [replace(g, start=at + g.start, end=at + g.end) for g in groups]
+    chunks += [(i, min(i + CHUNK, at)) for i in range(len(heavy), at, CHUNK)]
+    outcomes: list = []
     if jobs <= 1 or len(job.outputs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
-        written = _tally(map(job.run, chunks), digests)
+        written = _tally(map(job.run, chunks), digests, outcomes)
     else:
         gc.freeze()  # keep the site model's pages shared between the forked workers
         try:
             with multiprocessing.get_context("fork").Pool(jobs, initializer=_adopt, initargs=(job,)) as pool:
-                written = _tally(pool.imap_unordered(_run, chunks), digests)
+                written = _tally(pool.imap_unordered(_run, chunks), digests, outcomes)
         finally:
             gc.unfreeze()
+    if reuse is not None:
+        explain(outcomes, reuse, store)
+        if not reuse.off:
+            reuse.keep_only(groups)
     # what describes the downloads, with their sizes and hashes
     urls = [f.url for view in site.datasets.values() for f in downloads(site, view)]
     site = replace(site, downloads=file_infos(staging, urls))
