@@ -243,7 +243,7 @@ def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
 def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
     """What the build reused from its cache and what it made anew, and why (--explain)."""
     lines = ["缓存说明：",
-             "  读取、校验、脱敏、过期处理，记录页以外的页面、订阅源和下载文件：重新生成（每次构建都完整生成，不使用缓存）"]
+             "  读取、校验、脱敏、过期处理，记录页以外的页面、订阅源、CSV 和 JSON 下载：重新生成（每次构建都完整生成，不使用缓存）"]
     if no_search:
         lines.append("  检索索引：未生成（--no-search-index）")
     names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集",
@@ -255,6 +255,8 @@ def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
 
 def _part_name(stage: str) -> str:
     """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    if stage.startswith("xlsx-"):
+        return f"Excel 工作簿的记录表：{stage.removeprefix('xlsx-')}"
     if stage.startswith("pages-"):
         return f"记录页：{stage.removeprefix('pages-')}"
     if stage.startswith("pagefind-"):

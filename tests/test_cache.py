@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import struct
+import zipfile
 import zlib
 from datetime import date, timedelta
 from pathlib import Path
@@ -189,8 +191,8 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
 
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
-    public output only, so none is in it either (search index files unpacked, record pages
-    decompressed)."""
+    public output only, so none is in it either (search index files unpacked, record pages and
+    workbook sheets decompressed)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
         monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
@@ -199,7 +201,14 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     unpacked = tmp_path / "unpacked"
     for listing in cache.glob("*/*.json"):  # every entry, its files unpacked (gzip too)
         _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name)
+    for sheet in cache.glob("xlsx-*/sheet"):  # the workbooks' records sheets: as a zip, read as the .xlsx are
+        data = sheet.read_bytes()[64:-32]
+        n, _size = struct.unpack_from("<QQ", data)
+        with zipfile.ZipFile(unpacked / f"{sheet.parent.name}.xlsx", "w") as z:
+            z.writestr("styles.xml", data[16:16 + n])
+            z.writestr("sheet1.xml", zlib.decompress(data[16 + n:]))
     stored = list(all_output_bytes(unpacked))
+    assert any(n.startswith("xlsx-") for n, _ in stored)
     assert any(n.startswith("pagefind-") and "pf_fragment" in n for n, _ in stored)
     assert any(n.startswith("lookup/") for n, _ in stored)
     slots = [p for p in cache.glob("pages-*/*") if p.is_file()]  # the record pages, decompressed

@@ -95,6 +95,7 @@ class Renderer:
     def __init__(self, site: Site, site_templates: Path | None, downloads: Callable):
         self.site = site
         self.shown = site  # the site as templates see it (reuse.py: its as-of date marked)
+        self.sheets = None  # the workbooks' sheets of earlier builds (reuse_sheets.py), for export_xlsx
         self.env = make_environment(site_templates)
         self.env.globals["downloads"] = lambda view: downloads(site, view)
         # the macros of _macros.html (the site's, if it has one) are globals of every template:

@@ -53,6 +53,8 @@ def agency_dataset(r: Renderer, output):
 
 
 def record(r: Renderer, output):
+    # what this reads of the site model is the key of a stored page (reuse.py, ``_material``):
+    # a new input here must be added there
     name, i = output.args
     view = r.site.datasets[name]
     shown = view.listed[i]

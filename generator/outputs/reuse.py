@@ -85,12 +85,14 @@ class Group:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one slot, handed back from a render worker (``--explain``)."""
+    """What became of one slot of record pages, or of a workbook's sheet (``kind`` "sheet",
+    ``reuse_sheets.py``), handed back from a render worker (``--explain``)."""
 
     dataset: str
-    pages: int
+    pages: int          # or rows of the sheet
     reused: bool
     why: str = ""
+    kind: str = "pages"
 
 
 class PageReuse:
@@ -102,15 +104,16 @@ class PageReuse:
         self.off = _why_off(templates, store)
         self.marked = None
         self.base: dict[str, bytes] = {}  # dataset → digest of what all its record pages share
+        self._shared: dict = {}  # (layout, department) → their pickle (per process: id() of a layout)
         if self.off:
             return
         self.marked = Renderer(site, templates, downloads)
         self.marked.shown = replace(site, as_of=AS_OF_MARK)
         self.marked.env.filters["cn_date"] = lambda d: MARK if d is AS_OF_MARK else format_cn(d)
-        shared = hashlib.sha256()
-        for part in (sys.version, _tree_digest(_PACKAGE), _tree_digest(templates), repr(site.config),
+        shared = hashlib.sha256(code_digest())
+        for part in (_tree_digest(templates), repr(site.config),
                      repr(self.marked.nav), repr(sorted(self.marked.section_nav.items())), MARK):
-            _update(shared, part.encode() if isinstance(part, str) else part)
+            update(shared, part.encode() if isinstance(part, str) else part)
         for name, view in site.datasets.items():
             if not view.config.record_pages or not view.listed:
                 continue
@@ -118,7 +121,7 @@ class PageReuse:
             h = shared.copy()
             for part in (name, repr(view.config), repr(view.fields), self.marked.chrome("_header.html", url),
                          self.marked.chrome("_footer.html", url)):
-                _update(h, str(part).encode())
+                update(h, str(part).encode())
             if r"\ue000" not in repr((site.config, view.config, view.fields, self.marked.nav)):
                 # (repr writes the character as this escape) else a text of the configuration holds it
                 self.base[name] = h.digest()
@@ -126,23 +129,25 @@ class PageReuse:
     def arrange(self, outputs: tuple) -> tuple[tuple, tuple, list[Group]]:
         """(the outputs not reused, the reused ones grouped by slot, the groups with offsets
         into the second tuple)."""
-        kept, by_slot = [], {}
-        counts = {}
+        counts: dict[str, int] = {}
         for o in outputs:
             if o.kind.name == KIND and o.args[0] in self.base:
                 counts[o.args[0]] = counts.get(o.args[0], 0) + 1
+        slots = {name: slots_for(n) for name, n in counts.items()}
+        kept, by_slot = [], {}
         for o in outputs:
             name = o.args[0] if o.kind.name == KIND else None
-            if name not in self.base or name is None:
+            if name not in slots:
                 kept.append(o)
                 continue
-            rid = self.site.datasets[name].listed[o.args[1]].id
-            by_slot.setdefault((name, slot_of(rid, slots_for(counts[name]))), []).append((rid, o))
+            listed = self.site.datasets[name].listed
+            by_slot.setdefault((name, slot_of(listed[o.args[1]].id, slots[name])), []).append(o)
         grouped, groups = [], []
         for (name, slot), members in sorted(by_slot.items()):
-            members.sort(key=lambda m: m[0])
+            listed = self.site.datasets[name].listed
+            members.sort(key=lambda o: listed[o.args[1]].id)
             groups.append(Group(name, f"{slot:04x}", len(grouped), len(grouped) + len(members)))
-            grouped += [o for _rid, o in members]
+            grouped += members
         return tuple(kept), tuple(grouped), groups
 
     def keep_only(self, groups: list[Group]) -> None:
@@ -160,7 +165,7 @@ class PageReuse:
         for o in outputs:
             material = self._material(o)
             clean = clean and _MARK_PART not in material
-            _update(key, material)
+            update(key, material)
         if not clean:
             for o in outputs:
                 writer.write(o.url, o.kind.render(direct, o))
@@ -181,17 +186,29 @@ class PageReuse:
 
     def _material(self, o) -> bytes:
         """All that one record page reads beyond what its dataset's pages share (``pages.record``):
-        a key is this, pickled (equal bytes: equal values; unequal bytes only cost a render)."""
+        a key is this, pickled (equal bytes: equal values; unequal bytes only cost a render).
+        Its layout and department are pickled once each: they are shared by thousands of records."""
         name, i = o.args
         view = self.site.datasets[name]
         rec = view.listed[i]
-        shown = told(rec.life, view.corrections.get(rec.id, ()), self.site.as_of)
-        return pickle.dumps((o.url, rec.id, rec.layout.names, rec.values, rec.life, rec.agency,
-                             self.site.agency_by_name.get(rec.agency), shown), 5)
+        corrections = view.corrections.get(rec.id)
+        shown = tuple(told(rec.life, corrections, self.site.as_of)) if corrections else ()
+        shared = self._shared.get((id(rec.layout), rec.agency))
+        if shared is None:
+            shared = pickle.dumps((rec.layout.names, rec.agency, self.site.agency_by_name.get(rec.agency)), 5)
+            self._shared[(id(rec.layout), rec.agency)] = shared
+        return shared + pickle.dumps((o.url, rec.id, rec.values, rec.life, shown), 5)
 
 
 def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> None:
-    """One ``--explain`` line per dataset: how many of its slots were reused, and why the others not."""
+    """``--explain``: one line per dataset for its record pages (how many slots were reused, and
+    why the others not), one per workbook sheet."""
+    for o in outcomes:
+        if o.kind == "sheet":
+            from .reuse_sheets import stage_of as sheet_stage
+
+            store.note(sheet_stage(o.dataset), "reused" if o.reused else "rebuilt",
+                       f"{o.pages} 行输入未变" if o.reused else o.why)
     if reuse is None:
         return
     if reuse.off:
@@ -199,7 +216,8 @@ def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> N
         return
     by_dataset: dict[str, list[Outcome]] = {name: [] for name in reuse.base}  # in configuration order
     for o in outcomes:
-        by_dataset[o.dataset].append(o)
+        if o.kind == "pages":
+            by_dataset[o.dataset].append(o)
     for name, done in by_dataset.items():
         again = [o for o in done if not o.reused]
         if again:
@@ -220,6 +238,14 @@ def _why_off(templates: Path | None, store: Cache) -> str:
     return ""
 
 
+def code_digest() -> bytes:
+    """What every stored output depends on: Python's version and every file of the package (its
+    code, the theme)."""
+    h = hashlib.sha256(sys.version.encode())
+    update(h, _tree_digest(_PACKAGE))
+    return h.digest()
+
+
 def _tree_digest(root: Path | None) -> bytes:
     """SHA-256 over the names and bytes of every file under ``root`` (the package: its code and
     theme; a site's ``templates/``)."""
@@ -230,13 +256,13 @@ def _tree_digest(root: Path | None) -> bytes:
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for n in sorted(names):
             path = os.path.join(dirpath, n)
-            _update(h, os.path.relpath(path, root).encode())
+            update(h, os.path.relpath(path, root).encode())
             with open(path, "rb") as f:
-                _update(h, f.read())
+                update(h, f.read())
     return h.digest()
 
 
-def _update(h, data: bytes) -> None:
+def update(h, data: bytes) -> None:
     h.update(len(data).to_bytes(8, "big"))
     h.update(data)
 

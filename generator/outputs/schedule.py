@@ -16,7 +16,8 @@ from ..stages.write import Writer, copy_static, file_infos
 from . import routes
 from .html import THEME, Renderer
 from .kinds import Output, Phase, downloads, plan
-from .reuse import Group, PageReuse, explain
+from .reuse import Group, PageReuse, code_digest, explain
+from .reuse_sheets import SheetReuse
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
 CHUNK = 1000               # pages per task
@@ -35,13 +36,14 @@ class Job:
 
     def run(self, task: tuple[int, int] | Group) -> tuple[int, dict, list]:
         """(outputs written, their SHA-256 by site path: handed back for release.json, what
-        became of the cached groups)."""
+        became of what the cache could give)."""
         if isinstance(task, Group):
             outcome = self.reuse.write(task, self.outputs[task.start:task.end], self.writer, self.renderer)
             return task.end - task.start, self.writer.take_digests(), [outcome]
         for output in self.outputs[task[0]:task[1]]:
             self.writer.write(output.url, output.kind.render(self.renderer, output))
-        return task[1] - task[0], self.writer.take_digests(), []
+        sheets = self.renderer.sheets
+        return task[1] - task[0], self.writer.take_digests(), sheets.take() if sheets else []
 
 
 _job: Job | None = None  # in a forked worker only: the job it inherited (see _adopt)
@@ -75,13 +77,16 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
     digests = {} if digests is None else digests
     by_phase = plan(site)
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
-    reuse, groups = None, []
+    reuse, sheets, groups = None, None, []
     if store is not None:
         reuse = PageReuse(site, templates, downloads, store)
         if not reuse.off:
             rest, grouped, groups = reuse.arrange(rest)
             rest += grouped
+        if store.root is not None:
+            sheets = SheetReuse(store, code_digest())
     job = Job(site, heavy + rest, templates, staging, reuse)
+    job.renderer.sheets = sheets
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process
     chunks: list = [(i, i + 1) for i in range(len(heavy))]
     at = len(heavy) + len(rest) - (groups[-1].end if groups else 0)  # where the grouped pages start

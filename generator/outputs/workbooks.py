@@ -15,6 +15,7 @@ clock, so two builds give the same bytes.
 from __future__ import annotations
 
 import io
+import itertools
 import os
 import shutil
 import zipfile
@@ -32,19 +33,23 @@ from .text import public_values
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTE_ROW, HEADER_ROW = 1, 2      # the data start on row 3
 HELP_SHEET = "说明"
+DATA_SHEET, STYLES = "xl/worksheets/sheet1.xml", "xl/styles.xml"  # the records' sheet (created first), the styles
+MARK = "\ue000\ue001"           # the as-of date's place in a sheet kept for the cache (reuse_sheets.py)
 CELL_MAX = 32767                 # Excel's limit of characters in a cell: longer text is cut, and says so
 _CUT = "…（全文见记录页面或 CSV 下载）"
 _FORMATS = {DATE: "yyyy-mm-dd", CODE: "@"}  # of the columns, for what a reader types in later
 
 
-def export_xlsx(site: Site, view: DatasetView):
-    """The dataset's listed records as a workbook, in one chunk (a zip is written whole)."""
+def export_xlsx(site: Site, view: DatasetView, sheets=None):
+    """The dataset's listed records as a workbook, in one chunk (a zip is written whole).
+    ``sheets``: the records' sheets of earlier builds (``reuse.SheetReuse``), or None."""
     from openpyxl import Workbook  # here, not at import: the rest of the build has no use for openpyxl
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Alignment, Font
 
     from ..excel.workbook import sheet_title  # the editors' workbooks name their sheet the same way
 
+    entry = sheets.open(site, view) if sheets is not None else None  # None: written as without a cache
     cfg = site.config
     midnight = datetime.combine(site.as_of, datetime.min.time())
     wb = Workbook(write_only=True)
@@ -65,7 +70,7 @@ def export_xlsx(site: Site, view: DatasetView):
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(view.listed), 1)}"
     ws.merged_cells.ranges.add(f"A{NOTE_ROW}:{last}{NOTE_ROW}")  # the note reads across the sheet
-    note = WriteOnlyCell(ws, note_text(site, view))
+    note = WriteOnlyCell(ws, note_text(site, view, MARK if entry else None))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[NOTE_ROW].height = 48
     ws.append([note])
@@ -75,7 +80,7 @@ def export_xlsx(site: Site, view: DatasetView):
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    for record in view.listed:
+    for record in view.listed if entry is None or entry.stored is None else ():  # stored: the sheet is written from it
         values = [record.id, record_url(site, view, record)]
         values += [_value(v) for v in public_values(view, record)]
         values.append(record.life.last_day or "长期")
@@ -88,16 +93,19 @@ def export_xlsx(site: Site, view: DatasetView):
         ws.append(row)
     _help_sheet(wb.create_sheet(HELP_SHEET), site, view, names)
     buf = io.BytesIO()
-    _save(wb, buf, site.as_of)
+    _save(wb, buf, site.as_of, entry)
+    if entry is not None:
+        entry.done()
     yield buf.getvalue()
 
 
-def note_text(site: Site, view: DatasetView) -> str:
-    """The first row: what the data are, as of when, under which licence, from where."""
+def note_text(site: Site, view: DatasetView, day: str | None = None) -> str:
+    """The first row: what the data are, as of when, under which licence, from where.  ``day``:
+    what stands for the as-of date (the mark of a sheet for the cache), if not the date."""
     cfg = site.config
     licence = f"数据许可：{cfg.licence.title}（{cfg.licence.path}）。" if cfg.licence else ""
     return (f"{view.config.title}：{cfg.publisher}公示中的 {len(view.listed)} 条记录，数据截至 "
-            f"{format_cn(site.as_of)}（公示期满、已撤下的记录不在其中）。{licence}"
+            f"{day or format_cn(site.as_of)}（公示期满、已撤下的记录不在其中）。{licence}"
             f"来源：{cfg.title} {routes.absolute(site, routes.dataset(view))}。各列说明见“{HELP_SHEET}”工作表。")
 
 
@@ -140,11 +148,15 @@ def _help_sheet(ws, site: Site, view: DatasetView, names: list[str]) -> None:
 
 class _FixedZip(zipfile.ZipFile):
     """A zip whose entries carry one date (the as-of date) instead of the clock's or a temporary
-    file's."""
+    file's.  With ``entry`` (a ``reuse.SheetEntry``): the records' sheet and the stylesheet are
+    taken from it when it holds them, else kept in it; the sheet's note has the as-of date's
+    place marked, and gets the date as it is written."""
 
-    def __init__(self, file, day: date):
+    def __init__(self, file, day: date, entry=None):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = (day.year, day.month, day.day, 0, 0, 0)
+        self._day = _as_written(format_cn(day))
+        self._entry = entry
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, self._date_time)
@@ -152,6 +164,8 @@ class _FixedZip(zipfile.ZipFile):
         return info
 
     def writestr(self, name, data, *args, **kwargs):
+        if self._entry is not None and name == STYLES:
+            data = self._entry.styles(data.encode() if isinstance(data, str) else data)
         super().writestr(self._info(name) if isinstance(name, str) else name, data, *args, **kwargs)
 
     def write(self, filename, arcname=None, *args, **kwargs):
@@ -160,17 +174,49 @@ class _FixedZip(zipfile.ZipFile):
         its input is cut), without the file's mtime, and streamed: the sheet of 100,000 rows is
         some 100 MB of XML, which read whole made this worker the build's largest process."""
         info = self._info(arcname or filename)
+        if self._entry is not None and info.filename == DATA_SHEET:
+            size, chunks = self._entry.sheet(filename)
+            head, rest = _first_row(chunks)
+            if head.count(_MARKED) != 1:  # openpyxl wrote the note otherwise: a bug here, not an input
+                raise RuntimeError(f"{DATA_SHEET}: the note's marked date not found once in row 1")
+            info.file_size = size + len(self._day) - len(_MARKED)
+            with self.open(info, "w") as dst:
+                dst.write(head.replace(_MARKED, self._day))  # the note, row 1: nothing else is marked
+                for chunk in rest:
+                    dst.write(chunk)
+            return
         info.file_size = os.path.getsize(filename)
         with open(filename, "rb") as src, self.open(info, "w") as dst:
             shutil.copyfileobj(src, dst, 1 << 20)
 
 
-def _save(wb, file, day: date) -> None:
+def _as_written(text: str) -> bytes:
+    """``text`` as openpyxl writes it in a sheet's XML (ASCII; other characters as references)."""
+    return "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text).encode("ascii")
+
+
+_MARKED = _as_written(MARK)
+
+
+def _first_row(chunks):
+    """(the XML up to the end of the first row, an iterator over the rest)."""
+    chunks = iter(chunks)
+    head = b""
+    for chunk in chunks:
+        head += chunk
+        end = head.find(b"</row>")
+        if end >= 0:
+            end += len(b"</row>")
+            return head[:end], itertools.chain((head[end:],), chunks)
+    return head, iter(())
+
+
+def _save(wb, file, day: date, entry=None) -> None:
     """openpyxl's ``save_workbook`` without its two clocks: it sets the modified time to now, and
     its zip entries take the time of day they are written."""
     from openpyxl.writer.excel import ExcelWriter
 
-    ExcelWriter(wb, _FixedZip(file, day)).save()
+    ExcelWriter(wb, _FixedZip(file, day, entry)).save()
 
 
 def xlsx_resource(site: Site, view: DatasetView, file) -> dict:
