@@ -139,16 +139,21 @@ class Cache:
             return None, "输入已改变"
         return data, ""
 
-    def put(self, stage: str, slot: str, k: str, data: bytes) -> None:
-        """Store ``data`` as ``stage``/``slot`` under the key ``k``; errors only cost time."""
+    def put(self, stage: str, slot: str, k: str, *data: bytes) -> None:
+        """Store ``data`` (the pieces one after the other: a 20 MB entry is never copied whole) as
+        ``stage``/``slot`` under the key ``k``; errors only cost time."""
         if self.root is None:
             return
         folder = self.root / stage
-        blob = k.encode() + data
         tmp = folder / f".{slot}.{os.getpid()}.tmp"
         try:
             folder.mkdir(exist_ok=True)
-            tmp.write_bytes(blob + hashlib.sha256(blob).digest())
+            digest = hashlib.sha256()
+            with open(tmp, "wb") as f:
+                for piece in (k.encode(), *data):
+                    digest.update(piece)
+                    f.write(piece)
+                f.write(digest.digest())
             os.replace(tmp, folder / slot)
         except OSError:
             with contextlib.suppress(OSError):

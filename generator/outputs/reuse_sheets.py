@@ -79,7 +79,7 @@ class SheetEntry:
         if data is not None and self.stored is None:
             self.why = "缓存项已损坏"
         self._styles: bytes | None = None
-        self._compressed: bytes | None = None
+        self._compressed: list[bytes] | None = None  # the XML deflated, in pieces
 
     def styles(self, made: bytes) -> bytes:
         """The stylesheet: the stored one, or ``made`` (kept)."""
@@ -102,7 +102,7 @@ class SheetEntry:
                 parts.append(compress.compress(chunk))
                 yield chunk
         parts.append(compress.flush())
-        self._size, self._compressed = os.path.getsize(filename), b"".join(parts)
+        self._size, self._compressed = os.path.getsize(filename), parts
 
     def done(self) -> None:
         """After the workbook is written: keep what was made; note what became of the sheet."""
@@ -111,7 +111,7 @@ class SheetEntry:
             return
         if self._styles is not None and self._compressed is not None:
             self._owner.store.put(stage_of(self._dataset), SLOT, self._key,
-                                  struct.pack("<QQ", len(self._styles), self._size) + self._styles + self._compressed)
+                                  struct.pack("<QQ", len(self._styles), self._size), self._styles, *self._compressed)
         self._owner.note(Outcome(self._dataset, self._rows, False, self.why, kind="sheet"))
 
 
