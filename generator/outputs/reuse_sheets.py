@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from importlib.metadata import version
 import pickle
 import struct
 import zlib
@@ -41,10 +42,10 @@ class SheetReuse:
     that writes them.  ``take()``: what became of each, for ``--explain``."""
 
     def __init__(self, store: Cache, code: bytes):
-        import openpyxl
-
+        # openpyxl's version from its metadata: importing it here would put the whole package in
+        # the main process (60 MB), which the lookup's forked process then counts as well
         self.store = store
-        self.code = hashlib.sha256(code + openpyxl.__version__.encode()).digest()
+        self.code = hashlib.sha256(code + version("openpyxl").encode()).digest()
         self._outcomes: list[Outcome] = []
 
     def open(self, site: Site, view: DatasetView) -> SheetEntry | None:
