@@ -1,9 +1,9 @@
 """Cache: the work of earlier builds, reused only where its inputs are byte for byte the same.
 
-A piece of work (a search index) is stored under a key: the SHA-256 of everything it depends
-on — its exact input bytes, the tool's version, the code that makes it, its options.  A build
-that computes the same key copies the stored result instead of redoing the work; any other key
-is a miss and the work is done as on a cold build.  So the cache can save time, never change a
+A piece of work (a search index, a slot of record pages) is stored under a key: the SHA-256 of
+everything it depends on — its exact input bytes, the tool's version, the code that makes it,
+its options.  A build that computes the same key copies the stored result instead of redoing
+the work; any other key is a miss and the work is done as on a cold build.  So the cache can save time, never change a
 byte of the output (P2.4: the build is a pure function of its inputs and the as-of date).
 
 Layout of the cache directory (``--cache``; never inside the output, never published):
@@ -14,11 +14,15 @@ Layout of the cache directory (``--cache``; never inside the output, never publi
   paths and lengths, and the SHA-256 of the listing and the pack together.  One file per entry,
   not thousands: restoring reads it in one go (the search index of 100,000 pages is 100,000
   small files).
+- ``<stage>/<slot>`` (``get``/``put``): a stage of many small pieces — the record pages of one
+  slot (``outputs/reuse.py``), a workbook's records sheet (``outputs/reuse_sheets.py``) — one
+  file each: the key, the data, and the SHA-256 of both.
 
-Each stage keeps its latest entry only.  An entry is read only if its SHA-256 matches (a
-truncated, edited or foreign entry is a miss, and is deleted); the listing is written last, so a
-killed build leaves no entry that would be read.  Everything stored is a copy of public output,
-so a cache holds nothing the site does not publish.
+Each stage (or slot) keeps its latest entry only.  An entry is read only if its SHA-256 matches
+(a truncated, edited or foreign entry is a miss, and is deleted); the listing is written last,
+and a slot's file is renamed into place whole, so a killed build leaves no entry that would be
+read.  Everything stored is public output (record pages and sheets with the as-of date's place
+marked), so a cache holds nothing the site does not publish.
 """
 
 from __future__ import annotations
