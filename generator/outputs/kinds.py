@@ -144,8 +144,8 @@ KINDS: tuple[Kind, ...] = (
     Kind("export-json", HEAVY, DATASET, lambda site, v: [(routes.export(v, "json"), ())],
          _of_dataset(exports.export_json), download=Download("json", "JSON", "JSON", manifest.json_resource)),
     Kind("export-xlsx", HEAVY, DATASET, lambda site, v: [(routes.export(v, "xlsx"), ())],
-         lambda r, o: workbooks.export_xlsx(r.site, r.site.datasets[o.args[0]], r.sheets), download=Download("xlsx", "Excel 工作簿（.xlsx，号码为文本、日期为日期）",
-                                                               "Excel", workbooks.xlsx_resource)),
+         lambda r, o: workbooks.export_xlsx(r.site, r.site.datasets[o.args[0]], r.sheets),  # r.sheets: reuse_sheets.py
+         download=Download("xlsx", "Excel 工作簿（.xlsx，号码为文本、日期为日期）", "Excel", workbooks.xlsx_resource)),
     Kind("export-mapped", HEAVY, DATASET, _mapped,
          _of_dataset(lambda site, view, i: exports.export_mapped(site, view, view.config.exports[i])),
          download=Download("csv", lambda site, view, args: f"{view.config.exports[args[1]].title}（CSV）",

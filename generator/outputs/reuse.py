@@ -47,9 +47,9 @@ from ..site import Site
 from . import routes
 from .html import Renderer
 
-MARK = "\ue000\ue001"           # private-use characters: what the marked date is written as
+MARK = "\ue000\ue001"           # private-use characters: what the marked date is written as (pages, sheets)
 _MARK = MARK.encode()
-_MARK_PART = "\ue000".encode()  # a record holding it is never stored (see module doc)
+_MARK_PART = MARK[0].encode()   # a record holding it is never stored (see module doc)
 AS_OF_MARK = date(1, 1, 1)      # what templates of stored pages see as ``site.as_of``: this object only
                                 # (``is``), never a record's date, which is another object
 RECORD_TEMPLATES = frozenset({"record.html", "base.html", "_header.html", "_footer.html", "_macros.html",
@@ -93,13 +93,15 @@ class Outcome:
     reused: bool
     why: str = ""
     kind: str = "pages"
+    stage: str = ""     # of a sheet: its cache stage
 
 
 class PageReuse:
     """Record pages from and into ``store``, for one build of ``site``.  ``off``: why no page
     is reused in this build ("" when they are)."""
 
-    def __init__(self, site: Site, templates: Path | None, downloads, store: Cache):
+    def __init__(self, site: Site, templates: Path | None, downloads, store: Cache, code: bytes):
+        """``code``: ``code_digest()``, computed once per build."""
         self.site, self.store = site, store
         self.off = _why_off(templates, store)
         self.marked = None
@@ -110,8 +112,9 @@ class PageReuse:
         self.marked = Renderer(site, templates, downloads)
         self.marked.shown = replace(site, as_of=AS_OF_MARK)
         self.marked.env.filters["cn_date"] = lambda d: MARK if d is AS_OF_MARK else format_cn(d)
-        shared = hashlib.sha256(code_digest())
-        for part in (_tree_digest(templates), repr(site.config),
+        config = repr(site.config)
+        shared = hashlib.sha256(code)
+        for part in (_tree_digest(templates), config,
                      repr(self.marked.nav), repr(sorted(self.marked.section_nav.items())), MARK):
             update(shared, part.encode() if isinstance(part, str) else part)
         for name, view in site.datasets.items():
@@ -122,7 +125,7 @@ class PageReuse:
             for part in (name, repr(view.config), repr(view.fields), self.marked.chrome("_header.html", url),
                          self.marked.chrome("_footer.html", url)):
                 update(h, str(part).encode())
-            if r"\ue000" not in repr((site.config, view.config, view.fields, self.marked.nav)):
+            if r"\ue000" not in config + repr((view.config, view.fields, self.marked.nav)):
                 # (repr writes the character as this escape) else a text of the configuration holds it
                 self.base[name] = h.digest()
 
@@ -205,10 +208,7 @@ def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> N
     why the others not), one per workbook sheet."""
     for o in outcomes:
         if o.kind == "sheet":
-            from .reuse_sheets import stage_of as sheet_stage
-
-            store.note(sheet_stage(o.dataset), "reused" if o.reused else "rebuilt",
-                       f"{o.pages} 行输入未变" if o.reused else o.why)
+            store.note(o.stage, "reused" if o.reused else "rebuilt", f"{o.pages} 行输入未变" if o.reused else o.why)
     if reuse is None:
         return
     if reuse.off:

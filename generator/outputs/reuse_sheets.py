@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-from importlib.metadata import version
 import pickle
 import struct
 import zlib
+from importlib.metadata import version
 
 from ..cache import Cache
 from ..site import DatasetView, Site
-from .reuse import Outcome, update
+from .reuse import MARK, Outcome, update
 from .workbooks import note_text
 
 SLOT = "sheet"
@@ -51,7 +51,7 @@ class SheetReuse:
     def open(self, site: Site, view: DatasetView) -> SheetEntry | None:
         """The entry of ``view``'s sheet (holding it, or to keep it); None where the note's own
         text holds the mark's private-use character (then the workbook is written as without a cache)."""
-        if "\ue000" in note_text(site, view):
+        if MARK[0] in note_text(site, view):
             return None
         key = hashlib.sha256(self.code)
         for part in (repr(site.config), repr(view.config), repr(view.fields), str(len(view.listed))):
@@ -108,12 +108,12 @@ class SheetEntry:
     def done(self) -> None:
         """After the workbook is written: keep what was made; note what became of the sheet."""
         if self.stored is not None:
-            self._owner.note(Outcome(self._dataset, self._rows, True, kind="sheet"))
+            self._owner.note(Outcome(self._dataset, self._rows, True, kind="sheet", stage=stage_of(self._dataset)))
             return
         if self._styles is not None and self._compressed is not None:
             self._owner.store.put(stage_of(self._dataset), SLOT, self._key,
                                   struct.pack("<QQ", len(self._styles), self._size), self._styles, *self._compressed)
-        self._owner.note(Outcome(self._dataset, self._rows, False, self.why, kind="sheet"))
+        self._owner.note(Outcome(self._dataset, self._rows, False, self.why, kind="sheet", stage=stage_of(self._dataset)))
 
 
 def _inflate(compressed: bytes):

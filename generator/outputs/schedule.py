@@ -79,12 +79,13 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
     reuse, sheets, groups = None, None, []
     if store is not None:
-        reuse = PageReuse(site, templates, downloads, store)
+        code = code_digest() if store.root is not None else b""
+        reuse = PageReuse(site, templates, downloads, store, code)
         if not reuse.off:
             rest, grouped, groups = reuse.arrange(rest)
             rest += grouped
         if store.root is not None:
-            sheets = SheetReuse(store, code_digest())
+            sheets = SheetReuse(store, code)
     job = Job(site, heavy + rest, templates, staging, reuse)
     job.renderer.sheets = sheets
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process

@@ -28,13 +28,13 @@ from ..excel.values import CODE, DATE, PROSE, column_kind
 from ..site import DatasetView, Site
 from . import manifest, routes
 from .exports import EXTRA_COLUMNS, record_url
+from .reuse import MARK  # the as-of date's place in a sheet kept for the cache (reuse_sheets.py)
 from .text import public_values
 
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTE_ROW, HEADER_ROW = 1, 2      # the data start on row 3
 HELP_SHEET = "说明"
 DATA_SHEET, STYLES = "xl/worksheets/sheet1.xml", "xl/styles.xml"  # the records' sheet (created first), the styles
-MARK = "\ue000\ue001"           # the as-of date's place in a sheet kept for the cache (reuse_sheets.py)
 CELL_MAX = 32767                 # Excel's limit of characters in a cell: longer text is cut, and says so
 _CUT = "…（全文见记录页面或 CSV 下载）"
 _FORMATS = {DATE: "yyyy-mm-dd", CODE: "@"}  # of the columns, for what a reader types in later
