@@ -17,7 +17,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -25,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .diagnostics import Diagnostic, Severity, diag
+from .tree import files_under
 from .release import FORMAT, MANIFEST, PUBLIC_KEY, SIGNATURE, UNLISTED, KeyProblem, key_id, public_key
 
 TIMEOUT = 60  # seconds per request
@@ -67,12 +67,7 @@ class Source:
         """Every file of a folder (None for a site: a web server lists nothing)."""
         if self.remote:
             return None
-        root = Path(self.where)
-        out = []
-        for folder, dirs, files in os.walk(root):
-            rel = Path(folder).relative_to(root).as_posix()
-            out += [name if rel == "." else f"{rel}/{name}" for name in files]
-        return sorted(out)
+        return files_under(self.where)
 
 
 def fetch(url: str) -> bytes | None:

@@ -191,8 +191,8 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
 
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
-    public output only, so none is in it either (search index files unpacked, record pages and
-    workbook sheets decompressed)."""
+    public output only, so none is in it either (search index files unpacked, record pages,
+    feed archives and workbook sheets decompressed)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
         monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
@@ -212,7 +212,9 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     assert any(n.startswith("pagefind-") and "pf_fragment" in n for n, _ in stored)
     assert any(n.startswith("lookup/") for n, _ in stored)
     slots = [p for p in cache.glob("pages-*/*") if p.is_file()]  # the record pages, decompressed
-    assert slots
+    archives = [p for p in cache.glob("archives-*/*") if p.is_file()]  # and the feed archives
+    assert slots and archives
+    slots += archives
     stored += [(p.as_posix(), zlib.decompress(p.read_bytes()[64:-32])) for p in slots]
     stored += [(p.name, p.read_bytes()) for p in cache.rglob("*") if p.is_file()]  # and the raw files
     for name, data in stored:

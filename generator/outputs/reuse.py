@@ -29,8 +29,10 @@ the keys are SHA-256 digests: the cache holds nothing the site does not publish.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
+import operator
 import os
 import pickle
 import struct
@@ -43,6 +45,7 @@ from pathlib import Path
 from ..cache import Cache
 from ..dates import format_cn
 from ..history import told
+from ..model import Event, Lifecycle
 from ..site import Site
 from . import routes
 from .html import Renderer
@@ -56,6 +59,10 @@ RECORD_TEMPLATES = frozenset({"record.html", "base.html", "_header.html", "_foot
                               "_record_notes.html"})
 PAGES_PER_SLOT = 256            # a changed row renders about this many pages again
 KIND = "record"                 # the output kind whose pages are reused (kinds.py)
+# a lifecycle, an event as the tuple of their fields: pickled a third faster than the objects
+# (pickle asks a slotted dataclass for its state field by field), for the same bytes every build
+lifecycle_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Lifecycle)))
+event_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Event)))
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -85,11 +92,12 @@ class Group:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one slot of record pages, or of a workbook's sheet (``kind`` "sheet",
-    ``reuse_sheets.py``), handed back from a render worker (``--explain``)."""
+    """What became of one slot of record pages, of a workbook's sheet (``kind`` "sheet",
+    ``reuse_sheets.py``) or of a feed archive ("archive", ``reuse_archives.py``), handed back
+    from a render worker (``--explain``)."""
 
     dataset: str
-    pages: int          # or rows of the sheet
+    pages: int          # or rows of the sheet, or 1 archive
     reused: bool
     why: str = ""
     kind: str = "pages"
@@ -200,7 +208,7 @@ class PageReuse:
         if shared is None:
             shared = pickle.dumps((rec.layout.names, rec.agency, self.site.agency_by_name.get(rec.agency)), 5)
             self._shared[(id(rec.layout), rec.agency)] = shared
-        return shared + pickle.dumps((o.url, rec.id, rec.values, rec.life, shown), 5)
+        return shared + pickle.dumps((o.url, rec.id, rec.values, lifecycle_fields(rec.life), shown), 5)
 
 
 def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> None:
@@ -214,17 +222,24 @@ def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> N
     if reuse.off:
         store.note("pages", "rebuilt", reuse.off)
         return
-    by_dataset: dict[str, list[Outcome]] = {name: [] for name in reuse.base}  # in configuration order
+    note_by_dataset(store, outcomes, "pages", reuse.base, stage_of, "组", pages=True)
+
+
+def note_by_dataset(store: Cache, outcomes: list[Outcome], kind: str, names, stage_of, unit: str,
+                    pages: bool = False) -> None:
+    """One ``--explain`` line per dataset of ``names`` (in configuration order) for its outcomes of
+    ``kind``: how many pieces (``unit``: slots, archives) were reused, and why the others not."""
+    by_dataset: dict[str, list[Outcome]] = {name: [] for name in names}
     for o in outcomes:
-        if o.kind == "pages":
+        if o.kind == kind:
             by_dataset[o.dataset].append(o)
     for name, done in by_dataset.items():
         again = [o for o in done if not o.reused]
+        size = f"（{sum(o.pages for o in again or done)} 页）" if pages else ""
         if again:
-            whys = "；".join(sorted({o.why for o in again}))
-            why = f"{len(again)}/{len(done)} 组（{sum(o.pages for o in again)} 页）重新生成：{whys}"
+            why = f"{len(again)}/{len(done)} {unit}{size}重新生成：{'；'.join(sorted({o.why for o in again}))}"
         else:
-            why = f"{len(done)} 组（{sum(o.pages for o in done)} 页）输入未变"
+            why = f"{len(done)} {unit}{size}输入未变"
         store.note(stage_of(name), "rebuilt" if again else "reused", why)
 
 

@@ -17,6 +17,7 @@ from . import routes
 from .html import THEME, Renderer
 from .kinds import Output, Phase, downloads, plan
 from .reuse import Group, PageReuse, code_digest, explain
+from .reuse_archives import ArchiveReuse, explain as explain_archives
 from .reuse_sheets import SheetReuse
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
@@ -28,11 +29,11 @@ class Job:
     (start, end) pair, or a ``reuse.Group`` of record pages that may come from the cache."""
 
     def __init__(self, site: Site, outputs: tuple[Output, ...], templates: Path | None, staging: Path,
-                 reuse: PageReuse | None = None):
+                 reuse: PageReuse | None = None, archives: ArchiveReuse | None = None):
         self.outputs = outputs
         self.renderer = Renderer(site, templates, downloads)
         self.writer = Writer(staging)
-        self.reuse = reuse
+        self.reuse, self.archives = reuse, archives
 
     def run(self, task: tuple[int, int] | Group) -> tuple[int, dict, list]:
         """(outputs written, their SHA-256 by site path: handed back for release.json, what
@@ -40,10 +41,14 @@ class Job:
         if isinstance(task, Group):
             outcome = self.reuse.write(task, self.outputs[task.start:task.end], self.writer, self.renderer)
             return task.end - task.start, self.writer.take_digests(), [outcome]
+        done = []
         for output in self.outputs[task[0]:task[1]]:
-            self.writer.write(output.url, output.kind.render(self.renderer, output))
+            if self.archives is not None and self.archives.takes(output):
+                done.append(self.archives.write(output, self.writer, self.renderer))
+            else:
+                self.writer.write(output.url, output.kind.render(self.renderer, output))
         sheets = self.renderer.sheets
-        return task[1] - task[0], self.writer.take_digests(), sheets.take() if sheets else []
+        return task[1] - task[0], self.writer.take_digests(), done + (sheets.take() if sheets else [])
 
 
 _job: Job | None = None  # in a forked worker only: the job it inherited (see _adopt)
@@ -73,11 +78,12 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
     """Write every output of ``site`` into ``staging``, and the static files of the theme and of
     the site's ``templates``; returns how many outputs.  ``digests`` receives the SHA-256 of each
     output as it was written (not of the static files, which release.py reads).  ``store``: the
-    build cache, from which record pages are reused (``reuse.py``; what it did: ``store.events``)."""
+    build cache, from which record pages, workbook sheets and feed archives are reused
+    (``reuse.py``, ``reuse_sheets.py``, ``reuse_archives.py``; what it did: ``store.events``)."""
     digests = {} if digests is None else digests
     by_phase = plan(site)
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
-    reuse, sheets, groups = None, None, []
+    reuse, sheets, archives, groups = None, None, None, []
     if store is not None:
         code = code_digest() if store.root is not None else b""
         reuse = PageReuse(site, templates, downloads, store, code)
@@ -85,8 +91,8 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
             rest, grouped, groups = reuse.arrange(rest)
             rest += grouped
         if store.root is not None:
-            sheets = SheetReuse(store, code)
-    job = Job(site, heavy + rest, templates, staging, reuse)
+            sheets, archives = SheetReuse(store, code), ArchiveReuse(site, store, code)
+    job = Job(site, heavy + rest, templates, staging, reuse, archives)
     job.renderer.sheets = sheets
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process
     chunks: list = [(i, i + 1) for i in range(len(heavy))]
@@ -107,6 +113,9 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
         explain(outcomes, reuse, store)
         if not reuse.off:
             reuse.keep_only(groups)
+    if archives is not None:
+        explain_archives(outcomes, archives, store)
+        archives.keep_only()
     # what describes the downloads, with their sizes and hashes
     urls = [f.url for view in site.datasets.values() for f in downloads(site, view)]
     site = replace(site, downloads=file_infos(staging, urls))

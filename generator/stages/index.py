@@ -43,6 +43,7 @@ from pathlib import Path
 from .. import pagefind_files
 from ..cache import Cache, key
 from ..outputs import routes
+from ..tree import files_under
 
 PAGEFIND_DIR = routes.PAGEFIND
 SHARDS = "s"              # /pagefind/s/<part>/
@@ -120,7 +121,7 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
 def plan(root: Path):
     """The parts of the index, the sort values of every indexed page ({key: {url: value}}), and
     the function that gives what Pagefind reads of a page."""
-    files = sorted(_html_files(root))
+    files = _html_files(root)
     marked = any(_BODY in (root / rel).read_bytes() for rel in files)
     derive = indexed_part if marked else (lambda data: data)  # no page marked: Pagefind reads all
     sections: dict[str, list] = {}
@@ -282,14 +283,8 @@ def _take_urls(folder: Path) -> list[str]:
     return urls
 
 
-def _html_files(root: Path):
-    for dirpath, dirs, names in os.walk(root):
-        rel_dir = os.path.relpath(dirpath, root)
-        if rel_dir == ".":
-            dirs[:] = [d for d in dirs if d not in SKIPPED]
-        for n in names:
-            if n.endswith(".html"):
-                yield n if rel_dir == "." else f"{rel_dir}/{n}".replace(os.sep, "/")
+def _html_files(root: Path) -> list[str]:
+    return [p for p in files_under(root, SKIPPED) if p.endswith(".html")]
 
 
 def _code_version() -> str:
