@@ -146,6 +146,19 @@ def test_a_cache_of_another_site_is_a_miss_not_a_mix(site, tmp_path, monkeypatch
     assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "foreign")
 
 
+def test_the_same_site_checked_out_elsewhere_reuses_everything(site, tmp_path):
+    """Keys hold what the outputs are made of, not where the site sits (SiteConfig.root is not in
+    its repr): a cache restored into another checkout or CI workspace is not a cold start."""
+    cache = tmp_path / "cache"
+    cached(site, GOLDEN_AS_OF, cache, tmp_path / "out")
+    elsewhere = tmp_path / "another" / "checkout"
+    shutil.copytree(site, elsewhere)
+    out = tmp_path / "out2"
+    _, actions = cached(elsewhere, GOLDEN_AS_OF, cache, out)
+    assert actions and set(actions.values()) == {"reused"}, actions
+    assert_same_as_cold(elsewhere, GOLDEN_AS_OF, out, tmp_path, "elsewhere")
+
+
 def test_the_cache_must_stay_out_of_the_output_and_the_inputs(site, tmp_path):
     out = tmp_path / "out"
     for bad in (out / "cache", out, site / "data" / "cache"):

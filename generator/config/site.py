@@ -67,7 +67,9 @@ class Licence:
 class SiteConfig:
     groups = {"site": "the site itself"}
 
-    root: Path
+    # where the site is checked out: not in repr(), which the build cache's keys hold (a cache
+    # restored into another checkout, or another CI workspace, is still the same inputs)
+    root: Path = field(repr=False)
     title: str = Option(Text(), "the platform's name", key="site.title", required=True)
     short_title: str = Option(Text(), "short name, in page titles and in the header on phones", key="site.short_title", default_doc="`site.title`")
     base_url: str = Option(Text(r"https?://[^\s/]+(/\S*)?", "https://gongshi.example.gov.cn/"),
