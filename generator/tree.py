@@ -1,5 +1,6 @@
 """The files of a folder, for what reads a whole output tree back (release.json's digests, the
-search index's plan, ``gongshi verify``): one walk, with ``os.scandir``'s file types.
+search index's plan, ``gongshi verify``): one walk, with ``os.scandir``'s file types; and one
+file's bytes, read without pathlib or a buffered file object.
 
 ``os.walk`` asks the file system once more per folder whether it is a symbolic link; an output
 tree at 100,000 records has 100,000 folders, and that question cost as much as the listing
@@ -20,7 +21,7 @@ def files_under(root: Path | str, skipped: frozenset[str] | set[str] = frozenset
     base = os.fspath(root)
     while folders:
         rel = folders.pop()
-        with os.scandir(os.path.join(base, rel) if rel else base) as entries:
+        with os.scandir(f"{base}/{rel}" if rel else base) as entries:
             for entry in entries:
                 path = f"{rel}/{entry.name}" if rel else entry.name
                 if entry.is_dir():  # follows a link, as os.walk's listing does
@@ -30,3 +31,17 @@ def files_under(root: Path | str, skipped: frozenset[str] | set[str] = frozenset
                     found.append(path)
     found.sort()
     return found
+
+
+def read_bytes(path: str) -> bytes:
+    """The bytes of the file at ``path``.  For reading 100,000 small pages back: half the time of
+    ``Path.read_bytes`` (0.76 s against 1.52 s for 104,722 pages), whose cost is pathlib's path
+    objects and the buffered file object, not the reading."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)

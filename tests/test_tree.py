@@ -47,3 +47,12 @@ def test_a_link_to_a_folder_is_neither_followed_nor_listed_a_link_to_a_file_is(t
     got = files_under(root)
     assert got == _walked(root)
     assert "file-link" in got and not any(p.startswith("linked") for p in got)
+
+
+def test_read_bytes_reads_whole_files_of_any_size(tmp_path):
+    from generator.tree import read_bytes
+
+    for size in (0, 1, (1 << 20) - 1, 1 << 20, 3 * (1 << 20) + 7):  # around read()'s 1 MiB chunks
+        data = bytes(i % 251 for i in range(size))
+        (tmp_path / "f").write_bytes(data)
+        assert read_bytes(str(tmp_path / "f")) == data
