@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Issue 15's goals in one command and one run, per N, each build timed with /usr/bin/time -v
-# (wall, CPU, peak RSS of the largest process; benchmarks/tree_rss.py: of all its processes together):
+# (wall, CPU, peak RSS of the largest process; benchmarks/tree_rss.py: of all its processes together,
+# and both per phase of the build, from its --timings):
 #
 #   1. gongshi, cold build without search indexes (--no-search-index, empty cache)
 #   2. Hugo on the shared bench's equivalent site, same N (../shared/bench/run.sh, read-only)
@@ -50,7 +51,7 @@ gongshi() {  # gongshi <name> <site> <out> <as-of> [options…]: a timed build, 
   /usr/bin/time -v -o "$SCRATCH/$name.time" "$GONGSHI" build --site "$site" --out "$out" --as-of "$day" \
     --timings "$@" >"$SCRATCH/$name.log" 2>&1 &
   local pid=$!
-  "$PY" benchmarks/tree_rss.py "$pid" > "$SCRATCH/$name.tree" &
+  "$PY" benchmarks/tree_rss.py "$pid" --series "$SCRATCH/$name.series" > "$SCRATCH/$name.tree" &
   wait "$pid" || { tail -30 "$SCRATCH/$name.log"; exit 1; }
   wait
 }
@@ -72,7 +73,8 @@ for n in $SIZES; do
   if [ "${GROWTH:-0}" = 1 ]; then
     gongshi "cold-$n" "$site" "$out" "$AS_OF" "${CACHE_OPT[@]}"
     row "gongshi, cold, with search" "$n" "$SCRATCH/cold-$n.time"
-    echo "  cold-$n phases: $(grep -E '^  [a-z+]+: ' "$SCRATCH/cold-$n.log" | tr -s ' ' | tr '\n' ';')" | tee -a "$SCRATCH/phases.txt"
+    echo "  cold-$n phases (wall, peak RSS of all processes / the largest): $("$PY" benchmarks/tree_rss.py --phases \
+      "$SCRATCH/cold-$n.log" "$SCRATCH/cold-$n.series" | tr '\n' ';')" | tee -a "$SCRATCH/phases.txt"
     rm -rf "$out" "$SCRATCH/cache"
     continue
   fi
@@ -114,7 +116,8 @@ for n in $SIZES; do
   row "gongshi, daily rebuild (as-of + 1), with search" "$n" "$SCRATCH/daily-$n.time" \
     "$(ratio "$(secs_of "$SCRATCH/daily-$n.time")" "$cold")× the cold build (goal ≤ 0.10)"
   for name in cold row daily; do
-    echo "  $name-$n phases: $(grep -E '^  [a-z+]+: ' "$SCRATCH/$name-$n.log" | tr -s ' ' | tr '\n' ';')"
+    echo "  $name-$n phases (wall, peak RSS of all processes / the largest): $("$PY" benchmarks/tree_rss.py --phases \
+      "$SCRATCH/$name-$n.log" "$SCRATCH/$name-$n.series" | tr '\n' ';')"
   done | tee -a "$SCRATCH/phases.txt"
 done
 echo

@@ -387,6 +387,7 @@ def _build(args) -> int:
     if args.timings:
         for phase, seconds in result.timings.items():
             print(f"  {phase}: {seconds:.2f} s", file=sys.stderr)
+        print(f"  (phases from {result.started:.3f} s on the monotonic clock)", file=sys.stderr)
     if args.explain:
         print(explain_text(result.explain, args.no_search_index), file=sys.stderr)
     return 0

@@ -35,6 +35,7 @@ class BuildResult:
     files: int = 0
     timings: dict = field(default_factory=dict)  # phase → seconds (wall), for benchmarks
     explain: list = field(default_factory=list)  # (stage, reused|rebuilt, why): what the cache did
+    started: float = 0.0  # the first phase's start on the monotonic clock (benchmarks/tree_rss.py)
 
 
 def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
@@ -99,7 +100,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     except BaseException:
         output.discard()
         raise
-    return BuildResult(report, out, counts, files, clock.laps, store.events)
+    return BuildResult(report, out, counts, files, clock.laps, store.events, started=clock.started)
 
 
 def search_indexes(staging: Path, config, store: Cache, jobs: int) -> str | None:
@@ -178,7 +179,9 @@ class _Clock:
 
     def __init__(self):
         self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
+        # perf_counter is CLOCK_MONOTONIC on Linux, one clock for every process: a sampler of the
+        # processes' memory can place its samples in the phases (benchmarks/tree_rss.py)
+        self.started = self._last = time.perf_counter()
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()

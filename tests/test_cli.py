@@ -38,3 +38,42 @@ def test_output_directory_that_would_swallow_the_site_is_refused(tmp_path, capsy
         assert main(["build", "--site", str(site), "--out", str(out), "--as-of", "2025-01-15",
                      "--no-search-index"]) == 2
     assert (site / "data/penalties.csv").is_file() and "请用 --out 指定别的目录" in capsys.readouterr().err
+
+
+def test_timings_place_each_phase_on_the_clock_the_memory_sampler_uses(tmp_path, capsys):
+    """``--timings`` prints each phase's length and where the first began on the monotonic clock:
+    benchmarks/tree_rss.py puts its memory samples (taken on that clock, in another process) in
+    the phases with it — the memory per stage of the growth table (issue 15)."""
+    import sys
+    import time
+
+    from conftest import REPO
+
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import tree_rss
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    before = time.monotonic()
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(tmp_path / "o"), "--as-of", "2025-01-15",
+                 "--no-search-index", "--timings"]) == 0
+    after = time.monotonic()
+    log = tmp_path / "build.log"
+    log.write_text(capsys.readouterr().err, encoding="utf-8")
+    started = float(next(line for line in log.read_text(encoding="utf-8").splitlines()
+                         if "on the monotonic clock" in line).split()[2])
+    assert before <= started <= after
+    lengths = dict(line.strip().removesuffix(" s").split(": ") for line in log.read_text(encoding="utf-8").splitlines()
+                   if line.startswith("  ") and line.strip().endswith(" s") and ": " in line)
+    names = list(lengths)
+    assert names[:2] == ["read+validate+redact+expire+assemble", "render+write"], names
+    # one sample inside each of the first two phases, one before and one after the build
+    first, second = float(lengths[names[0]]), float(lengths[names[1]])
+    series = tmp_path / "series"
+    series.write_text(f"{started - 1:.3f} 999999 999999\n"
+                      f"{started + first / 2:.3f} 2048 1024\n"
+                      f"{started + first + second / 2:.3f} 4096 3072\n"
+                      f"{after + 10:.3f} 999999 999999\n", encoding="utf-8")
+    rows = {name: (total, largest) for name, _s, total, largest in tree_rss.phases(str(log), str(series))}
+    assert rows[names[0]] == (2, 1) and rows[names[1]] == (4, 3)
+    assert all(rows[name] == (None, None) for name in names[2:])
