@@ -291,3 +291,24 @@ def test_clean_content_files_are_published_and_image_metadata_is_not(planted):
     for name, data in all_output_bytes(site / "public"):
         assert owner.encode() not in data, name
         assert not (leaked := canaries.found(data)), f"{leaked[:3]} leaked into {name}"
+
+
+def test_the_one_pass_search_finds_what_a_search_per_marker_finds():
+    """``Canaries`` (conftest) replaces one ``in`` per marker: it must find the same markers,
+    also where one is a prefix of another or they overlap — else the tests above could pass on
+    a leak."""
+    import random
+
+    rng = random.Random(15)
+    fixed = [("d", "a", "98760"), ("d", "b", "987600012"), ("d", "c", "CANARY0001金丝雀"), ("d", "e", "199000012345")]
+    cases = [b"", b"9876", b"x98760y", b"987600012", b"98760001", "…CANARY0001金丝雀…".encode(), b"CANARY0001",
+             b"19900001234", b"199000012345"]
+    assert Canaries(fixed).found(b"") == []
+    for data in cases:
+        assert Canaries(fixed).found(data) == [(d, f, m.encode()) for d, f, m in fixed if m.encode() in data], data
+    for _ in range(300):  # short digit strings: prefixes and overlaps are common
+        markers = [("d", str(i), "".join(rng.choices("0129", k=rng.randint(2, 6)))) for i in range(rng.randint(1, 8))]
+        canaries = Canaries(markers)
+        for _ in range(10):
+            data = "".join(rng.choices("0129x", k=rng.randint(0, 30))).encode()
+            assert canaries.found(data) == [(d, f, m.encode()) for d, f, m in markers if m.encode() in data], (markers, data)
