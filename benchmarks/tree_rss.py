@@ -63,9 +63,9 @@ _PHASE = re.compile(r"^  ([a-z+]+): ([0-9.]+) s$")
 _STARTED = re.compile(r"^  \(phases from ([0-9.]+) s on the monotonic clock\)$")
 
 
-def phases(log: str, series: str) -> list[tuple[str, float, int | None, int | None]]:
-    """(phase, seconds, peak of all processes MiB, peak of the largest MiB) for each phase of the
-    build whose ``--timings`` are in ``log``; None where no sample fell in the phase."""
+def timings(log: str) -> tuple[float, list[tuple[str, float]]]:
+    """Where the build's first phase began on the monotonic clock, and (phase, seconds) in order:
+    read from its ``--timings`` in ``log``."""
     lengths, start = [], None
     for line in Path(log).read_text(encoding="utf-8").splitlines():
         if m := _PHASE.match(line):
@@ -74,15 +74,21 @@ def phases(log: str, series: str) -> list[tuple[str, float, int | None, int | No
             start = float(m[1])
     if start is None:
         raise SystemExit(f"{log}: no “phases from … on the monotonic clock” line (gongshi build --timings)")
+    return start, lengths
+
+
+def phases(log: str, series: str) -> list[tuple[str, float, int | None, int | None]]:
+    """(phase, seconds, peak of all processes MiB, peak of the largest MiB) for each phase of the
+    build whose ``--timings`` are in ``log``; None where no sample fell in the phase."""
+    start, lengths = timings(log)
     samples = [tuple(map(float, line.split())) for line in Path(series).read_text().splitlines() if line.strip()]
     rows = []
     for name, seconds in lengths:
         inside = [(total, largest) for t, total, largest in samples if start <= t < start + seconds]
-        rows.append((name, seconds, max(t for t, _ in inside) // 1024 if inside else None,
-                     max(big for _, big in inside) // 1024 if inside else None))
+        rows.append((name, seconds, max(total for total, _ in inside) // 1024 if inside else None,
+                     max(largest for _, largest in inside) // 1024 if inside else None))
         start += seconds
     return rows
-
 
 if __name__ == "__main__":
     if sys.argv[1] == "--phases":

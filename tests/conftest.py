@@ -111,7 +111,7 @@ class Canaries:
     def __init__(self, markers):
         import re
 
-        self.markers = [(ds, field, m.encode("utf-8") if isinstance(m, str) else m) for ds, field, m in markers]
+        self.markers = [(ds, field, m.encode("utf-8")) for ds, field, m in markers]
         trie: dict = {}
         for _ds, _field, m in self.markers:
             node = trie

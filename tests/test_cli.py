@@ -60,15 +60,12 @@ def test_timings_place_each_phase_on_the_clock_the_memory_sampler_uses(tmp_path,
     after = time.monotonic()
     log = tmp_path / "build.log"
     log.write_text(capsys.readouterr().err, encoding="utf-8")
-    started = float(next(line for line in log.read_text(encoding="utf-8").splitlines()
-                         if "on the monotonic clock" in line).split()[2])
+    started, lengths = tree_rss.timings(str(log))
     assert before <= started <= after
-    lengths = dict(line.strip().removesuffix(" s").split(": ") for line in log.read_text(encoding="utf-8").splitlines()
-                   if line.startswith("  ") and line.strip().endswith(" s") and ": " in line)
-    names = list(lengths)
+    names = [name for name, _s in lengths]
     assert names[:2] == ["read+validate+redact+expire+assemble", "render+write"], names
     # one sample inside each of the first two phases, one before and one after the build
-    first, second = float(lengths[names[0]]), float(lengths[names[1]])
+    (_, first), (_, second) = lengths[:2]
     series = tmp_path / "series"
     series.write_text(f"{started - 1:.3f} 999999 999999\n"
                       f"{started + first / 2:.3f} 2048 1024\n"
