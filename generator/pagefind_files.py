@@ -50,24 +50,31 @@ def _replace_meta(out: Path, entry: dict, lang: str, info: dict, path: Path, met
     (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def canonical_filters(out: Path) -> None:
+def rewrite(out: Path) -> None:
+    """Rewrite the index Pagefind just wrote, one pass over each language's metadata: its filters
+    and sort orders made canonical, its fragments named by number."""
+    for entry, lang, info, path, meta in _metas(out):
+        _canonical_filters(out, lang, meta)
+        _number_fragments(out, lang, meta)
+        _replace_meta(out, entry, lang, info, path, meta)
+
+
+def _canonical_filters(out: Path, lang: str, meta) -> None:
     """Pagefind (1.5) writes each filter's values, its filters and its sort orders in hash-map
     order, which changes from run to run (its issue #638: "filter/metadata indexes" still
     change).  Sort them, and name the files by their content, so that two builds are
     byte-identical."""
-    for entry, lang, info, path, meta in _metas(out):
-        filters = []
-        for name, old in meta[3]:  # [version, pages, index chunks, [[filter, file]], sorts, meta keys]
-            fpath = out / "filter" / f"{old}.pf_filter"
-            key, values = load(fpath)
-            fpath.unlink()
-            filters.append([name, save(out / "filter", lang, 7, ".pf_filter", [key, sorted(values)])])
-        meta[3] = sorted(filters)
-        meta[4] = sorted(meta[4])  # the sort orders ([name, pages in order]), also in hash-map order
-        _replace_meta(out, entry, lang, info, path, meta)
+    filters = []
+    for name, old in meta[3]:  # [version, pages, index chunks, [[filter, file]], sorts, meta keys]
+        fpath = out / "filter" / f"{old}.pf_filter"
+        key, values = load(fpath)
+        fpath.unlink()
+        filters.append([name, save(out / "filter", lang, 7, ".pf_filter", [key, sorted(values)])])
+    meta[3] = sorted(filters)
+    meta[4] = sorted(meta[4])  # the sort orders ([name, pages in order]), also in hash-map order
 
 
-def number_fragments(out: Path) -> None:
+def _number_fragments(out: Path, lang: str, meta) -> None:
     """Name each page's fragment by its number in the index, after a digest of the names Pagefind
     gave them (``zh-cn_<8 hex>-<number in hex>``), instead of by a hash of each fragment.
 
@@ -77,14 +84,12 @@ def number_fragments(out: Path) -> None:
     content-addressed, for the year-long caching of ``netlify.toml``: Pagefind's names are hashes
     of the fragments, so their digest changes when any fragment of the index does, and a name
     never stands for two contents."""
-    for entry, lang, info, path, meta in _metas(out):
-        digest = hashlib.sha256("\n".join(h for h, _words in meta[1]).encode()).hexdigest()[:8]
-        folder = out / "fragment"
-        for n, page in enumerate(meta[1]):
-            new = f"{lang}_{digest}-{n:x}"
-            (folder / f"{page[0]}.pf_fragment").rename(folder / f"{new}.pf_fragment")
-            page[0] = new
-        _replace_meta(out, entry, lang, info, path, meta)
+    digest = hashlib.sha256("\n".join(h for h, _words in meta[1]).encode()).hexdigest()[:8]
+    folder = out / "fragment"
+    for n, page in enumerate(meta[1]):
+        new = f"{lang}_{digest}-{n:x}"
+        (folder / f"{page[0]}.pf_fragment").rename(folder / f"{new}.pf_fragment")
+        page[0] = new
 
 
 def page_urls(out: Path) -> list[str]:

@@ -248,10 +248,9 @@ def run_pagefind(source: Path, out: Path) -> str | None:
     if proc.returncode != 0:
         return (proc.stderr or proc.stdout).strip()[-500:] or f"exit {proc.returncode}"
     try:
-        pagefind_files.canonical_filters(out)
-        pagefind_files.number_fragments(out)
+        pagefind_files.rewrite(out)
     except pagefind_files.ERRORS as exc:
-        return f"Pagefind 筛选索引：{type(exc).__name__}: {exc}"
+        return f"Pagefind 索引文件：{type(exc).__name__}: {exc}"
     return None
 
 
