@@ -25,9 +25,11 @@ class CellError(Exception):
         self.code, self.params = code, params
 
 
-def cell_parser(spec: FieldSpec):
+def cell_parser(spec: FieldSpec, *, controls_checked: bool = False):
     """A function from a cell's text to its typed value (None when empty), raising CellError.
-    Built once per column, so that 100,000 rows pay only for the checks their column has."""
+    Built once per column, so that 100,000 rows pay only for the checks their column has.
+    ``controls_checked``: the caller has already found no control character in the cell (a whole
+    row is searched at once, ``controls.CONTROL``), so the parser does not look again."""
     steps = []  # each takes and returns the (stripped, non-empty) value
     if spec.type == "date":
         def as_date(text):
@@ -88,6 +90,9 @@ def cell_parser(spec: FieldSpec):
     def parse(text, name=spec.name):
         if (i := first_control(text)) >= 0:  # before strip(), which would drop some of them
             raise CellError("E-CONTROL-CHAR", what=f"“{name}”", char=describe(text[i]))
+        return parse_clean(text)
+
+    def parse_clean(text):
         raw, text = text, text.strip()
         if not text:
             if required:
@@ -103,7 +108,7 @@ def cell_parser(spec: FieldSpec):
                 raise
             raise CellError(damage[0], **damage[1]) from None
         return text
-    return parse
+    return parse_clean if controls_checked else parse
 
 
 # No number exceeds what a JSON consumer's float holds exactly (15 significant digits); a longer

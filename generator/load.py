@@ -56,11 +56,12 @@ class Loaded:
 
 
 def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None,
-         today: date | None = None) -> Loaded:
+         today: date | None = None, jobs: int = 1) -> Loaded:
     """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``.
     ``out``: the output directory of a build, which the content folder may not overlap.  ``today``:
     the real date (the CLI's clock), after which no event date can be (E-DATE-FUTURE); it decides
-    whether the load fails, never what is output (None: not checked)."""
+    whether the load fails, never what is output (None: not checked).  ``jobs``: processes that a
+    large table's rows may be checked in (``rowpool.py``); the result is the same for any number."""
     try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
@@ -80,7 +81,7 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     tables, views, counts = {}, {}, {}
     for ds in config.datasets:
         table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records,
-                                      ledger.get(ds.name), figures)
+                                      ledger.get(ds.name), figures, jobs)
         if table is not None:
             tables[ds.name] = table
         if view is not None:
@@ -106,7 +107,7 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
 
 
 def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
-             report: Report, full_records: bool, remembered: dict | None = None, figures=None
+             report: Report, full_records: bool, remembered: dict | None = None, figures=None, jobs: int = 1
              ) -> tuple[Table | None, DatasetView | None, dict | None]:
     """One dataset streamed through validate → redact → expire into its view, with its
     corrections (``pending``: the log's rows naming it); and its full records if asked for.
@@ -117,7 +118,7 @@ def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pe
         return None, None, None
     schema, raw = source
     numbers = {} if pending else None  # the corrections log names records by number
-    records = validate_table(raw, ds, schema, ctx, report.items, numbers)
+    records = validate_table(raw, ds, schema, ctx, report.items, numbers, jobs)
     if figures is not None:
         records = figures.watch(ds, schema, records)
     table = None

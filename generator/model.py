@@ -25,6 +25,7 @@ class RawTable:
     path: str
     header: tuple[str, ...]
     rows: Any  # iterator of (line, tuple[str, ...]); consumed once
+    again: Any = None  # None, or a function giving a new iterator over the same rows, read afresh
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,8 @@ P8, P9, L1–L4, C4) over the full validated records — private columns include
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,7 +62,7 @@ def run_check(root: Path, as_of: date, max_per_code: int | None = DEFAULT_MAX_PE
     pending = prepare(Path(root), since, as_of) if since is not None else None  # REV, meanwhile
     # the build's problems, and every dataset's validated records (those that did validate, when
     # some did not), private fields included
-    keep = load(Path(root), as_of, report, full_records=True, today=today)
+    keep = load(Path(root), as_of, report, full_records=True, today=today, jobs=os.cpu_count() or 1)
     broken = {d.path for d in report.errors}  # files whose rejected rows are not "missing"
     result = CheckResult(as_of, report, root=Path(root))
     if keep.config is None:  # site_config.yaml or the calendar unreadable: nothing more to check

@@ -86,7 +86,9 @@ def read_table(root: Path, relpath: str, problems: list[Diagnostic]) -> RawTable
             problems.append(diag("E-CSV", relpath, 1, detail=str(exc)))
             return None
     header = tuple(h.strip().lstrip("\ufeff") for h in header)
-    return RawTable(relpath, header, _rows(path, encoding, relpath, problems))
+    # a forked process may read the rows again (rowpool.py); its reading reports nothing twice
+    return RawTable(relpath, header, _rows(path, encoding, relpath, problems),
+                    again=lambda: _rows(path, encoding, relpath, []))
 
 
 # ---------------------------------------------------------------- departments (agencies.yaml)

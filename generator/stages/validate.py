@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from ..calendar import WorkCalendar
 from ..checks import CHECKS, review_problems
 from ..conceal import row_concealer
+from ..controls import CONTROL
 from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, PeriodRule, when_matches
 from ..cells import CellError, absent, cell_parser, check_header, key_part, record_id
+from ..rowpool import checked_rows
 from ..credit import classify
 from ..dates import period_last_day
 from ..diagnostics import Diagnostic, diag
@@ -156,50 +159,122 @@ def law_problems(get, ds: DatasetConfig, life: Lifecycle, major: Major) -> Itera
 # ---------------------------------------------------------------- tables
 
 def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx: Context,
-                   problems: list[Diagnostic], numbers: dict | None = None) -> Iterator[Record]:
+                   problems: list[Diagnostic], numbers: dict | None = None, jobs: int = 1) -> Iterator[Record]:
     """Typed records of the valid rows.  ``numbers``, when given, collects the key's last column
-    → record ids of every row, valid or not (the corrections log names records by number)."""
+    → record ids of every row, valid or not (the corrections log names records by number).
+    ``jobs``: processes among which the rows' own checks may be shared (``rowpool.py``); what
+    spans rows (unique keys, the numbers) is decided here, in the rows' order, so the records and
+    the problems are the same for any ``jobs``."""
     cols = check_header(table, schema, problems)
     if cols is None:
         return
-    layout = Layout(schema.names)
-    parsers = [cell_parser(spec) for spec in schema.fields]
-    index = layout.index
-    specs = schema.fields
-    width = len(table.header)
-    path = table.path
-    col_of = {spec.name: cols[i] + 1 for i, spec in enumerate(specs)}
-    checks = [CHECKS[name] for name in ds.checks]
-    references = [(i, s) for i, s in enumerate(specs) if s.references == "agencies"]
-    # every public cell, as typed, whatever its type (P3.3); an internal dataset publishes nothing
-    scan = cell_scanner([] if ds.internal else
-                        [(c, s.name) for c, s in zip(cols, specs) if c >= 0 and s.scanned_for_personal_data])
-    key_specs = [(index[name], schema.field(name)) for name in ds.key]
+    row = RowCheck(table.path, len(table.header), ds, schema, ctx, cols)
+    specs, path, flag_col = schema.fields, table.path, row.col_of
     unique = {i: {} for i, s in enumerate(specs) if s.unique}  # column → value → first line
-    order = [(a, b, index[a], index[b]) for a, b in ds.order if a in index and b in index]
-    events = [(i, s.name) for i, s in enumerate(specs) if s.event_date] if ctx.today else []
     seen: dict[tuple, int] = {}
-    status_col, status_on_col = ds.role("status"), ds.role("status_on")
-    status_note_col = ds.role("status_note")
-    # an optional column absent from the header reads as an empty cell
-    cells_of = [(parse, c) if c >= 0 else (absent, 0) for parse, c in zip(parsers, cols)]
+    last = ds.key[-1]
     conceal_row = row_concealer(specs, cols, key_part)  # private values never reach a log (P3.1)
 
-    for line, cells in table.rows:
-        if len(cells) != width:
-            problems.append(diag("E-ROW-LENGTH", path, line, got=len(cells), expected=width))
+    for (line, cells), checked in checked_rows(row, table.rows, jobs, table.again):
+        if isinstance(checked, Diagnostic):
+            problems.append(checked)
             continue
+        row_problems, flagged = checked.problems, checked.flagged
+
+        def flag(code, column, **params):
+            if column not in flagged:
+                flagged.add(column)
+                row_problems.append(diag(code, path, line, flag_col.get(column, 0), column=column, **params))
+
+        for i, value in checked.uniques:
+            seen_values = unique[i]
+            if value in seen_values:
+                flag("E-DUPLICATE", specs[i].name, value=value, other_row=seen_values[value])
+            else:
+                seen_values[value] = line
+        key, rid = checked.key, checked.rid
+        if numbers is not None and rid not in (same := numbers.setdefault(key[-1], [])):
+            same.append(rid)
+        if key in seen:
+            flag("E-DUPLICATE", last, value=" ".join(k for k in key if k), other_row=seen[key])
+        else:
+            seen[key] = line
+        for code, column, params in checked.later:
+            flag(code, column, **params)
+        values, life = checked.values, checked.life
+        if row_problems:
+            problems.extend(conceal_row(row_problems, cells, values))
+            continue
+        if life.deadline and life.published_on and life.published_on > life.deadline:
+            problems.extend(conceal_row([diag(
+                "W-LATE", path, line, flag_col.get(ds.role("published_on"), 0),
+                published=life.published_on.isoformat(), deadline=life.deadline.isoformat(),
+                basis=ds.deadline.basis, days=ctx.calendar.workdays_after(life.deadline, life.published_on))],
+                cells, values))
+        yield Record(ds.name, rid, path, line, row.layout, values, life, checked.agency)
+
+
+class Checked(NamedTuple):
+    """What one row's own checks found: its typed values, the problems and the cells flagged so
+    far, what the law's rules found (flagged after the keys, as they always were), its life cycle,
+    and what the table-wide checks need (its unique values, key and id)."""
+
+    values: tuple
+    problems: list
+    flagged: set
+    later: list          # (code, column, params)
+    life: Lifecycle
+    agency: str | None
+    uniques: tuple       # (column index, value) of its non-empty unique cells
+    key: tuple
+    rid: str
+
+
+class RowCheck:
+    """A row's own checks, everything that needs no other row: ``(line, cells)`` → Checked, or the
+    row's one Diagnostic when its length is wrong.  Holds no state between rows, so that rows may
+    be checked in other processes (``rowpool.py``)."""
+
+    def __init__(self, path: str, width: int, ds: DatasetConfig, schema: TableSchema, ctx: Context, cols: list[int]):
+        specs = schema.fields
+        self.path, self.width, self.ds, self.ctx, self.specs = path, width, ds, ctx, specs
+        self.layout = Layout(schema.names)
+        self.index = self.layout.index
+        self.col_of = {spec.name: cols[i] + 1 for i, spec in enumerate(specs)}
+        self.checks = [CHECKS[name] for name in ds.checks]
+        self.references = [(i, s) for i, s in enumerate(specs) if s.references == "agencies"]
+        # every public cell, as typed, whatever its type (P3.3); an internal dataset publishes nothing
+        self.scan = cell_scanner([] if ds.internal else
+                                 [(c, s.name) for c, s in zip(cols, specs) if c >= 0 and s.scanned_for_personal_data])
+        self.key_specs = [(self.index[name], schema.field(name)) for name in ds.key]
+        self.unique = [i for i, s in enumerate(specs) if s.unique]
+        self.order = [(a, b, self.index[a], self.index[b]) for a, b in ds.order if a in self.index and b in self.index]
+        self.events = [(i, s.name) for i, s in enumerate(specs) if s.event_date] if ctx.today else []
+        self.status_cols = ds.role("status"), ds.role("status_on"), ds.role("status_note")
+        # an optional column absent from the header reads as an empty cell
+        self.cells_of = [(cell_parser(spec), c) if c >= 0 else (absent, 0) for spec, c in zip(specs, cols)]
+        # the common row has no control character (one search of the whole row) and many empty
+        # optional cells (no call at all): these parsers skip the search cell by cell
+        self.quick_of = [(cell_parser(spec, controls_checked=True) if c >= 0 else absent, max(c, 0),
+                          spec.required and c >= 0) for spec, c in zip(specs, cols)]
+
+    def __call__(self, line: int, cells: tuple[str, ...]) -> Checked | Diagnostic:
+        path, ds, ctx, specs = self.path, self.ds, self.ctx, self.specs
+        if len(cells) != self.width:
+            return diag("E-ROW-LENGTH", path, line, got=len(cells), expected=self.width)
         row_problems: list[Diagnostic] = []
         flagged: set[str] = set()  # one problem per cell: the first one found
         # personal data first, so that no other message about the cell quotes it
-        for c, column, kind, masked in scan(cells):
+        for c, column, kind, masked in self.scan(cells):
             flagged.add(column)
             row_problems.append(diag("E-PERSONAL-DATA", path, line, c + 1, column=column, kind=kind, masked=masked))
         try:  # the common case: every cell parses
-            values = tuple([parse(cells[c]) for parse, c in cells_of])
+            if CONTROL.search("".join(cells)):
+                raise CellError("E-CONTROL-CHAR")  # which cell: the parsers below say
+            values = tuple([parse(v) if (v := cells[c]) or required else None for parse, c, required in self.quick_of])
         except CellError:  # again, cell by cell, to report every bad cell of the row
             values = []
-            for spec, (parse, c) in zip(specs, cells_of):
+            for spec, (parse, c) in zip(specs, self.cells_of):
                 try:
                     values.append(parse(cells[c]))
                 except CellError as err:
@@ -208,8 +283,9 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
                         flagged.add(spec.name)
                     values.append(None)
             values = tuple(values)
+        col_of = self.col_of
 
-        def get(name, _v=values, _i=index):
+        def get(name, _v=values, _i=self.index):
             i = _i.get(name)
             return None if i is None else _v[i]
 
@@ -218,58 +294,36 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
                 flagged.add(column)
                 row_problems.append(diag(code, path, line, col_of.get(column, 0), column=column, **params))
 
-        for i, spec in references:
+        for i, spec in self.references:
             if values[i] is not None and values[i] not in ctx.agency_names:
                 flag("E-AGENCY-UNKNOWN", spec.name, value=values[i])
-        for check in checks:
+        for check in self.checks:
             for code, column, params in check(get, ds):
                 flag(code, column, **params)
-        for earlier, later, ia, ib in order:
+        for earlier, later, ia, ib in self.order:
             a, b = values[ia], values[ib]
             if a is not None and b is not None and b < a:
                 flag("E-DATE-ORDER", later, later=later, later_value=b.isoformat(),
                      earlier=earlier, earlier_value=a.isoformat())
-        for i, column in events:  # a decision or check dated after today cannot be true (P2.1, P8)
+        for i, column in self.events:  # a decision or check dated after today cannot be true (P2.1, P8)
             if values[i] is not None and values[i] > ctx.today:
                 flag("E-DATE-FUTURE", column, value=values[i].isoformat(), as_of=ctx.today.isoformat())
+        status_col, status_on_col, status_note_col = self.status_cols
         status = get(status_col)
         if status not in (None, *STATUS_NORMAL) and (status in STATUS_NOTED or status in STATUS_WITHDRAWN):
             if get(status_on_col) is None or not get(status_note_col):
                 flag("E-STATUS-DATE", status_on_col if get(status_on_col) is None else status_note_col,
                      status=status)
-        for i, seen_values in unique.items():
-            value = key_part(specs[i], values[i])
-            if value and value in seen_values:
-                flag("E-DUPLICATE", specs[i].name, value=value, other_row=seen_values[value])
-            elif value:
-                seen_values[value] = line
-        key = tuple(key_part(spec, values[i]) for i, spec in key_specs)
-        rid = record_id(ds.name, key)
-        if numbers is not None and rid not in (same := numbers.setdefault(key[-1], [])):
-            same.append(rid)
-        if key in seen:
-            last = ds.key[-1]
-            flag("E-DUPLICATE", last, value=" ".join(k for k in key if k), other_row=seen[key])
-        else:
-            seen[key] = line
+        uniques = tuple((i, value) for i in self.unique if (value := key_part(specs[i], values[i])))
+        key = tuple(key_part(spec, values[i]) for i, spec in self.key_specs)
         agency = get(ds.agency_field) if ds.agency_field else None
         level = ctx.levels.get(agency, "")
         major = assess(ds.major, get, agency=agency, level=level, decided=get(ds.date_field) if ds.date_field else None,
                        hearings=ctx.hearings.get(ds.major.hearing.dataset) if ds.major.hearing else None) \
             if ds.major else Major()
         life = lifecycle(get, ds, ctx.calendar, level, major)
-        for code, column, params in law_problems(get, ds, life, major):
-            flag(code, column, **params)
-        if row_problems:
-            problems.extend(conceal_row(row_problems, cells, values))
-            continue
-        if life.deadline and life.published_on and life.published_on > life.deadline:
-            problems.extend(conceal_row([diag(
-                "W-LATE", path, line, col_of.get(ds.role("published_on"), 0),
-                published=life.published_on.isoformat(), deadline=life.deadline.isoformat(),
-                basis=ds.deadline.basis, days=ctx.calendar.workdays_after(life.deadline, life.published_on))],
-                cells, values))
-        yield Record(ds.name, rid, path, line, layout, values, life, agency)
+        return Checked(values, row_problems, flagged, list(law_problems(get, ds, life, major)), life, agency,
+                       uniques, key, record_id(ds.name, key))
 
 
 # ---------------------------------------------------------------- content pages

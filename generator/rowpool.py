@@ -1,0 +1,111 @@
+"""Row pool: a large table's rows checked in forked processes, their answers taken in row order.
+
+Validation is CPU-bound Python on one core: at 100,000 penalties it is most of the load phase,
+while a second core idles.  Each row's own checks (cells parsed, personal data, the law's rules,
+its life cycle) need no other row.  So the rows are cut into chunks, and chunk k is checked by
+share k mod n: share 0 here, the others in forked processes that inherit the checker, the
+configuration and the calendar, and read the CSV again themselves (``again``), so that nothing
+but their answers crosses a pipe.  This process reads every row as before and takes the answers
+in order; what spans rows (unique keys, the corrections' numbers) stays with the caller.
+
+An answer is used only for the very rows it was made from: each chunk's rows are compared by a
+digest (a file saved again while the build runs, a reader that went wrong), else the chunk is
+checked here.  A process that fails or dies (out of memory, killed) only costs time: its chunks
+are checked here.  So the records and the problems are the same whatever the number of processes.
+
+Small tables are checked here: no process is started before ``FIRST`` rows have been read (the
+datasets of attachment 2 but the penalties hold hundreds of rows, where a fork costs more than it
+saves).  One process asked for, no ``fork`` (Windows), or already a daemon's child (``check
+--since`` loads a revision in one): every row is checked here.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
+
+from .meanwhile import can_fork
+
+FIRST = 4000   # rows checked here before processes are worth starting
+CHUNK = 1000   # rows per chunk: a chunk's overhead vanishes, and the pipe stays a stream
+
+
+def checked_rows(check: Callable, rows: Iterable[tuple], jobs: int,
+                 again: Callable[[], Iterable[tuple]] | None = None) -> Iterator[tuple]:
+    """``((line, cells), check(line, cells))`` for each row of ``rows``, in order.  ``again``:
+    a new iterator over the same rows, read afresh (a forked process reads its own)."""
+    rows = iter(rows)
+    first = list(islice(rows, FIRST))
+    for row in first:
+        yield row, check(*row)
+    if len(first) < FIRST:
+        return
+    if jobs < 2 or again is None or not can_fork() or multiprocessing.current_process().daemon:
+        for row in rows:
+            yield row, check(*row)
+        return
+    yield from _shared(check, rows, jobs, again)
+
+
+def _shared(check: Callable, rows: Iterator[tuple], shares: int, again: Callable) -> Iterator[tuple]:
+    context = multiprocessing.get_context("fork")
+    helpers: dict[int, tuple] = {}  # share → (process, the pipe its answers come through)
+    for share in range(1, shares):
+        answers, send = context.Pipe(duplex=False)
+        process = context.Process(target=_helper, args=(send, check, again, share, shares), daemon=True)
+        process.start()
+        send.close()
+        helpers[share] = process, answers
+    try:
+        k = 0
+        while chunk := list(islice(rows, CHUNK)):
+            answer = _answer(helpers, k % shares, chunk)
+            if answer is None:
+                answer = [check(*row) for row in chunk]
+            yield from zip(chunk, answer)
+            k += 1
+    finally:
+        for process, answers in helpers.values():
+            process.terminate()
+            answers.close()
+            process.join()
+
+
+def _answer(helpers: dict, share: int, chunk: list) -> list | None:
+    """The helper's answers for ``chunk``, or None: share 0, a helper lost, rows that differ."""
+    if share not in helpers:
+        return None
+    process, answers = helpers[share]
+    try:
+        digest, answer = answers.recv()
+    except (EOFError, OSError):  # it died: its chunks are checked here from now on
+        del helpers[share]
+        return None
+    if answer is None or digest != _digest(chunk):
+        return None
+    return answer
+
+
+def _helper(send, check: Callable, again: Callable, share: int, shares: int) -> None:
+    """A forked process: every row read afresh, the chunks of ``share`` checked and sent."""
+    try:
+        rows = iter(again())
+        next(islice(rows, FIRST, FIRST), None)  # the rows checked before the processes started
+        k = 0
+        while chunk := list(islice(rows, CHUNK)):
+            if k % shares == share:
+                try:
+                    send.send((_digest(chunk), [check(*row) for row in chunk]))
+                except Exception:  # noqa: BLE001 (checked again here, where it raises as it should)
+                    send.send((None, None))
+                    return
+            k += 1
+    finally:
+        send.close()
+
+
+def _digest(chunk: list) -> int:
+    """Which rows a chunk holds.  ``hash`` of the same strings is the same in a forked process
+    (the same interpreter, the same hash seed), and costs little: a string keeps its hash."""
+    return hash(tuple(chunk))
