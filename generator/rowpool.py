@@ -22,6 +22,9 @@ saves).  One process asked for, no ``fork`` (Windows), or already a daemon's chi
 from __future__ import annotations
 
 import multiprocessing
+import pickle
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
 
@@ -29,6 +32,7 @@ from .meanwhile import can_fork
 
 FIRST = 4000   # rows checked here before processes are worth starting
 CHUNK = 1000   # rows per chunk: a chunk's overhead vanishes, and the pipe stays a stream
+AHEAD = 8      # answers a helper may send before they are asked for (about 1 MB each at 100,000)
 
 
 def checked_rows(check: Callable, rows: Iterable[tuple], jobs: int,
@@ -50,13 +54,21 @@ def checked_rows(check: Callable, rows: Iterable[tuple], jobs: int,
 
 def _shared(check: Callable, rows: Iterator[tuple], shares: int, again: Callable) -> Iterator[tuple]:
     context = multiprocessing.get_context("fork")
-    helpers: dict[int, tuple] = {}  # share → (process, the pipe its answers come through)
-    for share in range(1, shares):
+    started = []
+    for share in range(1, shares):  # every fork before any thread starts
         answers, send = context.Pipe(duplex=False)
         process = context.Process(target=_helper, args=(send, check, again, share, shares), daemon=True)
         process.start()
         send.close()
-        helpers[share] = process, answers
+        started.append((share, process, answers, queue.Queue(AHEAD)))
+    helpers: dict[int, queue.Queue] = {}  # share → its answers as they came
+    threads = []
+    for share, _, answers, came in started:
+        # a thread takes each answer as soon as it is sent (the read waits outside the GIL), so
+        # that a helper never waits for this process to come to its chunk
+        threads.append(threading.Thread(target=_receive, args=(answers, came), daemon=True))
+        threads[-1].start()
+        helpers[share] = came
     try:
         k = 0
         while chunk := list(islice(rows, CHUNK)):
@@ -66,25 +78,38 @@ def _shared(check: Callable, rows: Iterator[tuple], shares: int, again: Callable
             yield from zip(chunk, answer)
             k += 1
     finally:
-        for process, answers in helpers.values():
+        for (_, process, answers, came), thread in zip(started, threads):
             process.terminate()
-            answers.close()
             process.join()
+            while thread.is_alive():  # its last answers, unread when the rows stopped early
+                try:
+                    came.get(timeout=0.05)
+                except queue.Empty:
+                    pass
+            answers.close()
 
 
 def _answer(helpers: dict, share: int, chunk: list) -> list | None:
     """The helper's answers for ``chunk``, or None: share 0, a helper lost, rows that differ."""
     if share not in helpers:
         return None
-    process, answers = helpers[share]
-    try:
-        digest, answer = answers.recv()
-    except (EOFError, OSError):  # it died: its chunks are checked here from now on
+    message = helpers[share].get()
+    if message is None:  # it died: its chunks are checked here from now on
         del helpers[share]
         return None
+    digest, answer = pickle.loads(message)
     if answer is None or digest != _digest(chunk):
         return None
     return answer
+
+
+def _receive(answers, came: queue.Queue) -> None:
+    """Each answer's bytes as they come, then None when the helper has no more (or died)."""
+    try:
+        while True:
+            came.put(answers.recv_bytes())
+    except (EOFError, OSError):
+        came.put(None)
 
 
 def _helper(send, check: Callable, again: Callable, share: int, shares: int) -> None:
