@@ -159,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as exc:  # an input the system would not let us read (permissions, a device)
         print(f"gongshi: 无法读取 {exc.filename or ''}：{exc.strerror or exc}。输出目录未改动。", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:  # Ctrl+C: an editor's choice, not a fault — no traceback
+        print("gongshi: 已按 Ctrl+C 中断。网站只在生成全部完成后才替换输出目录，原有的输出保持不变。", file=sys.stderr)
+        return 130
     return 2
 
 

@@ -14,6 +14,7 @@ an answer (out of memory, killed), the function runs here: a lost helper only co
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable
 
 
@@ -62,6 +63,7 @@ class Meanwhile:
 
 
 def _answer(send, fn: Callable, *args) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the caller's to handle: it stops this one
     try:
         send.send(("ok", fn(*args)))
     except Exception as exc:  # noqa: BLE001 (raised again in the process that asks)

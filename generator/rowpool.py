@@ -24,6 +24,7 @@ from __future__ import annotations
 import multiprocessing
 import pickle
 import queue
+import signal
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from itertools import islice
@@ -114,6 +115,7 @@ def _receive(answers, came: queue.Queue) -> None:
 
 def _helper(send, check: Callable, again: Callable, share: int, shares: int) -> None:
     """A forked process: every row read afresh, the chunks of ``share`` checked and sent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the build's to handle: it stops this one
     try:
         rows = iter(again())
         next(islice(rows, FIRST, FIRST), None)  # the rows checked before the processes started

@@ -74,3 +74,24 @@ def test_timings_place_each_phase_on_the_clock_the_memory_sampler_uses(tmp_path,
     rows = {name: (total, largest) for name, _s, total, largest in tree_rss.phases(str(log), str(series))}
     assert rows[names[0]] == (2, 1) and rows[names[1]] == (4, 3)
     assert all(rows[name] == (None, None) for name in names[2:])
+
+
+def test_ctrl_c_stops_with_a_message_not_a_traceback(tmp_path, capsys, monkeypatch):
+    """An editor who presses Ctrl+C during a long build sees one line, and the exit code of an
+    interrupted command (130); the previous output stays (the build never swapped it)."""
+    from generator import pipeline
+
+    out = tmp_path / "public"
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--as-of", "2025-01-15",
+                 "--no-search-index", "--jobs", "1"]) == 0
+    before = sorted(p.relative_to(out) for p in out.rglob("*"))
+    capsys.readouterr()
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(pipeline, "load", interrupted)
+    assert main(["build", "--site", str(GOLDEN_SITE), "--out", str(out), "--as-of", "2025-01-15",
+                 "--no-search-index", "--jobs", "1"]) == 130
+    err = capsys.readouterr().err
+    assert "Ctrl+C" in err and "Traceback" not in err
+    assert sorted(p.relative_to(out) for p in out.rglob("*")) == before

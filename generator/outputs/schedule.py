@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import signal
 from dataclasses import replace
 from pathlib import Path
 
@@ -57,6 +58,7 @@ _job: Job | None = None  # in a forked worker only: the job it inherited (see _a
 def _adopt(job: Job) -> None:
     global _job
     _job = job  # a forked worker inherits ``job`` in its memory: nothing is pickled
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the build's to handle: it ends the pool
 
 
 def _run(task) -> tuple[int, dict, list]:
