@@ -99,13 +99,11 @@ def _answer(helpers: dict, share: int, chunk: list) -> list | None:
     if share not in helpers:
         return None
     message = helpers[share].get()
-    if message is None:  # it died: its chunks are checked here from now on
+    if message is None:  # it stopped or died: its chunks are checked here from now on
         del helpers[share]
         return None
     digest, answer = pickle.loads(message)
-    if answer is None or digest != _digest(chunk):
-        return None
-    return answer
+    return answer if digest == _digest(chunk) else None
 
 
 def _receive(answers, came: queue.Queue) -> None:
@@ -118,7 +116,10 @@ def _receive(answers, came: queue.Queue) -> None:
 
 
 def _helper(send, check: Callable, again: Callable, share: int, shares: int) -> None:
-    """A forked process: every row read afresh, the chunks of ``share`` checked and sent."""
+    """A forked process: every row read afresh, the chunks of ``share`` checked and sent.  It
+    stops at the first thing that goes wrong (a check that raises, a file gone): the build's
+    process then checks those rows itself, and reports or raises what happens there — nothing
+    is printed from here, where a message could quote a private cell."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the build's to handle: it stops this one
     try:
         rows = iter(again())
@@ -126,15 +127,13 @@ def _helper(send, check: Callable, again: Callable, share: int, shares: int) -> 
         k = 0
         while chunk := list(islice(rows, CHUNK)):
             if k % shares == share:
-                try:
-                    # one pickle per row: the build's process reads a row's answer when it
-                    # merges that row, so that its memory fills as when it checks rows itself
-                    # (a chunk's answers read at once left 60 MiB more of its heap in holes)
-                    send.send((_digest(chunk), [pickle.dumps(check(*row), pickle.HIGHEST_PROTOCOL) for row in chunk]))
-                except Exception:  # noqa: BLE001 (checked again here, where it raises as it should)
-                    send.send((None, None))
-                    return
+                # one pickle per row: the build's process reads a row's answer when it merges
+                # that row, so that its memory fills as when it checks rows itself (a chunk's
+                # answers read at once left 60 MiB more of its heap in holes)
+                send.send((_digest(chunk), [pickle.dumps(check(*row), pickle.HIGHEST_PROTOCOL) for row in chunk]))
             k += 1
+    except BaseException:  # noqa: BLE001 (see above: the end of the pipe says it)
+        pass
     finally:
         send.close()
 

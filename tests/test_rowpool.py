@@ -100,6 +100,18 @@ def test_a_helper_lost_or_failing_only_costs_time(small_chunks, make):
 
 
 @needs_fork
+def test_a_helper_that_cannot_read_the_rows_prints_nothing(small_chunks, capfd):
+    """A file gone while the build runs: the helper stops without a word (a traceback on the
+    build's stderr could quote a cell), and the rows are checked here."""
+    def gone():
+        raise FileNotFoundError("data/penalties.csv")
+    rows = _rows(25)
+    results = list(rowpool.checked_rows(_check, rows, 2, gone))
+    assert _answers(results) == [(row, (row[0], "|".join(row[1]))) for row in rows]
+    assert capfd.readouterr().err == ""
+
+
+@needs_fork
 def test_a_check_that_fails_fails_here_too(small_chunks):
     def check(line, cells):
         if line == 20:
