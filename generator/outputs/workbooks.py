@@ -18,6 +18,7 @@ import io
 import itertools
 import os
 import shutil
+import tempfile
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,6 +30,7 @@ from ..site import DatasetView, Site
 from . import manifest, routes
 from .exports import EXTRA_COLUMNS, record_url
 from .reuse import MARK  # the as-of date's place in a sheet kept for the cache (reuse_sheets.py)
+from .sheet_rows import Unsupported, rows_xml
 from .text import public_values
 
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -80,23 +82,58 @@ def export_xlsx(site: Site, view: DatasetView, sheets=None):
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    for record in view.listed if entry is None or entry.stored is None else ():  # stored: the sheet is written from it
-        values = [record.id, record_url(site, view, record)]
-        values += [_value(v) for v in public_values(view, record)]
-        values.append(record.life.last_day or "长期")
-        row = []
-        for v in values:
-            if v.__class__ is str and v[:1] == "=":  # text, not a formula (CWE-1236)
-                v = WriteOnlyCell(ws, v)
-                v.data_type = "s"
-            row.append(v)
-        ws.append(row)
+    rows = None  # the records' rows as XML, in a file (sheet_rows.py), or None: appended to openpyxl's
+    if entry is None or entry.stored is None:  # stored: the sheet is written from it
+        # the date cells' style, registered where openpyxl registers it: at the first date cell,
+        # which comes right after the header (the records' other cells have no style)
+        has_date = any(any(v.__class__ is date for v in values) for values in _cells(site, view))
+        date_style = WriteOnlyCell(ws, value=site.as_of).style_id if has_date else None
+        rows = _rows_file(site, view, len(names), date_style)
+        if rows is None:  # a value sheet_rows.py does not write: openpyxl writes every row
+            for values in _cells(site, view):
+                for i, v in enumerate(values):
+                    if v.__class__ is str and v[:1] == "=":  # text, not a formula (CWE-1236)
+                        values[i] = WriteOnlyCell(ws, v)
+                        values[i].data_type = "s"
+                ws.append(values)
     _help_sheet(wb.create_sheet(HELP_SHEET), site, view, names)
     buf = io.BytesIO()
-    _save(wb, buf, site.as_of, entry)
+    try:
+        _save(wb, buf, site.as_of, entry, rows)
+    finally:
+        if rows is not None:
+            os.unlink(rows)
     if entry is not None:
         entry.done()
     yield buf.getvalue()
+
+
+def _cells(site: Site, view: DatasetView):
+    """Each listed record's cells, left to right: its id, its page, its public values, 公示截止期."""
+    for record in view.listed:
+        values = [record.id, record_url(site, view, record)]
+        values += [_value(v) for v in public_values(view, record)]
+        values.append(record.life.last_day or "长期")
+        yield values
+
+
+def _rows_file(site: Site, view: DatasetView, columns: int, date_style: int | None) -> str | None:
+    """The records' rows written as XML into a temporary file (its name), or None when a value is
+    one that ``sheet_rows`` leaves to openpyxl.  A text beginning with "=" is an inline string
+    there too: text, never a formula (CWE-1236)."""
+    letters = [excel_column(n) for n in range(1, columns + 1)]
+    fd, name = tempfile.mkstemp(suffix=".xml", prefix="gongshi-rows-")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for chunk in rows_xml(_cells(site, view), HEADER_ROW + 1, letters, date_style):
+                out.write(chunk)
+        return name
+    except Unsupported:
+        os.unlink(name)
+        return None
+    except BaseException:
+        os.unlink(name)
+        raise
 
 
 def note_text(site: Site, view: DatasetView, day: str | None = None) -> str:
@@ -152,11 +189,12 @@ class _FixedZip(zipfile.ZipFile):
     taken from it when it holds them, else kept in it; the sheet's note has the as-of date's
     place marked, and gets the date as it is written."""
 
-    def __init__(self, file, day: date, entry=None):
+    def __init__(self, file, day: date, entry=None, rows: str | None = None):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = (day.year, day.month, day.day, 0, 0, 0)
         self._day = _as_written(format_cn(day))
         self._entry = entry
+        self._rows = rows
 
     def _info(self, name: str) -> zipfile.ZipInfo:
         info = zipfile.ZipInfo(name, self._date_time)
@@ -174,6 +212,15 @@ class _FixedZip(zipfile.ZipFile):
         its input is cut), without the file's mtime, and streamed: the sheet of 100,000 rows is
         some 100 MB of XML, which read whole made this worker the build's largest process."""
         info = self._info(arcname or filename)
+        if self._rows is not None and info.filename == DATA_SHEET:  # openpyxl wrote the note and the header
+            filename = _with_rows(filename, self._rows)
+            try:
+                return self._write_sheet(info, filename)
+            finally:
+                os.unlink(filename)
+        self._write_sheet(info, filename)
+
+    def _write_sheet(self, info: zipfile.ZipInfo, filename: str) -> None:
         if self._entry is not None and info.filename == DATA_SHEET:
             size, chunks = self._entry.sheet(filename)
             head, rest = _first_row(chunks)
@@ -211,12 +258,29 @@ def _first_row(chunks):
     return head, iter(())
 
 
-def _save(wb, file, day: date, entry=None) -> None:
+def _with_rows(sheet: str, rows: str) -> str:
+    """A file holding openpyxl's ``sheet`` (the note and the header rows: a few KB) with the
+    records' ``rows`` put before the end of its sheet data."""
+    with open(sheet, "rb") as f:
+        xml = f.read()
+    at = xml.find(b"</sheetData>")
+    if at < 0:  # openpyxl wrote the sheet otherwise: a bug here, not an input
+        raise RuntimeError(f"{DATA_SHEET}: </sheetData> not found")
+    name = sheet + ".rows"
+    with open(name, "wb") as out, open(rows, "rb") as src:
+        out.write(xml[:at])
+        shutil.copyfileobj(src, out, 1 << 20)
+        out.write(xml[at:])
+    return name
+
+
+def _save(wb, file, day: date, entry=None, rows: str | None = None) -> None:
     """openpyxl's ``save_workbook`` without its two clocks: it sets the modified time to now, and
-    its zip entries take the time of day they are written."""
+    its zip entries take the time of day they are written.  ``rows``: a file of the records'
+    rows as XML (``sheet_rows.py``), put into the records' sheet."""
     from openpyxl.writer.excel import ExcelWriter
 
-    ExcelWriter(wb, _FixedZip(file, day, entry)).save()
+    ExcelWriter(wb, _FixedZip(file, day, entry, rows)).save()
 
 
 def xlsx_resource(site: Site, view: DatasetView, file) -> dict:
