@@ -20,7 +20,6 @@ date marked), compressed.
 from __future__ import annotations
 
 import hashlib
-import os
 import pickle
 import struct
 import zlib
@@ -90,21 +89,20 @@ class SheetEntry:
         self._styles = made
         return made
 
-    def sheet(self, filename: str):
-        """(size, chunks) of the sheet's XML, its date marked: stored, or read from ``filename``
-        (openpyxl's file) and kept."""
+    def sheet(self, size: int, chunks):
+        """(size, chunks) of the sheet's XML, its date marked: stored, or the ``size`` bytes of
+        ``chunks`` (what the workbook made), kept as they pass."""
         if self.stored is not None:
             return self.stored[1], _inflate(self.stored[2])
-        return os.path.getsize(filename), self._read(filename)
+        return size, self._keep(size, chunks)
 
-    def _read(self, filename: str):
+    def _keep(self, size: int, chunks):
         compress, parts = zlib.compressobj(1), []
-        with open(filename, "rb") as f:
-            while chunk := f.read(1 << 20):
-                parts.append(compress.compress(chunk))
-                yield chunk
+        for chunk in chunks:
+            parts.append(compress.compress(chunk))
+            yield chunk
         parts.append(compress.flush())
-        self._size, self._compressed = os.path.getsize(filename), parts
+        self._size, self._compressed = size, parts
 
     def done(self) -> None:
         """After the workbook is written: keep what was made; note what became of the sheet."""

@@ -212,34 +212,48 @@ class _FixedZip(zipfile.ZipFile):
         its input is cut), without the file's mtime, and streamed: the sheet of 100,000 rows is
         some 100 MB of XML, which read whole made this worker the build's largest process."""
         info = self._info(arcname or filename)
-        if self._rows is not None and info.filename == DATA_SHEET:  # openpyxl wrote the note and the header
-            filename = _with_rows(filename, self._rows)
-            try:
-                return self._write_sheet(info, filename)
-            finally:
-                os.unlink(filename)
-        self._write_sheet(info, filename)
-
-    def _write_sheet(self, info: zipfile.ZipInfo, filename: str) -> None:
-        if self._entry is not None and info.filename == DATA_SHEET:
-            size, chunks = self._entry.sheet(filename)
+        if info.filename != DATA_SHEET:
+            info.file_size = os.path.getsize(filename)
+            with open(filename, "rb") as src, self.open(info, "w") as dst:
+                shutil.copyfileobj(src, dst, 1 << 20)
+            return
+        size, chunks = _sheet(filename, self._rows)
+        if self._entry is not None:
+            size, chunks = self._entry.sheet(size, chunks)
             head, rest = _first_row(chunks)
             if head.count(_MARKED) != 1:  # openpyxl wrote the note otherwise: a bug here, not an input
                 raise RuntimeError(f"{DATA_SHEET}: the note's marked date not found once in row 1")
-            info.file_size = size + len(self._day) - len(_MARKED)
-            with self.open(info, "w") as dst:
-                dst.write(head.replace(_MARKED, self._day))  # the note, row 1: nothing else is marked
-                for chunk in rest:
-                    dst.write(chunk)
-            return
-        info.file_size = os.path.getsize(filename)
-        with open(filename, "rb") as src, self.open(info, "w") as dst:
-            shutil.copyfileobj(src, dst, 1 << 20)
+            size += len(self._day) - len(_MARKED)
+            chunks = itertools.chain((head.replace(_MARKED, self._day),), rest)  # the note, row 1: nothing else is marked
+        info.file_size = size
+        with self.open(info, "w") as dst:
+            for chunk in chunks:
+                dst.write(chunk)
+
+
+def _sheet(filename: str, rows: str | None):
+    """(size, chunks) of the records' sheet: openpyxl's file, with the ``rows`` file (the records'
+    rows as XML, ``sheet_rows.py``) before the end of its sheet data when given — streamed, never
+    read whole."""
+    if rows is None:
+        return os.path.getsize(filename), _chunks(filename)
+    with open(filename, "rb") as f:
+        xml = f.read()  # the note and the header rows: a few KB
+    at = xml.find(b"</sheetData>")
+    if at < 0:  # openpyxl wrote the sheet otherwise: a bug here, not an input
+        raise RuntimeError(f"{DATA_SHEET}: </sheetData> not found")
+    return len(xml) + os.path.getsize(rows), itertools.chain((xml[:at],), _chunks(rows), (xml[at:],))
+
+
+def _chunks(filename: str):
+    with open(filename, "rb") as f:
+        while chunk := f.read(1 << 20):
+            yield chunk
 
 
 def _as_written(text: str) -> bytes:
     """``text`` as openpyxl writes it in a sheet's XML (ASCII; other characters as references)."""
-    return "".join(c if ord(c) < 128 else f"&#{ord(c)};" for c in text).encode("ascii")
+    return text.encode("ascii", "xmlcharrefreplace")
 
 
 _MARKED = _as_written(MARK)
@@ -256,22 +270,6 @@ def _first_row(chunks):
             end += len(b"</row>")
             return head[:end], itertools.chain((head[end:],), chunks)
     return head, iter(())
-
-
-def _with_rows(sheet: str, rows: str) -> str:
-    """A file holding openpyxl's ``sheet`` (the note and the header rows: a few KB) with the
-    records' ``rows`` put before the end of its sheet data."""
-    with open(sheet, "rb") as f:
-        xml = f.read()
-    at = xml.find(b"</sheetData>")
-    if at < 0:  # openpyxl wrote the sheet otherwise: a bug here, not an input
-        raise RuntimeError(f"{DATA_SHEET}: </sheetData> not found")
-    name = sheet + ".rows"
-    with open(name, "wb") as out, open(rows, "rb") as src:
-        out.write(xml[:at])
-        shutil.copyfileobj(src, out, 1 << 20)
-        out.write(xml[at:])
-    return name
 
 
 def _save(wb, file, day: date, entry=None, rows: str | None = None) -> None:
