@@ -8,6 +8,7 @@ records by now (see the redact stage).
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -97,7 +98,10 @@ class Renderer:
         self.shown = site  # the site as templates see it (reuse.py: its as-of date marked)
         self.sheets = None  # the workbooks' sheets of earlier builds (reuse_sheets.py), for export_xlsx
         self.env = make_environment(site_templates)
-        self.env.globals["downloads"] = lambda view: downloads(site, view)
+        # the site weakly: a Jinja environment holds reference cycles, and a site it held would
+        # outlive the build's ``del site`` until a collection of 100,000 records' objects (~2 s)
+        shown_site = weakref.ref(site)
+        self.env.globals["downloads"] = lambda view: downloads(shown_site(), view)
         # the macros of _macros.html (the site's, if it has one) are globals of every template:
         # importing them in each page would cost a tenth of a record page's time
         macros = self.env.get_template(MACROS).module
