@@ -16,14 +16,15 @@ Layout of the cache directory (``--cache``; never inside the output, never publi
   small files).
 - ``<stage>/<slot>`` (``get``/``put``): a stage of many small pieces — the record pages of one
   slot (``outputs/reuse.py``), a workbook's records sheet (``outputs/reuse_sheets.py``), a feed
-  archive (``outputs/reuse_archives.py``) — one file each: the key, the data, and the SHA-256 of
-  both.
+  archive (``outputs/reuse_archives.py``), a dataset's rows of the lookup index
+  (``stages/lookup.py``) — one file each: the key, the data, and the SHA-256 of both.
 
 Each stage (or slot) keeps its latest entry only.  An entry is read only if its SHA-256 matches
 (a truncated, edited or foreign entry is a miss, and is deleted); the listing is written last,
 and a slot's file is renamed into place whole, so a killed build leaves no entry that would be
 read.  Everything stored is public output (record pages and sheets with the as-of date's place
-marked, feed archives as published), so a cache holds nothing the site does not publish.
+marked, feed archives as published, the lookup's rows as read from the published JSON exports),
+so a cache holds nothing the site does not publish.
 """
 
 from __future__ import annotations
@@ -270,6 +271,8 @@ def _part_name(stage: str) -> str:
         return f"Excel 工作簿的记录表：{stage.removeprefix('xlsx-')}"
     if stage.startswith("pages-"):
         return f"记录页：{stage.removeprefix('pages-')}"
+    if stage.startswith("lookup-"):
+        return f"查询索引中一个数据集的记录行：{stage.removeprefix('lookup-')}"
     if stage.startswith("archives-"):
         return f"订阅源的归档文档：{stage.removeprefix('archives-')}"
     if stage.startswith("pagefind-"):

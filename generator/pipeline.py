@@ -23,7 +23,7 @@ from .outputs import routes
 from .outputs.schedule import render_site
 from .stages.index import build_index
 from .stages.assets import write_assets
-from .stages.lookup import LOOKUP_DIR, LookupSpec, build_lookup
+from .stages.lookup import LOOKUP_DIR, KeptRows, LookupSpec, build_lookup, lookup_index
 from .stages.output_dir import UnsafeOutput, prepare_output  # noqa: F401 (the CLI catches UnsafeOutput from here)
 
 
@@ -80,7 +80,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         clock.lap("render+write")
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
-        gc.collect()
+        gc.collect()  # what rendering left in cycles (Jinja's); never the site (tests/test_build.py)
         if search_index:
             if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1):
                 report.add(diag("E-SEARCH-INDEX", "public", detail=error))
@@ -117,22 +117,28 @@ class LookupBuild:
     """The lookup index: restored from the cache when what it reads of the JSON exports (their
     ``records``), its specification and its code are those of the cached build; else built in a
     forked process (``meanwhile.py``) while the search index is planned — two CPU-bound pieces of
-    Python, one core each — and stored in the cache once built.  ``result()``: None, or the error."""
+    Python, one core each — from the rows of the datasets whose exports did not change
+    (``KeptRows``) and the others read again, and stored in the cache once built.  ``result()``:
+    None, or the error."""
 
     def __init__(self, staging: Path, config, store: Cache, jobs: int):
         specs = lookup_specs(config)
         code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
-        self._key = key("lookup", code, repr(specs), config.base_url,
-                        *(records_part(staging / s.export.lstrip("/")) for s in specs))
-        self._staging, self._store, self._work = staging, store, None
+        digests = [hashlib.sha256(records_part(staging / s.export.lstrip("/"))).hexdigest() for s in specs]
+        self._key = key("lookup", code, repr(specs), config.base_url, *digests)
+        self._staging, self._store, self._work, self._kept = staging, store, None, None
         if not store.restore(LOOKUP_DIR, self._key, staging / LOOKUP_DIR):
-            self._work = Meanwhile(build_lookup, staging, specs, config.base_url, fork=jobs > 1)
+            self._kept = KeptRows(store, code, specs, config.base_url, digests) if store.root is not None else None
+            self._work = Meanwhile(lookup_index, staging, specs, config.base_url, self._kept, fork=jobs > 1)
 
     def result(self) -> str | None:
         work, self._work = self._work, None
         if work is None:
             return None
-        if error := work.result():
+        error, refused = work.result()
+        if self._kept is not None:
+            self._kept.note(refused)
+        if error:
             return error
         self._store.store(LOOKUP_DIR, self._key, self._staging / LOOKUP_DIR)
         return None
@@ -144,12 +150,17 @@ class LookupBuild:
 
 
 def records_part(export: Path) -> bytes:
-    """A JSON export from its ``records`` on (what the lookup reads); its head holds the as-of
-    date, which would make every day's key new.  The whole file if the layout is not the one
-    ``outputs/exports.py`` writes (a key that changes too often only costs time)."""
+    """A JSON export's ``records`` (what the lookup reads): its head holds the as-of date, and its
+    ``withdrawn`` records the day a record deleted without withdrawal is taken down (the as-of
+    date until the ledger records it), either of which would make every day's key new.  The
+    whole file if the layout is not the one ``outputs/exports.py`` writes (a key that changes too
+    often only costs time)."""
     data = export.read_bytes() if export.is_file() else b""
     at = data.find(b'\n "records": [\n')
-    return data[at:] if at >= 0 else data
+    if at < 0:
+        return data
+    end = data.find(b'\n ],\n "withdrawn": [\n', at)  # a record is one line: no line of one starts so
+    return data[at:end] if end >= 0 else data[at:]
 
 
 def lookup_specs(config) -> list[LookupSpec]:

@@ -308,9 +308,44 @@ def test_the_lookup_keys_on_the_records_not_the_date_in_the_head(tmp_path):
     from generator.pipeline import records_part
 
     a, b = tmp_path / "a.json", tmp_path / "b.json"
-    a.write_text('{\n "as_of": "2026-11-29",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
-    b.write_text('{\n "as_of": "2026-11-30",\n "records": [\n{"id": 1}\n ]\n}\n', encoding="utf-8")
-    assert records_part(a) == records_part(b) and b'"id": 1' in records_part(a)
-    other = tmp_path / "c.json"
+    a.write_text('{\n "as_of": "2026-11-29",\n "records": [\n{"id": 1}\n ],\n "withdrawn": [\n'
+                 '{"id": 2, "状态日期": "2026-11-29"}\n ]\n}\n', encoding="utf-8")
+    b.write_text('{\n "as_of": "2026-11-30",\n "records": [\n{"id": 1}\n ],\n "withdrawn": [\n'
+                 '{"id": 2, "状态日期": "2026-11-30"}\n ]\n}\n', encoding="utf-8")
+    assert records_part(a) == records_part(b) and b'"id": 1' in records_part(a) and b'"id": 2' not in records_part(a)
+    c = tmp_path / "c.json"
+    c.write_text('{\n "as_of": "2026-11-29",\n "records": [\n{"id": 1},\n{"id": 3}\n ],\n "withdrawn": [\n ]\n}\n',
+                 encoding="utf-8")
+    assert records_part(c) != records_part(a)  # a record more: another key
+    other = tmp_path / "d.json"
     other.write_text('{"as_of": "2026-11-29", "records": []}', encoding="utf-8")  # not the exports' layout
     assert records_part(other) == other.read_bytes()
+
+
+def test_a_changed_dataset_reads_its_export_again_and_the_others_rows_are_reused(site, tmp_path):
+    """The lookup index of a change in one dataset: the rows of the datasets whose exports did
+    not change come from the cache (stages/lookup.py KeptRows), with the same output; a stored
+    entry that is not rows (foreign, though its SHA-256 holds) is read as a miss, never trusted."""
+    cache, out = tmp_path / "cache", tmp_path / "out"
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    rows_stages = sorted(s for s in actions if s.startswith("lookup-"))
+    assert rows_stages == ["lookup-penalties", "lookup-powers", "lookup-random_checks", "lookup-staff"], actions
+    assert {actions[s] for s in rows_stages} == {"rebuilt"}
+    assert all((cache / s / "rows").is_file() for s in rows_stages)
+
+    edit_row(site / "data/powers.csv", {"事项编码": "640000-XZXK-0001"}, 事项名称="劳务派遣经营许可（含变更）")
+    _, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert actions["lookup"] == "rebuilt" and actions["lookup-powers"] == "rebuilt", actions
+    assert [actions[s] for s in ("lookup-penalties", "lookup-random_checks", "lookup-staff")] == ["reused"] * 3
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "one dataset changed")
+    assert "劳务派遣经营许可（含变更）" in "".join(p.read_text(encoding="utf-8") for p in (out / "lookup/r").glob("*.json"))
+
+    # a foreign entry under the right key, its SHA-256 intact: not rows, so the export is read
+    stored = (cache / "lookup-penalties" / "rows").read_bytes()
+    Cache(cache).put("lookup-penalties", "rows", stored[:64].decode(), b'{"rows": "not these"}')
+    edit_row(site / "data/powers.csv", {"事项编码": "640000-XZXK-0001"}, 事项名称="劳务派遣经营许可")
+    result, actions = cached(site, GOLDEN_AS_OF, cache, out)
+    assert actions["lookup-penalties"] == "rebuilt", actions  # its key and digest hold, its content is refused
+    assert ("lookup-penalties", "rebuilt", "缓存项不是查询索引的记录行，已重新读取") in result.explain
+    assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "foreign rows")
+    assert (cache / "lookup-penalties" / "rows").read_bytes() == stored  # and the rows read again are stored

@@ -77,7 +77,7 @@ def test_a_lookup_that_fails_in_its_process_fails_the_build_and_the_output_stays
     out = tmp_path / "out"
     pipeline.build(site, out, GOLDEN_AS_OF, search_index=True, jobs=2)
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
-    monkeypatch.setattr(pipeline, "build_lookup", lambda *a: "查询索引：测试中的失败")
+    monkeypatch.setattr(pipeline, "lookup_index", lambda *a: ("查询索引：测试中的失败", ()))
     with pytest.raises(BuildFailed) as failed:
         pipeline.build(site, out, GOLDEN_AS_OF, search_index=True, jobs=2)
     errors = failed.value.report.errors

@@ -24,6 +24,12 @@ Layout (all JSON, keys sorted, so that two builds are byte-identical):
 
 A key's shard is its FNV-1a hash (over code points) modulo the shard count, a power of two
 chosen so that a shard holds about ``SHARD_BYTES``.
+
+With a build cache (issue 15), the whole index is reused when no export it reads changed
+(``pipeline.LookupBuild``); else each dataset's rows — what ``read_rows`` makes of its export,
+most of the work — are reused from ``KeptRows`` where its export did not change, so a change in
+a small dataset does not read the 100,000 penalties again.  Stored as JSON, never pickle: a
+cache entry is data, and loading it must not be able to run code.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..cache import Cache, key
 from ..identifiers import USCC_PLACEHOLDER, lookup_key
 from ..outputs import routes
 
@@ -41,6 +48,7 @@ FORMAT = 2            # 2: each dataset's title and the labels of its row's colu
 ROWS = 16             # rows per block: a lookup downloads the blocks of its candidates
 SHARD_BYTES = 8192    # aimed-at size of a key shard
 COMMON = 1000         # a name part in more records than this is not looked up
+ROWS_SLOT = "rows"    # a dataset's rows in the cache (KeptRows)
 
 
 @dataclass(frozen=True)
@@ -92,27 +100,100 @@ def values_of(value) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [] if value is None else [str(value)]
 
 
-def read_rows(root: Path, specs, base_url: str):
-    """(row, exact keys, name keys) of every published record, in dataset order."""
+def read_rows(root: Path, specs, base_url: str, kept: "KeptRows | None" = None):
+    """(row, exact keys, name keys) of every published record, in dataset order; a dataset's
+    from ``kept`` where it holds them, else read from its export (and kept)."""
     for n, spec in enumerate(specs):
         if not spec.looked_up:
             continue
-        with (root / spec.export.lstrip("/")).open(encoding="utf-8") as fh:
-            records = json.load(fh)["records"]  # the listed records only; `withdrawn` is ignored
-        for i, record in enumerate(records):
-            url = record.get("url")  # none without record pages: the list page that shows it
-            path = routes.relative(base_url, url) if url else routes.dataset(spec.dataset, i // spec.page_size + 1)
-            row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
-            names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
-            exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}
-            exact.discard(USCC_PLACEHOLDER)  # a 个体工商户 without a code (I1) identifies no one
-            exact.update(names)
-            exact.discard("")
-            extra = [shown_text(record.get(c)) for c in spec.names[1:]]
-            if extra:
-                row.append(extra)  # other name columns, which the browser checks a part against
-            yield row, sorted(exact), [k for k in names if len(k) >= 2]
-        del records
+        rows = kept.rows(n) if kept is not None else None
+        if rows is not None:
+            yield from rows
+        elif kept is not None:
+            yield from kept.keep(n, dataset_rows(root, spec, n, base_url))
+        else:
+            yield from dataset_rows(root, spec, n, base_url)
+
+
+def dataset_rows(root: Path, spec: LookupSpec, n: int, base_url: str):
+    """(row, exact keys, name keys) of the records of ``spec``, the ``n``-th dataset."""
+    with (root / spec.export.lstrip("/")).open(encoding="utf-8") as fh:
+        records = json.load(fh)["records"]  # the listed records only; `withdrawn` is ignored
+    for i, record in enumerate(records):
+        url = record.get("url")  # none without record pages: the list page that shows it
+        path = routes.relative(base_url, url) if url else routes.dataset(spec.dataset, i // spec.page_size + 1)
+        row = [path, *(shown_text(record.get(c)) if c else "" for c in spec.shown), n]
+        names = [lookup_key(v) for c in spec.names for v in values_of(record.get(c))]
+        exact = {lookup_key(v) for c in spec.identifiers for v in values_of(record.get(c))}
+        exact.discard(USCC_PLACEHOLDER)  # a 个体工商户 without a code (I1) identifies no one
+        exact.update(names)
+        exact.discard("")
+        extra = [shown_text(record.get(c)) for c in spec.names[1:]]
+        if extra:
+            row.append(extra)  # other name columns, which the browser checks a part against
+        yield row, sorted(exact), [k for k in names if len(k) >= 2]
+
+
+class KeptRows:
+    """Each looked-up dataset's rows as an earlier build read them from the same export, from
+    ``store`` (stage ``lookup-<dataset>``): keyed by the lookup's code, the dataset's place and
+    specification, the base URL and the SHA-256 of the export's records (``digests``, one per
+    spec).  Looked up when made, in the build's process; read (``rows``) and stored (``keep``, as
+    a dataset's rows are read from its export) in the lookup's (``lookup_index``)."""
+
+    def __init__(self, store: Cache, code: str, specs, base_url: str, digests: list[str]):
+        self._store = store
+        self._entries: dict[int, tuple[str, str, memoryview | None, str]] = {}
+        self.refused: list[int] = []  # datasets whose stored entry was not rows (read again)
+        for n, (spec, digest) in enumerate(zip(specs, digests)):
+            if not spec.looked_up:
+                continue
+            stage = f"{LOOKUP_DIR}-{spec.dataset.name}"
+            k = key(stage, code, str(n), repr(spec), base_url, digest)
+            data, why = store.get(stage, ROWS_SLOT, k)
+            self._entries[n] = (stage, k, data, why or f"输入未变（键 {k[:12]}）")
+
+    def note(self, refused) -> None:
+        """Tell the cache what became of each dataset's rows (``--explain``), in the build's
+        process, once the lookup's process has said which stored entries it ``refused``."""
+        for n, (stage, _k, data, why) in self._entries.items():
+            if n in refused:
+                self._store.note(stage, "rebuilt", "缓存项不是查询索引的记录行，已重新读取")
+            else:
+                self._store.note(stage, "rebuilt" if data is None else "reused", why)
+
+    def rows(self, n: int) -> list | None:
+        """The stored rows of the ``n``-th dataset; None if none are, or not in the shape this
+        module stores (a foreign entry: read the export instead)."""
+        data = self._entries[n][2]
+        if data is None:
+            return None
+        try:
+            rows = json.loads(bytes(data))
+        except ValueError:
+            rows = None
+        if not isinstance(rows, list) or not all(_is_row(r) for r in rows):
+            self.refused.append(n)
+            return None
+        return rows
+
+    def keep(self, n: int, rows):
+        """``rows`` passed on, and stored once all have passed."""
+        stage, k, _data, _why = self._entries[n]
+        lines, encode = [], _ROW_JSON.encode  # one encoder: json.dumps with options makes one per call
+        for item in rows:
+            lines.append(encode(item))
+            yield item
+        self._store.put(stage, ROWS_SLOT, k, ("[" + ",\n".join(lines) + "]").encode())
+
+
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _is_row(item) -> bool:
+    return (isinstance(item, list) and len(item) == 3 and isinstance(item[0], list)
+            and isinstance(item[1], list) and isinstance(item[2], list)
+            and all(isinstance(k, str) for k in item[1]) and all(isinstance(k, str) for k in item[2]))
 
 
 def bigrams(key: str) -> set[str]:
@@ -144,8 +225,16 @@ def write_shards(folder: Path, postings: dict[str, list[int]], gaps: bool) -> in
     return n
 
 
-def build_lookup(root: Path, specs, base_url: str) -> str | None:
-    """Write ``root/lookup/``; None on success, else the error text."""
+def lookup_index(root: Path, specs, base_url: str, kept: KeptRows | None) -> tuple[str | None, tuple[int, ...]]:
+    """``build_lookup`` with ``kept``, as the build runs it in another process: (None or the
+    error text, the datasets whose stored rows were refused), for ``KeptRows.note``."""
+    error = build_lookup(root, specs, base_url, kept)
+    return error, tuple(kept.refused) if kept is not None else ()
+
+
+def build_lookup(root: Path, specs, base_url: str, kept: KeptRows | None = None) -> str | None:
+    """Write ``root/lookup/``; None on success, else the error text.  ``kept``: the datasets'
+    rows of earlier builds (None: every export is read)."""
     out = root / LOOKUP_DIR
     exact: dict[str, list[int]] = {}
     parts: dict[str, list[int]] = {}
@@ -154,7 +243,7 @@ def build_lookup(root: Path, specs, base_url: str) -> str | None:
         os.mkdir(out / "r")
         block: list = []
         ordinal = -1
-        for ordinal, (row, keys, names) in enumerate(read_rows(root, specs, base_url)):
+        for ordinal, (row, keys, names) in enumerate(read_rows(root, specs, base_url, kept)):
             for key in keys:
                 exact.setdefault(key, []).append(ordinal)
             for part in set().union(*map(bigrams, names)) if names else ():
