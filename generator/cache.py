@@ -15,15 +15,15 @@ Layout of the cache directory (``--cache``; never inside the output, never publi
   not thousands: restoring reads it in one go (the search index of 100,000 pages is 100,000
   small files).
 - ``<stage>/<slot>`` (``get``/``put``): a stage of many small pieces — the record pages of one
-  slot (``outputs/reuse.py``), a workbook's records sheet (``outputs/reuse_sheets.py``), a feed
+  slot (``outputs/reuse.py``), a slot of a workbook's rows (``outputs/reuse_sheets.py``), a feed
   archive (``outputs/reuse_archives.py``), a dataset's rows of the lookup index
   (``stages/lookup.py``) — one file each: the key, the data, and the SHA-256 of both.
 
 Each stage (or slot) keeps its latest entry only.  An entry is read only if its SHA-256 matches
 (a truncated, edited or foreign entry is a miss, and is deleted); the listing is written last,
 and a slot's file is renamed into place whole, so a killed build leaves no entry that would be
-read.  Everything stored is public output (record pages and sheets with the as-of date's place
-marked, feed archives as published, the lookup's rows as read from the published JSON exports),
+read.  Everything stored is public output (record pages with the as-of date's place marked,
+workbooks' rows and feed archives as published, the lookup's rows as read from the published JSON exports),
 so a cache holds nothing the site does not publish.
 """
 

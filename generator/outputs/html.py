@@ -96,7 +96,7 @@ class Renderer:
     def __init__(self, site: Site, site_templates: Path | None, downloads: Callable):
         self.site = site
         self.shown = site  # the site as templates see it (reuse.py: its as-of date marked)
-        self.sheets = None  # the workbooks' sheets of earlier builds (reuse_sheets.py), for export_xlsx
+        self.sheets = None  # the workbooks' rows of earlier builds (reuse_sheets.py), for export_xlsx
         self.env = make_environment(site_templates)
         # the site weakly: a Jinja environment holds reference cycles, and a site it held would
         # outlive the build's ``del site`` until a collection of 100,000 records' objects (~2 s)

@@ -50,7 +50,7 @@ from ..site import Site
 from . import routes
 from .html import Renderer
 
-MARK = "\ue000\ue001"           # private-use characters: what the marked date is written as (pages, sheets)
+MARK = "\ue000\ue001"           # private-use characters: what the marked date is written as
 _MARK = MARK.encode()
 _MARK_PART = MARK[0].encode()   # a record holding it is never stored (see module doc)
 AS_OF_MARK = date(1, 1, 1)      # what templates of stored pages see as ``site.as_of``: this object only
@@ -92,7 +92,7 @@ class Group:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What became of one slot of record pages, of a workbook's sheet (``kind`` "sheet",
+    """What became of one slot of record pages, of a workbook's rows (``kind`` "sheet",
     ``reuse_sheets.py``) or of a feed archive ("archive", ``reuse_archives.py``), handed back
     from a render worker (``--explain``)."""
 
@@ -216,7 +216,7 @@ def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> N
     why the others not), one per workbook sheet."""
     for o in outcomes:
         if o.kind == "sheet":
-            store.note(o.stage, "reused" if o.reused else "rebuilt", f"{o.pages} 行输入未变" if o.reused else o.why)
+            store.note(o.stage, "reused" if o.reused else "rebuilt", o.why)
     if reuse is None:
         return
     if reuse.off:

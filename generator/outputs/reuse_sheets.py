@@ -1,20 +1,19 @@
-"""The records' sheet of each dataset's workbook (``workbooks.py``), reused from the build cache
-(``--cache``, issue 15): byte for byte what openpyxl would write again.
+"""The records' rows of each dataset's workbook (``workbooks.py``) in slots of ``SLOT_ROWS`` rows,
+each deflated on its own (``zip_parts.py``), and reused from the build cache (``--cache``,
+issue 15): the workbook is the same bytes whether a slot was made now or kept.
 
-The sheet of 100,000 rows is the longest single task of a build: about 6 s of one core with
-its rows written by ``sheet_rows.py`` (17 s when openpyxl wrote every cell), most of it the
-rows' XML and its deflate; everything else of the workbook (its properties, the 说明 sheet)
-takes well under a second.  The sheet's XML, and the stylesheet its cells registered, are kept under a key
-over what they are made of: the listed records (id, public values, 公示截止期, in order), the
-dataset's fields and configuration, the site's configuration, the code (every file of the
-package), openpyxl's and Python's versions.  A build with the stored key writes the workbook
-without its rows and takes the sheet and the stylesheet from the cache.
+The sheet of 100,000 rows was the longest single task of a build (about 6 s of one core: the
+rows' XML, ``sheet_rows.py``, and its deflate), and one changed record wrote all of it again.
+Now a slot is kept under a key over what its rows are made of: its first row's number (rows
+carry their numbers, ``r="…"``), its records (id, public values, 公示截止期, in order), the
+dataset's fields and configuration, the site's configuration, the date cells' style, the code
+(every file of the package), openpyxl's and Python's versions.  A build with a slot's key
+writes the kept bytes; a changed record makes its slot again, not the sheet.  A record added
+or taken off the list moves the rows after it, and so their slots (their numbers changed).
 
-The as-of date is in the sheet's note (row 1): kept sheets are written with its place marked
-(``workbooks.MARK``), and the mark is replaced by the day's date as the sheet goes into the zip
-(only in row 1: a record's text is never touched).  So the next day's build reuses the sheet
-too; a changed record writes it anew.  Stored: public output only (the sheet as published, its
-date marked), compressed.
+The note (row 1, with the as-of date), the header, the sheet's tail, the 说明 sheet and the
+styles are openpyxl's, made every build, so the next day reuses every slot.  Stored: public
+output only (the rows as published, deflated), with their CRC-32 and size.
 """
 
 from __future__ import annotations
@@ -22,15 +21,17 @@ from __future__ import annotations
 import hashlib
 import pickle
 import struct
-import zlib
+from collections.abc import Callable
 from importlib.metadata import version
 
 from ..cache import Cache
 from ..site import DatasetView, Site
-from .reuse import MARK, Outcome, update
-from .workbooks import note_text
+from .reuse import Outcome, update
+from .sheet_rows import Unsupported, rows_xml
+from .zip_parts import SYNC_END, Part, deflated
 
-SLOT = "sheet"
+SLOT_ROWS = 512           # a changed record makes this many rows again (about 1 MB of XML)
+_HEAD = struct.Struct("<IQ")  # a stored slot: CRC-32 and size of its XML, then its deflated bytes
 
 
 def stage_of(dataset: str) -> str:
@@ -38,8 +39,8 @@ def stage_of(dataset: str) -> str:
 
 
 class SheetReuse:
-    """The workbooks' records sheets from and into ``store``; ``code``: the digest of the code
-    that writes them.  ``take()``: what became of each, for ``--explain``."""
+    """The workbooks' slots of rows from and into ``store``; ``code``: the digest of the code
+    that writes them.  ``take()``: what became of each workbook's rows, for ``--explain``."""
 
     def __init__(self, store: Cache, code: bytes):
         # openpyxl's version from its metadata: importing it here would put the whole package in
@@ -48,92 +49,62 @@ class SheetReuse:
         self.code = hashlib.sha256(code + version("openpyxl").encode()).digest()
         self._outcomes: list[Outcome] = []
 
-    def open(self, site: Site, view: DatasetView) -> SheetEntry | None:
-        """The entry of ``view``'s sheet (holding it, or to keep it); None where the note's own
-        text holds the mark's private-use character (then the workbook is written as without a cache)."""
-        if MARK[0] in note_text(site, view):
-            return None
-        key = hashlib.sha256(self.code)
-        for part in (repr(site.config), repr(view.config), repr(view.fields), str(len(view.listed))):
-            update(key, part.encode())
-        dumps = pickle.dumps
-        for r in view.listed:  # record by record: one pickle of 100,000 would be 300 MB more at the peak
-            update(key, dumps((r.id, r.values, r.life.last_day), 5))
-        return SheetEntry(self, view.config.name, len(view.listed), key.hexdigest())
-
-    def note(self, outcome: Outcome) -> None:
-        self._outcomes.append(outcome)
-
     def take(self) -> list[Outcome]:
         taken, self._outcomes = self._outcomes, []
         return taken
 
+    def _base(self, site: Site, view: DatasetView, letters: list[str], date_style: int | None):
+        key = hashlib.sha256(self.code)
+        for part in (repr(site.config), repr(view.config), repr(view.fields), repr(letters), repr(date_style)):
+            update(key, part.encode())
+        return key
 
-class SheetEntry:
-    """One workbook's sheet: ``stored`` (styles, XML size, compressed XML) when the cache holds it
-    under this key; else what the workbook writes is kept (``done``)."""
-
-    def __init__(self, owner: SheetReuse, dataset: str, rows: int, key: str):
-        self._owner, self._dataset, self._rows, self._key = owner, dataset, rows, key
-        data, self.why = owner.store.get(stage_of(dataset), SLOT, key)
-        self.stored = _unpack(data) if data is not None else None
-        if data is not None and self.stored is None:
-            self.why = "缓存项已损坏"
-        self._styles: bytes | None = None
-        self._compressed: list[bytes] | None = None  # the XML deflated, in pieces
-
-    def styles(self, made: bytes) -> bytes:
-        """The stylesheet: the stored one, or ``made`` (kept)."""
-        if self.stored is not None:
-            return self.stored[0]
-        self._styles = made
-        return made
-
-    def sheet(self, size: int, chunks):
-        """(size, chunks) of the sheet's XML, its date marked: stored, or the ``size`` bytes of
-        ``chunks`` (what the workbook made), kept as they pass."""
-        if self.stored is not None:
-            return self.stored[1], _inflate(self.stored[2])
-        return size, self._keep(size, chunks)
-
-    def _keep(self, size: int, chunks):
-        compress, parts = zlib.compressobj(1), []
-        for chunk in chunks:
-            parts.append(compress.compress(chunk))
-            yield chunk
-        parts.append(compress.flush())
-        self._size, self._compressed = size, parts
-
-    def done(self) -> None:
-        """After the workbook is written: keep what was made; note what became of the sheet."""
-        if self.stored is not None:
-            self._owner.note(Outcome(self._dataset, self._rows, True, kind="sheet", stage=stage_of(self._dataset)))
-            return
-        if self._styles is not None and self._compressed is not None:
-            self._owner.store.put(stage_of(self._dataset), SLOT, self._key,
-                                  struct.pack("<QQ", len(self._styles), self._size), self._styles, *self._compressed)
-        self._owner.note(Outcome(self._dataset, self._rows, False, self.why, kind="sheet", stage=stage_of(self._dataset)))
+    def _get(self, stage: str, slot: str, key: str) -> tuple[Part | None, str]:
+        data, why = self.store.get(stage, slot, key)
+        if data is None:
+            return None, why
+        if len(data) < _HEAD.size + len(SYNC_END) or bytes(data[-len(SYNC_END):]) != SYNC_END:
+            return None, "缓存项不是工作表的行"  # its digest holds, but it is not what this module stores
+        crc, size = _HEAD.unpack_from(data)
+        return Part(bytes(data[_HEAD.size:]), crc, size), ""
 
 
-def _inflate(compressed: bytes):
-    inflate = zlib.decompressobj()
-    for at in range(0, len(compressed), 1 << 18):
-        yield inflate.decompress(compressed[at:at + (1 << 18)])
-    yield inflate.flush()
-
-
-def _unpack(data: memoryview) -> tuple[bytes, int, memoryview] | None:
-    """(styles, size of the XML, the compressed XML) of a stored entry, or None if it is not one
-    whose XML inflates whole to that size (checked before a byte of it is written)."""
-    try:
-        n, size = struct.unpack_from("<QQ", data)
-        styles, compressed = bytes(data[16:16 + n]), data[16 + n:]
-        inflate, total = zlib.decompressobj(), 0
-        for at in range(0, len(compressed), 1 << 20):
-            total += len(inflate.decompress(compressed[at:at + (1 << 20)]))
-        total += len(inflate.flush())
-    except (struct.error, zlib.error):
-        return None
-    if len(styles) != n or total != size or not inflate.eof:
-        return None
-    return styles, size, compressed
+def row_parts(site: Site, view: DatasetView, cells: Callable, first_row: int, letters: list[str],
+              date_style: int | None, reuse: SheetReuse | None) -> list[Part] | None:
+    """The listed records' rows as deflated parts, ``SLOT_ROWS`` rows each: kept ones from
+    ``reuse`` (None: no cache), the others made by ``sheet_rows.rows_xml`` from ``cells(records)``
+    (each record's cells).  None when a value is one that ``sheet_rows`` leaves to openpyxl
+    (``Unsupported``: the workbook then writes every row through openpyxl)."""
+    listed, parts, again, why = view.listed, [], 0, set()
+    base = reuse._base(site, view, letters, date_style) if reuse is not None else None
+    stage, slots = stage_of(view.config.name), set()
+    dumps = pickle.dumps
+    for start in range(0, len(listed), SLOT_ROWS):
+        records = listed[start:start + SLOT_ROWS]
+        part, key, slot = None, "", f"{start // SLOT_ROWS:05d}"
+        if base is not None:
+            h = base.copy()
+            update(h, str(first_row + start).encode())
+            for r in records:
+                update(h, dumps((r.id, r.values, r.life.last_day), 5))
+            key = h.hexdigest()
+            part, missed = reuse._get(stage, slot, key)
+            slots.add(slot)
+        if part is None:
+            try:
+                xml = b"".join(rows_xml(cells(records), first_row + start, letters, date_style))
+            except Unsupported:
+                return None
+            part = deflated(xml)
+            if base is not None:
+                again += 1
+                why.add(missed)
+                reuse.store.put(stage, slot, key, _HEAD.pack(part.crc, part.size), part.data)
+        parts.append(part)
+    if reuse is not None:
+        reuse.store.keep(stage, slots)  # the slots of rows no longer listed
+        n = len(parts)
+        reuse._outcomes.append(Outcome(
+            view.config.name, len(listed), not again, f"{again}/{n} 组（每组 {SLOT_ROWS} 行）重新生成：{'；'.join(sorted(why))}"
+            if again else f"{n} 组（{len(listed)} 行）输入未变", kind="sheet", stage=stage))
+    return parts

@@ -3,7 +3,7 @@ writer (with lxml) writes for the same values, in a fifth of the time.
 
 openpyxl makes a cell object, a style lookup and an lxml element per cell: 100,000 penalties of
 53 columns took about 17 s of one core, the longest task of a build and the whole of the sheet
-rewritten when one row changes (``reuse_sheets.py``).  The records' cells are of four kinds only
+rewritten when one row changed (now in slots: ``reuse_sheets.py``).  The records' cells are of four kinds only
 — text, a number, a date, nothing — so they are written here directly:
 
 - text: an inline string (``t="inlineStr"``), ``xml:space="preserve"`` when it has spaces at

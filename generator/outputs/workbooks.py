@@ -15,10 +15,8 @@ clock, so two builds give the same bytes.
 from __future__ import annotations
 
 import io
-import itertools
 import os
 import shutil
-import tempfile
 import zipfile
 from datetime import date, datetime
 from decimal import Decimal
@@ -29,9 +27,9 @@ from ..excel.values import CODE, DATE, PROSE, column_kind
 from ..site import DatasetView, Site
 from . import manifest, routes
 from .exports import EXTRA_COLUMNS, record_url
-from .reuse import MARK  # the as-of date's place in a sheet kept for the cache (reuse_sheets.py)
-from .sheet_rows import Unsupported, rows_xml
+from .reuse_sheets import row_parts
 from .text import public_values
+from .zip_parts import Part, deflated, joined
 
 MEDIATYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NOTE_ROW, HEADER_ROW = 1, 2      # the data start on row 3
@@ -51,7 +49,6 @@ def export_xlsx(site: Site, view: DatasetView, sheets=None):
 
     from ..excel.workbook import sheet_title  # the editors' workbooks name their sheet the same way
 
-    entry = sheets.open(site, view) if sheets is not None else None  # None: written as without a cache
     cfg = site.config
     midnight = datetime.combine(site.as_of, datetime.min.time())
     wb = Workbook(write_only=True)
@@ -72,7 +69,7 @@ def export_xlsx(site: Site, view: DatasetView, sheets=None):
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + max(len(view.listed), 1)}"
     ws.merged_cells.ranges.add(f"A{NOTE_ROW}:{last}{NOTE_ROW}")  # the note reads across the sheet
-    note = WriteOnlyCell(ws, note_text(site, view, MARK if entry else None))
+    note = WriteOnlyCell(ws, note_text(site, view))
     note.alignment = Alignment(wrap_text=True, vertical="top")
     ws.row_dimensions[NOTE_ROW].height = 48
     ws.append([note])
@@ -82,67 +79,44 @@ def export_xlsx(site: Site, view: DatasetView, sheets=None):
         cell.font = Font(bold=True)
         header.append(cell)
     ws.append(header)
-    rows = None  # the records' rows as XML, in a file (sheet_rows.py), or None: appended to openpyxl's
-    if entry is None or entry.stored is None:  # stored: the sheet is written from it
-        # the date cells' style, registered where openpyxl registers it: at the first date cell,
-        # which comes right after the header (the records' other cells have no style)
-        has_date = any(any(v.__class__ is date for v in values) for values in _cells(site, view))
-        date_style = WriteOnlyCell(ws, value=site.as_of).style_id if has_date else None
-        rows = _rows_file(site, view, len(names), date_style)
-        if rows is None:  # a value sheet_rows.py does not write: openpyxl writes every row
-            for values in _cells(site, view):
-                for i, v in enumerate(values):
-                    if v.__class__ is str and v[:1] == "=":  # text, not a formula (CWE-1236)
-                        values[i] = WriteOnlyCell(ws, v)
-                        values[i].data_type = "s"
-                ws.append(values)
+    # the date cells' style, registered where openpyxl registers it: at the first date cell,
+    # which comes right after the header (the records' other cells have no style)
+    has_date = any(any(v.__class__ is date for v in values) for values in _cells(site, view, view.listed))
+    date_style = WriteOnlyCell(ws, value=site.as_of).style_id if has_date else None
+    letters = [excel_column(n) for n in range(1, len(names) + 1)]
+    # the records' rows, deflated in slots (reuse_sheets.py: kept by the cache), or None: a value
+    # that sheet_rows.py leaves to openpyxl, which then writes every row.  A text beginning with
+    # "=" is an inline string in either: text, never a formula (CWE-1236)
+    rows = row_parts(site, view, lambda records: _cells(site, view, records), HEADER_ROW + 1, letters, date_style,
+                     sheets)
+    if rows is None:
+        for values in _cells(site, view, view.listed):
+            for i, v in enumerate(values):
+                if v.__class__ is str and v[:1] == "=":
+                    values[i] = WriteOnlyCell(ws, v)
+                    values[i].data_type = "s"
+            ws.append(values)
     _help_sheet(wb.create_sheet(HELP_SHEET), site, view, names)
     buf = io.BytesIO()
-    try:
-        _save(wb, buf, site.as_of, entry, rows)
-    finally:
-        if rows is not None:
-            os.unlink(rows)
-    if entry is not None:
-        entry.done()
+    _save(wb, buf, site.as_of, rows)
     yield buf.getvalue()
 
 
-def _cells(site: Site, view: DatasetView):
-    """Each listed record's cells, left to right: its id, its page, its public values, 公示截止期."""
-    for record in view.listed:
+def _cells(site: Site, view: DatasetView, records):
+    """Each of ``records``' cells, left to right: its id, its page, its public values, 公示截止期."""
+    for record in records:
         values = [record.id, record_url(site, view, record)]
         values += [_value(v) for v in public_values(view, record)]
         values.append(record.life.last_day or "长期")
         yield values
 
 
-def _rows_file(site: Site, view: DatasetView, columns: int, date_style: int | None) -> str | None:
-    """The records' rows written as XML into a temporary file (its name), or None when a value is
-    one that ``sheet_rows`` leaves to openpyxl.  A text beginning with "=" is an inline string
-    there too: text, never a formula (CWE-1236)."""
-    letters = [excel_column(n) for n in range(1, columns + 1)]
-    fd, name = tempfile.mkstemp(suffix=".xml", prefix="gongshi-rows-")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            for chunk in rows_xml(_cells(site, view), HEADER_ROW + 1, letters, date_style):
-                out.write(chunk)
-        return name
-    except Unsupported:
-        os.unlink(name)
-        return None
-    except BaseException:
-        os.unlink(name)
-        raise
-
-
-def note_text(site: Site, view: DatasetView, day: str | None = None) -> str:
-    """The first row: what the data are, as of when, under which licence, from where.  ``day``:
-    what stands for the as-of date (the mark of a sheet for the cache), if not the date."""
+def note_text(site: Site, view: DatasetView) -> str:
+    """The first row: what the data are, as of when, under which licence, from where."""
     cfg = site.config
     licence = f"数据许可：{cfg.licence.title}（{cfg.licence.path}）。" if cfg.licence else ""
     return (f"{view.config.title}：{cfg.publisher}公示中的 {len(view.listed)} 条记录，数据截至 "
-            f"{day or format_cn(site.as_of)}（公示期满、已撤下的记录不在其中）。{licence}"
+            f"{format_cn(site.as_of)}（公示期满、已撤下的记录不在其中）。{licence}"
             f"来源：{cfg.title} {routes.absolute(site, routes.dataset(view))}。各列说明见“{HELP_SHEET}”工作表。")
 
 
@@ -185,15 +159,12 @@ def _help_sheet(ws, site: Site, view: DatasetView, names: list[str]) -> None:
 
 class _FixedZip(zipfile.ZipFile):
     """A zip whose entries carry one date (the as-of date) instead of the clock's or a temporary
-    file's.  With ``entry`` (a ``reuse.SheetEntry``): the records' sheet and the stylesheet are
-    taken from it when it holds them, else kept in it; the sheet's note has the as-of date's
-    place marked, and gets the date as it is written."""
+    file's.  With ``rows`` (the records' rows, deflated in parts: ``reuse_sheets.row_parts``),
+    the records' sheet is openpyxl's with those rows put before the end of its sheet data."""
 
-    def __init__(self, file, day: date, entry=None, rows: str | None = None):
+    def __init__(self, file, day: date, rows: list[Part] | None = None):
         super().__init__(file, "w", zipfile.ZIP_DEFLATED, allowZip64=True)
         self._date_time = (day.year, day.month, day.day, 0, 0, 0)
-        self._day = _as_written(format_cn(day))
-        self._entry = entry
         self._rows = rows
 
     def _info(self, name: str) -> zipfile.ZipInfo:
@@ -202,83 +173,57 @@ class _FixedZip(zipfile.ZipFile):
         return info
 
     def writestr(self, name, data, *args, **kwargs):
-        if self._entry is not None and name == STYLES:
-            data = self._entry.styles(data.encode() if isinstance(data, str) else data)
         super().writestr(self._info(name) if isinstance(name, str) else name, data, *args, **kwargs)
 
     def write(self, filename, arcname=None, *args, **kwargs):
         """A member from a file (openpyxl's worksheets): the same bytes as ``writestr`` (zipfile
         decides ZIP64 by the size, which is set first, and deflate's output does not depend on how
-        its input is cut), without the file's mtime, and streamed: the sheet of 100,000 rows is
-        some 100 MB of XML, which read whole made this worker the build's largest process."""
+        its input is cut), without the file's mtime, and streamed: a sheet of 100,000 rows
+        written by openpyxl is some 200 MB of XML, which read whole made this worker the build's
+        largest process."""
         info = self._info(arcname or filename)
-        if info.filename != DATA_SHEET:
-            info.file_size = os.path.getsize(filename)
-            with open(filename, "rb") as src, self.open(info, "w") as dst:
-                shutil.copyfileobj(src, dst, 1 << 20)
-            return
-        size, chunks = _sheet(filename, self._rows)
-        if self._entry is not None:
-            size, chunks = self._entry.sheet(size, chunks)
-            head, rest = _first_row(chunks)
-            if head.count(_MARKED) != 1:  # openpyxl wrote the note otherwise: a bug here, not an input
-                raise RuntimeError(f"{DATA_SHEET}: the note's marked date not found once in row 1")
-            size += len(self._day) - len(_MARKED)
-            chunks = itertools.chain((head.replace(_MARKED, self._day),), rest)  # the note, row 1: nothing else is marked
-        info.file_size = size
-        with self.open(info, "w") as dst:
-            for chunk in chunks:
-                dst.write(chunk)
+        if info.filename == DATA_SHEET and self._rows is not None:
+            return self._write_parts(info, _sheet_parts(filename, self._rows))
+        info.file_size = os.path.getsize(filename)
+        with open(filename, "rb") as src, self.open(info, "w") as dst:
+            shutil.copyfileobj(src, dst, 1 << 20)
+
+    def _write_parts(self, info: zipfile.ZipInfo, parts: list[Part]) -> None:
+        """The member ``info`` from deflated ``parts`` (zip_parts.py), as ``ZipFile.open(…, "w")``
+        writes a member, but with its CRC and sizes known first: nothing is deflated again."""
+        info.CRC, info.file_size = joined(parts)
+        info.compress_size = sum(len(p.data) for p in parts)
+        zip64 = info.file_size > zipfile.ZIP64_LIMIT or info.compress_size > zipfile.ZIP64_LIMIT
+        self.fp.seek(self.start_dir)
+        info.header_offset = self.fp.tell()
+        self._writecheck(info)
+        self._didModify = True
+        self.fp.write(info.FileHeader(zip64))
+        for p in parts:
+            self.fp.write(p.data)
+        self.filelist.append(info)
+        self.NameToInfo[info.filename] = info
+        self.start_dir = self.fp.tell()
 
 
-def _sheet(filename: str, rows: str | None):
-    """(size, chunks) of the records' sheet: openpyxl's file, with the ``rows`` file (the records'
-    rows as XML, ``sheet_rows.py``) before the end of its sheet data when given — streamed, never
-    read whole."""
-    if rows is None:
-        return os.path.getsize(filename), _chunks(filename)
+def _sheet_parts(filename: str, rows: list[Part]) -> list[Part]:
+    """The records' sheet in deflated parts: openpyxl's sheet (the note and the header rows, a
+    few KB) up to the end of its sheet data, the ``rows``, then the rest of openpyxl's sheet."""
     with open(filename, "rb") as f:
-        xml = f.read()  # the note and the header rows: a few KB
+        xml = f.read()
     at = xml.find(b"</sheetData>")
     if at < 0:  # openpyxl wrote the sheet otherwise: a bug here, not an input
         raise RuntimeError(f"{DATA_SHEET}: </sheetData> not found")
-    return len(xml) + os.path.getsize(rows), itertools.chain((xml[:at],), _chunks(rows), (xml[at:],))
+    return [deflated(xml[:at]), *rows, deflated(xml[at:], last=True)]
 
 
-def _chunks(filename: str):
-    with open(filename, "rb") as f:
-        while chunk := f.read(1 << 20):
-            yield chunk
-
-
-def _as_written(text: str) -> bytes:
-    """``text`` as openpyxl writes it in a sheet's XML (ASCII; other characters as references)."""
-    return text.encode("ascii", "xmlcharrefreplace")
-
-
-_MARKED = _as_written(MARK)
-
-
-def _first_row(chunks):
-    """(the XML up to the end of the first row, an iterator over the rest)."""
-    chunks = iter(chunks)
-    head = b""
-    for chunk in chunks:
-        head += chunk
-        end = head.find(b"</row>")
-        if end >= 0:
-            end += len(b"</row>")
-            return head[:end], itertools.chain((head[end:],), chunks)
-    return head, iter(())
-
-
-def _save(wb, file, day: date, entry=None, rows: str | None = None) -> None:
+def _save(wb, file, day: date, rows: list[Part] | None = None) -> None:
     """openpyxl's ``save_workbook`` without its two clocks: it sets the modified time to now, and
-    its zip entries take the time of day they are written.  ``rows``: a file of the records'
-    rows as XML (``sheet_rows.py``), put into the records' sheet."""
+    its zip entries take the time of day they are written.  ``rows``: the records' rows, deflated
+    in parts, put into the records' sheet."""
     from openpyxl.writer.excel import ExcelWriter
 
-    ExcelWriter(wb, _FixedZip(file, day, entry, rows)).save()
+    ExcelWriter(wb, _FixedZip(file, day, rows)).save()
 
 
 def xlsx_resource(site: Site, view: DatasetView, file) -> dict:
