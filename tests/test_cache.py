@@ -205,7 +205,7 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
     public output only, so none is in it either (search index files unpacked, record pages,
-    feed archives and workbook sheets decompressed)."""
+    feed archives and workbooks' rows decompressed, the lookup's rows as stored)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
         monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
@@ -214,16 +214,18 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     unpacked = tmp_path / "unpacked"
     for listing in cache.glob("*/*.json"):  # every entry, its files unpacked (gzip too)
         _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name)
-    for sheet in cache.glob("xlsx-*/sheet"):  # the workbooks' records sheets: as a zip, read as the .xlsx are
-        data = sheet.read_bytes()[64:-32]
-        n, _size = struct.unpack_from("<QQ", data)
-        with zipfile.ZipFile(unpacked / f"{sheet.parent.name}.xlsx", "w") as z:
-            z.writestr("styles.xml", data[16:16 + n])
-            z.writestr("sheet1.xml", zlib.decompress(data[16 + n:]))
+    for slot in cache.glob("xlsx-*/*"):  # the workbooks' rows, slot by slot: as a zip, read as the .xlsx are
+        data = slot.read_bytes()[64:-32]
+        _crc, size = struct.unpack_from("<IQ", data)
+        xml = zlib.decompressobj(-15).decompress(data[12:])  # raw deflate, ended by a sync flush
+        assert len(xml) == size
+        with zipfile.ZipFile(unpacked / f"{slot.parent.name}-{slot.name}.xlsx", "w") as z:
+            z.writestr("sheet1.xml", xml)
     stored = list(all_output_bytes(unpacked))
     assert any(n.startswith("xlsx-") for n, _ in stored)
     assert any(n.startswith("pagefind-") and "pf_fragment" in n for n, _ in stored)
     assert any(n.startswith("lookup/") for n, _ in stored)
+    assert list(cache.glob("lookup-*/rows"))  # the datasets' rows of the lookup: JSON, read raw below
     slots = [p for p in cache.glob("pages-*/*") if p.is_file()]  # the record pages, decompressed
     archives = [p for p in cache.glob("archives-*/*") if p.is_file()]  # and the feed archives
     assert slots and archives
