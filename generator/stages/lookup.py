@@ -107,12 +107,11 @@ def read_rows(root: Path, specs, base_url: str, kept: "KeptRows | None" = None):
         if not spec.looked_up:
             continue
         rows = kept.rows(n) if kept is not None else None
-        if rows is not None:
-            yield from rows
-        elif kept is not None:
-            yield from kept.keep(n, dataset_rows(root, spec, n, base_url))
-        else:
-            yield from dataset_rows(root, spec, n, base_url)
+        if rows is None:
+            rows = dataset_rows(root, spec, n, base_url)
+            if kept is not None:
+                rows = kept.keep(n, rows)
+        yield from rows
 
 
 def dataset_rows(root: Path, spec: LookupSpec, n: int, base_url: str):
@@ -161,6 +160,7 @@ class KeptRows:
                 self._store.note(stage, "rebuilt", "缓存项不是查询索引的记录行，已重新读取")
             else:
                 self._store.note(stage, "rebuilt" if data is None else "reused", why)
+        self._entries = {}  # the stored rows (33 MB at 100,000) are not kept while Pagefind runs
 
     def rows(self, n: int) -> list | None:
         """The stored rows of the ``n``-th dataset; None if none are, or not in the shape this
