@@ -15,15 +15,16 @@ Layout of the cache directory (``--cache``; never inside the output, never publi
   not thousands: restoring reads it in one go (the search index of 100,000 pages is 100,000
   small files).
 - ``<stage>/<slot>`` (``get``/``put``): a stage of many small pieces — the record pages of one
-  slot (``outputs/reuse.py``), a slot of a workbook's rows (``outputs/reuse_sheets.py``), a feed
-  archive (``outputs/reuse_archives.py``), a dataset's rows of the lookup index
+  slot (``outputs/reuse.py``), a slot of a workbook's rows (``outputs/reuse_sheets.py``) or of a
+  CSV or JSON download's (``outputs/reuse_exports.py``), a feed archive
+  (``outputs/reuse_archives.py``), a dataset's rows of the lookup index
   (``stages/lookup.py``) — one file each: the key, the data, and the SHA-256 of both.
 
 Each stage (or slot) keeps its latest entry only.  An entry is read only if its SHA-256 matches
 (a truncated, edited or foreign entry is a miss, and is deleted); the listing is written last,
 and a slot's file is renamed into place whole, so a killed build leaves no entry that would be
 read.  Everything stored is public output (record pages with the as-of date's place marked,
-workbooks' rows and feed archives as published, the lookup's rows as read from the published JSON exports),
+the downloads' rows and feed archives as published, the lookup's rows as read from the published JSON exports),
 so a cache holds nothing the site does not publish.
 """
 
@@ -255,7 +256,7 @@ def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
 def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
     """What the build reused from its cache and what it made anew, and why (--explain)."""
     lines = ["缓存说明：",
-             "  读取、校验、脱敏、过期处理，记录页以外的页面、最新订阅源、CSV 和 JSON 下载：重新生成（每次构建都完整生成，不使用缓存）"]
+             "  读取、校验、脱敏、过期处理，记录页以外的页面、最新订阅源：重新生成（每次构建都完整生成，不使用缓存）"]
     if no_search:
         lines.append("  检索索引：未生成（--no-search-index）")
     names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集",
@@ -267,6 +268,8 @@ def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
 
 def _part_name(stage: str) -> str:
     """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    if stage.startswith("export-"):
+        return f"下载文件中的记录：{stage.removeprefix('export-')}"
     if stage.startswith("xlsx-"):
         return f"Excel 工作簿的记录表：{stage.removeprefix('xlsx-')}"
     if stage.startswith("pages-"):

@@ -205,7 +205,7 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
     public output only, so none is in it either (search index files unpacked, record pages,
-    feed archives and workbooks' rows decompressed, the lookup's rows as stored)."""
+    feed archives, the downloads' and workbooks' rows decompressed, the lookup's rows as stored)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
         monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
@@ -228,8 +228,9 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     assert list(cache.glob("lookup-*/rows"))  # the datasets' rows of the lookup: JSON, read raw below
     slots = [p for p in cache.glob("pages-*/*") if p.is_file()]  # the record pages, decompressed
     archives = [p for p in cache.glob("archives-*/*") if p.is_file()]  # and the feed archives
-    assert slots and archives
-    slots += archives
+    rows = [p for p in cache.glob("export-*/*") if p.is_file()]  # and the CSV and JSON downloads' rows
+    assert slots and archives and any(p.parent.name.endswith("creditchina.csv") for p in rows)
+    slots += archives + rows
     stored += [(p.as_posix(), zlib.decompress(p.read_bytes()[64:-32])) for p in slots]
     stored += [(p.name, p.read_bytes()) for p in cache.rglob("*") if p.is_file()]  # and the raw files
     canaries = Canaries(markers)

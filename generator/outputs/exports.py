@@ -16,6 +16,7 @@ from ..model import Record
 from ..visibility import Visibility, visibility
 from ..site import DatasetView, Site
 from . import routes
+from .reuse_exports import slotted
 from .text import plain, public_values
 
 EXTRA_COLUMNS = ("记录标识", "网址", "公示截止期")  # around the public fields in every export row
@@ -34,9 +35,11 @@ def csv_row(site: Site, view: DatasetView, record: Record) -> list[str]:
     return row
 
 
-def export_csv(site: Site, view: DatasetView):
-    return _csv([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]],
-                (csv_row(site, view, record) for record in view.listed))
+def export_csv(site: Site, view: DatasetView, reuse=None):
+    """``reuse``: the rows of earlier builds (``reuse_exports.ExportReuse``), or None."""
+    url = routes.export(view, "csv")
+    yield _csv_head([EXTRA_COLUMNS[0], EXTRA_COLUMNS[1], *view.field_names, EXTRA_COLUMNS[2]])
+    yield from slotted(site, view, url, lambda records: _csv_rows(csv_row(site, view, r) for r in records), reuse)
 
 
 def mapped_row(site: Site, spec, record: Record) -> list[str]:
@@ -60,46 +63,36 @@ def mapped_row(site: Site, spec, record: Record) -> list[str]:
     return row
 
 
-def export_mapped(site: Site, view: DatasetView, spec):
+def export_mapped(site: Site, view: DatasetView, spec, reuse=None):
     """What credit platforms receive: the records listed on the credit channel (P10.2, P10.4)."""
-    return _csv([code for code, *_ in spec.columns],
-                (mapped_row(site, spec, record) for record in view.listed
-                 if visibility(record.life, site.as_of, CREDITCHINA) is Visibility.LISTED))
+    url = routes.export(view, "csv", spec.name)
+    yield _csv_head([code for code, *_ in spec.columns])
+    yield from slotted(site, view, url, lambda records: _csv_rows(mapped_row(site, spec, r) for r in records), reuse,
+                       chosen=lambda r: visibility(r.life, site.as_of, CREDITCHINA) is Visibility.LISTED)
 
 
-def _csv(header: list[str], rows):
-    """A CSV export in chunks of 2,000 rows: UTF-8 with a BOM, so that Excel opens it right."""
+def _csv_head(header: list[str]) -> bytes:
+    """A CSV export's start: UTF-8 with a BOM, so that Excel opens it right, and the header row."""
+    return b"\xef\xbb\xbf" + _csv_rows([header])
+
+
+def _csv_rows(rows) -> bytes:
     buf = io.StringIO()
     writer = formula_safe(csv.writer(buf, lineterminator="\r\n"))  # CWE-1236: no formulas
-    writer.writerow(header)
-    yield b"\xef\xbb\xbf"
-    for i, row in enumerate(rows):
+    for row in rows:
         writer.writerow(row)
-        if i % 2000 == 1999:
-            yield buf.getvalue().encode("utf-8")
-            buf.seek(0)
-            buf.truncate()
-    yield buf.getvalue().encode("utf-8")
+    return buf.getvalue().encode("utf-8")
 
 
-def export_json(site: Site, view: DatasetView):
-    columns = [f.name for f in view.fields]
+def export_json(site: Site, view: DatasetView, reuse=None):
+    """``reuse``: the records of earlier builds (``reuse_exports.ExportReuse``), or None."""
     head = {"dataset": view.config.name, "title": view.config.title, "item": view.config.item,
             "as_of": site.as_of.isoformat(), "publisher": site.config.publisher,
             "fields": [{"name": f.name, "type": f.type, "description": f.description} for f in view.fields]}
     text = json.dumps(head, ensure_ascii=False, indent=1)[:-2]
     yield (text + ',\n "records": [\n').encode("utf-8")
-    batch = []  # written 1,000 records at a time: one write call per record would dominate
-    for n, record in enumerate(view.listed, 1):
-        obj = {"id": record.id, "url": record_url(site, view, record),
-               "status": record.life.status or "正常"}
-        obj.update(zip(columns, (v if v.__class__ is str else _json_value(v)
-                                 for v in public_values(view, record))))
-        obj["公示截止期"] = plain(record.life.last_day) or "长期"
-        batch.append(json.dumps(obj, ensure_ascii=False))
-        if n % 1000 == 0 or n == len(view.listed):
-            yield ((",\n" if n > len(batch) else "") + ",\n".join(batch)).encode("utf-8")
-            batch = []
+    yield from slotted(site, view, routes.export(view, "json"), lambda records: _json_records(site, view, records),
+                       reuse, sep=b",\n")
     yield b'\n ],\n "withdrawn": [\n'
     sep = ""
     number_field = view.config.key[-1]
@@ -110,6 +103,17 @@ def export_json(site: Site, view: DatasetView):
         yield (sep + json.dumps(obj, ensure_ascii=False)).encode("utf-8")
         sep = ",\n"
     yield b"\n ]\n}\n"
+
+
+def _json_records(site: Site, view: DatasetView, records) -> bytes:
+    columns = [f.name for f in view.fields]
+    out = []
+    for record in records:
+        obj = {"id": record.id, "url": record_url(site, view, record), "status": record.life.status or "正常"}
+        obj.update(zip(columns, (v if v.__class__ is str else _json_value(v) for v in public_values(view, record))))
+        obj["公示截止期"] = plain(record.life.last_day) or "长期"
+        out.append(json.dumps(obj, ensure_ascii=False))
+    return ",\n".join(out).encode("utf-8")
 
 
 def _json_value(value):

@@ -97,6 +97,7 @@ class Renderer:
         self.site = site
         self.shown = site  # the site as templates see it (reuse.py: its as-of date marked)
         self.sheets = None  # the workbooks' rows of earlier builds (reuse_sheets.py), for export_xlsx
+        self.export_rows = None  # the CSV and JSON downloads' rows of earlier builds (reuse_exports.py)
         self.env = make_environment(site_templates)
         # the site weakly: a Jinja environment holds reference cycles, and a site it held would
         # outlive the build's ``del site`` until a collection of 100,000 records' objects (~2 s)

@@ -139,15 +139,18 @@ HEAVY, PAGES, MANIFEST = Phase.HEAVY, Phase.PAGES, Phase.MANIFEST
 
 KINDS: tuple[Kind, ...] = (
     # the downloads of a dataset, in the order its downloads are listed
-    Kind("export-csv", HEAVY, DATASET, lambda site, v: [(routes.export(v, "csv"), ())], _of_dataset(exports.export_csv),
+    # (r.export_rows, r.sheets: the downloads' rows of earlier builds, reuse_exports.py and reuse_sheets.py)
+    Kind("export-csv", HEAVY, DATASET, lambda site, v: [(routes.export(v, "csv"), ())],
+         lambda r, o: exports.export_csv(r.site, r.site.datasets[o.args[0]], r.export_rows),
          download=Download("csv", "CSV（UTF-8，供程序读取）", "CSV", manifest.csv_resource)),
     Kind("export-json", HEAVY, DATASET, lambda site, v: [(routes.export(v, "json"), ())],
-         _of_dataset(exports.export_json), download=Download("json", "JSON", "JSON", manifest.json_resource)),
+         lambda r, o: exports.export_json(r.site, r.site.datasets[o.args[0]], r.export_rows), download=Download("json", "JSON", "JSON", manifest.json_resource)),
     Kind("export-xlsx", HEAVY, DATASET, lambda site, v: [(routes.export(v, "xlsx"), ())],
-         lambda r, o: workbooks.export_xlsx(r.site, r.site.datasets[o.args[0]], r.sheets),  # r.sheets: reuse_sheets.py
+         lambda r, o: workbooks.export_xlsx(r.site, r.site.datasets[o.args[0]], r.sheets),
          download=Download("xlsx", "Excel 工作簿（.xlsx，号码为文本、日期为日期）", "Excel", workbooks.xlsx_resource)),
     Kind("export-mapped", HEAVY, DATASET, _mapped,
-         _of_dataset(lambda site, view, i: exports.export_mapped(site, view, view.config.exports[i])),
+         lambda r, o: exports.export_mapped(r.site, r.site.datasets[o.args[0]],
+                                            r.site.datasets[o.args[0]].config.exports[o.args[1]], r.export_rows),
          download=Download("csv", lambda site, view, args: f"{view.config.exports[args[1]].title}（CSV）",
                            resource=manifest.mapped_resource)),
     Kind("feed", HEAVY, DATASET, lambda site, v: [(routes.feed(v), ())] if v.config.feed else [],

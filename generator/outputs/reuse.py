@@ -93,8 +93,9 @@ class Group:
 @dataclass(frozen=True)
 class Outcome:
     """What became of one slot of record pages, of a workbook's rows (``kind`` "sheet",
-    ``reuse_sheets.py``) or of a feed archive ("archive", ``reuse_archives.py``), handed back
-    from a render worker (``--explain``)."""
+    ``reuse_sheets.py``), of a CSV or JSON download's rows ("export", ``reuse_exports.py``) or
+    of a feed archive ("archive", ``reuse_archives.py``), handed back from a render worker
+    (``--explain``)."""
 
     dataset: str
     pages: int          # or rows of the sheet, or 1 archive
@@ -213,9 +214,9 @@ class PageReuse:
 
 def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> None:
     """``--explain``: one line per dataset for its record pages (how many slots were reused, and
-    why the others not), one per workbook sheet."""
+    why the others not), one per workbook sheet and per CSV or JSON download."""
     for o in outcomes:
-        if o.kind == "sheet":
+        if o.kind in ("sheet", "export"):
             store.note(o.stage, "reused" if o.reused else "rebuilt", o.why)
     if reuse is None:
         return

@@ -19,6 +19,7 @@ from .html import THEME, Renderer
 from .kinds import Output, Phase, downloads, plan
 from .reuse import Group, PageReuse, code_digest, explain
 from .reuse_archives import ArchiveReuse, explain as explain_archives
+from .reuse_exports import ExportReuse
 from .reuse_sheets import SheetReuse
 
 PARALLEL_THRESHOLD = 3000  # outputs; below this, forking workers costs more than it saves
@@ -48,8 +49,8 @@ class Job:
                 done.append(self.archives.write(output, self.writer, self.renderer))
             else:
                 self.writer.write(output.url, output.kind.render(self.renderer, output))
-        sheets = self.renderer.sheets
-        return task[1] - task[0], self.writer.take_digests(), done + (sheets.take() if sheets else [])
+        kept = [r.take() for r in (self.renderer.sheets, self.renderer.export_rows) if r is not None]
+        return task[1] - task[0], self.writer.take_digests(), done + [o for taken in kept for o in taken]
 
 
 _job: Job | None = None  # in a forked worker only: the job it inherited (see _adopt)
@@ -80,12 +81,13 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
     """Write every output of ``site`` into ``staging``, and the static files of the theme and of
     the site's ``templates``; returns how many outputs.  ``digests`` receives the SHA-256 of each
     output as it was written (not of the static files, which release.py reads).  ``store``: the
-    build cache, from which record pages, workbook sheets and feed archives are reused
-    (``reuse.py``, ``reuse_sheets.py``, ``reuse_archives.py``; what it did: ``store.events``)."""
+    build cache, from which record pages, the downloads' rows and feed archives are reused
+    (``reuse.py``, ``reuse_exports.py``, ``reuse_sheets.py``, ``reuse_archives.py``; what it did:
+    ``store.events``)."""
     digests = {} if digests is None else digests
     by_phase = plan(site)
     heavy, rest = by_phase[Phase.HEAVY], by_phase[Phase.PAGES]
-    reuse, sheets, archives, groups = None, None, None, []
+    reuse, sheets, rows, archives, groups = None, None, None, None, []
     if store is not None:
         code = code_digest() if store.root is not None else b""
         reuse = PageReuse(site, templates, downloads, store, code)
@@ -93,9 +95,9 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
             rest, grouped, groups = reuse.arrange(rest)
             rest += grouped
         if store.root is not None:
-            sheets, archives = SheetReuse(store, code), ArchiveReuse(site, store, code)
+            sheets, rows, archives = SheetReuse(store, code), ExportReuse(store, code), ArchiveReuse(site, store, code)
     job = Job(site, heavy + rest, templates, staging, reuse, archives)
-    job.renderer.sheets = sheets
+    job.renderer.sheets, job.renderer.export_rows = sheets, rows
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process
     chunks: list = [(i, i + 1) for i in range(len(heavy))]
     at = len(heavy) + len(rest) - (groups[-1].end if groups else 0)  # where the grouped pages start
