@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import GOLDEN_AS_OF, edit_row
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row
 from generator.cache import Cache
 from generator.diagnostics import Report
 from generator.load import load
@@ -156,3 +156,23 @@ def test_a_slot_stores_its_rows_compressed(site, tmp_path):
     rows = [zlib.decompress(p.read_bytes()[64:-32]) for p in (cache / "export-penalties.csv").iterdir()]
     assert all(r and r in published for r in rows)
     assert sum(len(r) for r in rows) == len(published.split(b"\r\n", 1)[1])  # all but the BOM and header row
+
+
+def test_a_datasets_downloads_that_share_its_slots_are_one_task():
+    """schedule.py hands a dataset's CSV, JSON and 信用中国 files to one worker (kinds.SHARED_ROWS),
+    which makes the slots' keys once; every heavy output is still rendered, once."""
+    from generator.outputs.kinds import SHARED_ROWS, Phase, plan
+    from generator.outputs.schedule import _together
+
+    site = load(GOLDEN_SITE, GOLDEN_AS_OF, Report()).site
+    heavy = plan(site)[Phase.HEAVY]
+    ordered, tasks = _together(heavy)
+    assert sorted(o.url for o in ordered) == sorted(o.url for o in heavy)
+    assert [a for a, _ in tasks] == [0] + [b for _, b in tasks[:-1]]  # side by side, from the start
+    for a, b in tasks:
+        group = ordered[a:b]
+        assert {o.args[0] for o in group} == {group[0].args[0]} and all(o.kind.name in SHARED_ROWS for o in group)
+    penalties = [(a, b) for a, b in tasks if ordered[a].args[0] == "penalties"]
+    assert [[o.url for o in ordered[a:b]] for a, b in penalties] == [
+        ["/opendata/penalties.csv", "/opendata/penalties.json", "/opendata/penalties-creditchina.csv"]]
+    assert not any(o.kind.name in SHARED_ROWS for o in ordered[tasks[-1][1]:])

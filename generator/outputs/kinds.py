@@ -136,6 +136,10 @@ def _content_changed(site: Site, o: Output):
 
 SITE, DATASET, AGENCY, CONTENT = Scope.SITE, Scope.DATASET, Scope.AGENCY, Scope.CONTENT
 HEAVY, PAGES, MANIFEST = Phase.HEAVY, Phase.PAGES, Phase.MANIFEST
+# the kinds whose renderers read a dataset's rows in slots (r.export_rows, reuse_exports.py): a
+# render worker makes the slots' keys of a dataset once (1.4 s at 100,000), so schedule.py hands
+# a dataset's outputs of these kinds to one worker together
+SHARED_ROWS = ("export-csv", "export-json", "export-mapped")
 
 KINDS: tuple[Kind, ...] = (
     # the downloads of a dataset, in the order its downloads are listed

@@ -16,7 +16,7 @@ from ..site import Site
 from ..stages.write import Writer, copy_static, file_infos
 from . import routes
 from .html import THEME, Renderer
-from .kinds import Output, Phase, downloads, plan
+from .kinds import SHARED_ROWS, Output, Phase, downloads, plan
 from .reuse import Group, PageReuse, code_digest, explain
 from .reuse_archives import ArchiveReuse, explain as explain_archives
 from .reuse_exports import ExportReuse
@@ -76,6 +76,20 @@ def _tally(results, digests: dict, outcomes: list | None = None) -> int:
     return n
 
 
+def _together(heavy: tuple[Output, ...]) -> tuple[tuple[Output, ...], list[tuple[int, int]]]:
+    """``heavy`` with each dataset's outputs of ``SHARED_ROWS`` kinds first and side by side, and
+    a task (start, end) for each such dataset's; the other outputs follow, in their order."""
+    shared: dict[str, list[Output]] = {}
+    others = []
+    for o in heavy:
+        (shared.setdefault(o.args[0], []) if o.kind.name in SHARED_ROWS else others).append(o)
+    ordered, tasks = [], []
+    for group in shared.values():
+        tasks.append((len(ordered), len(ordered) + len(group)))
+        ordered += group
+    return tuple(ordered + others), tasks
+
+
 def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, digests: dict | None = None,
                 store: Cache | None = None) -> int:
     """Write every output of ``site`` into ``staging``, and the static files of the theme and of
@@ -96,10 +110,13 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
             rest += grouped
         if store.root is not None:
             sheets, rows, archives = SheetReuse(store, code), ExportReuse(store, code), ArchiveReuse(site, store, code)
+    chunks: list = []
+    if rows is not None:  # a dataset's downloads that read its rows' slots: one task (kinds.SHARED_ROWS)
+        heavy, chunks = _together(heavy)
+    chunks += [(i, i + 1) for i in range(len(chunks) and chunks[-1][1], len(heavy))]
     job = Job(site, heavy + rest, templates, staging, reuse, archives)
     job.renderer.sheets, job.renderer.export_rows = sheets, rows
     job.renderer.preload()  # before any fork: a template's syntax error is raised in this process
-    chunks: list = [(i, i + 1) for i in range(len(heavy))]
     at = len(heavy) + len(rest) - (groups[-1].end if groups else 0)  # where the grouped pages start
     chunks += [replace(g, start=at + g.start, end=at + g.end) for g in groups]
     chunks += [(i, min(i + CHUNK, at)) for i in range(len(heavy), at, CHUNK)]
