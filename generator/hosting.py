@@ -301,9 +301,14 @@ def handler(hosting: Hosting, log: bool = False) -> type[http.server.BaseHTTPReq
                 self.send_header("Content-Length", "0")
             self.end_headers()
             if body and response.file is not None:
-                with open(response.file, "rb") as f:
-                    while chunk := f.read(1 << 16):
-                        self.wfile.write(chunk)
+                try:
+                    with open(response.file, "rb") as f:
+                        while chunk := f.read(1 << 16):
+                            self.wfile.write(chunk)
+                except (BrokenPipeError, ConnectionResetError):
+                    # the browser went away mid-file (a search cancelled, a tab closed): nothing to
+                    # answer, and no traceback in the preview's console
+                    self.close_connection = True
 
         def log_message(self, *args):
             if log:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import struct
 import threading
 from datetime import date
 
@@ -244,3 +246,24 @@ def test_the_built_site_with_netlify_toml(tmp_path):
     assert h.respond("/favicon.ico").header("Content-Type") == "image/vnd.microsoft.icon"
     assert dict(h.headers_for("/pagefind/fragment/zh-cn_0d25c2b.pf_fragment"))["Cache-Control"] == \
         "public, max-age=31536000, immutable"
+
+
+def test_a_browser_that_goes_away_mid_file_leaves_no_traceback(site, capfd):
+    """``gongshi serve``'s console is the editor's: a download or search request the browser
+    cancels (the connection reset mid-file) is no error, and the server goes on answering."""
+    (site / "big.bin").write_bytes(bytes(8 << 20))
+    server = hosting.server(load(site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with socket.create_connection(("127.0.0.1", server.server_address[1]), timeout=10) as s:
+            s.sendall(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert s.recv(1024).startswith(b"HTTP/1.0 200")
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # a reset, not a close
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_address[1], timeout=10)
+        conn.request("GET", "/a")
+        assert conn.getresponse().read() == b"a flat"
+        conn.close()
+    finally:
+        server.shutdown()
+        server.server_close()  # waits for the handler of the reset connection
+    assert "Traceback" not in capfd.readouterr().err
