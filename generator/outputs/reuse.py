@@ -283,6 +283,22 @@ def update(h, data: bytes) -> None:
     h.update(data)
 
 
+def get_deflated(store: Cache, stage: str, slot: str, k: str, refused: str) -> tuple[bytes | None, str]:
+    """The output stored (deflated, ``put_deflated``) as ``stage``/``slot`` under ``k``, inflated;
+    else None and why not — ``refused`` if its key and digest hold but it does not inflate."""
+    data, why = store.get(stage, slot, k)
+    if data is None:
+        return None, why
+    try:
+        return zlib.decompress(data), ""
+    except zlib.error:
+        return None, refused
+
+
+def put_deflated(store: Cache, stage: str, slot: str, k: str, data: bytes) -> None:
+    store.put(stage, slot, k, zlib.compress(data, 1))  # level 1: most of the size, a fraction of the time
+
+
 def _pack(pages: list[bytes]) -> bytes:
     lengths = struct.pack(f"<{len(pages)}I", *(len(p) for p in pages))
     return zlib.compress(lengths + b"".join(pages), 1)

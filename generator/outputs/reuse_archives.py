@@ -27,11 +27,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-import zlib
 
 from ..cache import Cache
 from ..site import Site
-from .reuse import Outcome, event_fields, lifecycle_fields, note_by_dataset, update
+from .reuse import Outcome, event_fields, get_deflated, lifecycle_fields, note_by_dataset, put_deflated, update
 
 KIND = "feed-archive"   # the output kind whose documents are reused (kinds.py)
 
@@ -69,16 +68,10 @@ class ArchiveReuse:
         key = hashlib.sha256(self.base[name])
         update(key, _material(view, k))
         stage, slot = stage_of(name), day.day.isoformat()
-        data, why = self.store.get(stage, slot, key.hexdigest())
-        document = None
-        if data is not None:
-            try:
-                document = zlib.decompress(data)
-            except zlib.error:
-                why = "缓存项已损坏"
+        document, why = get_deflated(self.store, stage, slot, key.hexdigest(), "缓存项已损坏")
         if document is None:
             document = b"".join(output.kind.render(renderer, output))
-            self.store.put(stage, slot, key.hexdigest(), zlib.compress(document, 1))
+            put_deflated(self.store, stage, slot, key.hexdigest(), document)
         writer.write(output.url, (document,))
         return Outcome(name, 1, not why, why, kind="archive", stage=stage)
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from ..cache import Cache
 from ..config.datasets import EXPORT_SOURCES
 from ..site import DatasetView, Site
-from .reuse import Outcome, update
+from .reuse import Outcome, get_deflated, put_deflated, update
 from .text import public_values
 
 SLOT = 512            # records per slot on average (a power of two): a changed record makes this many rows again
@@ -129,21 +129,18 @@ def slotted(site: Site, view: DatasetView, url: str, render: Callable[[list], by
                 update(key, bytes(flags))
             k, slot = key.hexdigest(), f"{zlib.crc32(records[0].id.encode()):08x}"
             names.add(slot)
-            stored, missed = reuse.store.get(stage, slot, k)
-            if stored is not None:
-                try:
-                    data = zlib.decompress(stored)
-                except zlib.error:  # key and digest hold, but it is not what this module stores
-                    missed = "缓存项不是下载文件的记录"
+            data, missed = get_deflated(reuse.store, stage, slot, k, "缓存项不是下载文件的记录")
             if data is None:
                 again += 1
                 why.add(missed)
         if data is None:
             data = render(picked) if picked else b""
             if base is not None:
-                reuse.store.put(stage, slot, k, zlib.compress(data, 1))
+                put_deflated(reuse.store, stage, slot, k, data)
         if data:
-            yield data if first else sep + data
+            if not first:
+                yield sep
+            yield data
             first = False
     if reuse is not None:
         reuse.store.keep(stage, names)  # the slots that no longer start where they did
