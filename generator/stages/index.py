@@ -20,9 +20,11 @@ index; the sort orders of every part are rewritten on one scale for all parts (`
 so that the merged results are sorted across the parts.
 
 What Pagefind reads of a page is the ``<html>`` tag and the element marked ``data-pagefind-body``,
-copied into a work folder (deleted before the output is swapped in). That is what an index depends
-on, and so the cache key: the header and footer (which carry the as-of date, 数据截至) change every
-day, the indexed text does not.
+without the blocks in it that Pagefind would skip (``data-pagefind-ignore``: the fields a dataset's
+``search.fulltext`` leaves out, ``IGNORED``), copied into a work folder (deleted before the output
+is swapped in). That is what an index depends on, and so the cache key: the header and footer
+(which carry the as-of date, 数据截至) change every day, the indexed text does not, and a
+corrected 违法事实 or 罚款金额 that no index reads re-indexes nothing.
 """
 
 from __future__ import annotations
@@ -54,18 +56,33 @@ PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 
 WORK = ".pagefind-work"   # the pages as Pagefind reads them, and the parts being made
 SKIPPED = frozenset({PAGEFIND_DIR, routes.LOOKUP, WORK})  # generated indexes, never indexed themselves
 _URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
+READS = "reads"           # beside a part's index in the cache: the key of what Pagefind read, by the
+                          # key of the pages' indexed parts (``Part.seen``), so that a build whose
+                          # pages are those of the cached index does not read them again
 _BODY = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.I)
 _SORT = re.compile(rb"data-pagefind-sort=\"([^\"]*)\"[^>]*>([^<]*)")
 _MONTH = re.compile(r"\d{4}-\d{2}")
+# A block Pagefind skips, left out of what it reads: it indexes none of its words, and it holds
+# nothing Pagefind takes from a skipped element (a filter, meta or sort value, an anchor's id, the
+# title's <h1>, the image's <img>), nor a block of its own name (whose end this cannot find).
+# Only block elements: leaving out an inline one could join the words around it.  Pagefind reads
+# the same words, filters and sorts either way, and writes the same index (tests/test_cache.py).
+_BLOCKS = rb"tr|div|section|p|li|ul|ol|dl|dt|dd|table|tbody|thead|tfoot|aside|footer|header|nav|details|figure|blockquote"
+# a tag's attributes without an id or a data-pagefind- one: each character taken by one branch,
+# possessively, so that a page is read once, never tried again from another branch
+_ATTRS = rb"(?:[^>d\s]|d(?!ata-pagefind-)|\s(?!id=|data-pagefind-))*+"
+IGNORED = re.compile(rb"<(" + _BLOCKS + rb")(?=[\s>])" + _ATTRS + rb"\sdata-pagefind-ignore(?:=\"(?:index|all)?\")?(?=[\s>])"
+                     + _ATTRS + rb">(?:[^<]++|<(?!/?\1[\s>]|h1[\s>]|img[\s>])/?[a-zA-Z][^>\s]*+" + _ATTRS + rb">)*+</\1>")
 
 
 @dataclass
 class Part:
     name: str                                   # "" for the main index, else <section>-<YYYY-MM>
-    pages: list = field(default_factory=list)   # (site path, SHA-256 of what Pagefind reads)
+    pages: list = field(default_factory=list)   # (site path, SHA-256 of its indexed part)
 
-    key: str = ""                               # its cache key
+    seen: str = ""                              # the key of its pages' indexed parts
+    key: str = ""                               # its cache key: of what Pagefind reads of them
 
     @property
     def folder(self) -> str:
@@ -91,20 +108,22 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
         code = _code_version()
         urls, todo = {}, []
         for p in parts:
-            p.key = key("pagefind", code, p.name, *(x for page in p.pages for x in page))
-            if cache.restore(p.stage, p.key, work / p.stage):
+            p.seen = key("pagefind-pages", code, p.name, *(x for page in p.pages for x in page))
+            p.key = _known_key(root, cache, p, derive, code)
+            if cache.restore(p.stage, p.key or p.seen, work / p.stage):
                 urls[p.name] = _take_urls(work / p.stage)
             else:
                 todo.append(p)
         if planned is not None and (error := planned()):
             return error
         with ThreadPoolExecutor(max(1, jobs)) as pool:
-            for p, result in zip(todo, pool.map(lambda p: _index_part(root, work, p, derive, sorts), todo)):
+            for p, result in zip(todo, pool.map(lambda p: _index_part(root, work, p, derive, sorts, code), todo)):
                 if isinstance(result, str):
                     return result
                 urls[p.name] = result
                 _keep_urls(work / p.stage, result)
                 cache.store(p.stage, p.key, work / p.stage)
+                cache.put(p.stage, READS, p.seen, p.key.encode())  # after store(), which empties the stage
                 _take_urls(work / p.stage)
         places = sort_places(sorts, {u: p.name for p in parts for u in urls[p.name]})
         for p in parts:
@@ -150,6 +169,21 @@ def plan(root: Path):
             else:
                 main.pages.append((rel, digest))
     return [main] + [months[n] for n in sorted(months)], sorts, derive
+
+
+def _known_key(root: Path, cache: Cache, part: Part, derive, code: str) -> str:
+    """The key of what Pagefind reads of ``part``'s pages: kept beside its index (``READS``)
+    when these pages were indexed; else made from the pages, when the cache holds an index of
+    the part, which may still be the one (a correction of a field no index reads: 违法事实,
+    罚款金额 …); else "" (no index of it to reuse)."""
+    known, _why = cache.get(part.stage, READS, part.seen)
+    if known is not None:
+        return bytes(known).decode("ascii", "replace")
+    if cache.root is None or not any((cache.root / part.stage).glob("*.json")):
+        return ""
+    read = ((rel, hashlib.sha256(pagefind_reads(derive(read_bytes(f"{root}/{rel}")))).hexdigest())
+            for rel, _digest in part.pages)
+    return key("pagefind", code, part.name, *(x for page in read for x in page))
 
 
 def months_per_part(dates: list[str]) -> int:
@@ -215,15 +249,19 @@ def _ordered(place: dict[str, int], numbers: list[str]) -> list[int | None]:
     return out
 
 
-def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict) -> list[str] | str:
-    """Run Pagefind over one part into ``work``; the URLs of its pages by number, or the error text."""
+def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict, code: str) -> list[str] | str:
+    """Run Pagefind over one part into ``work``, and set its key; the URLs of its pages by
+    number, or the error text."""
     source = work / f"{part.stage}.src"
     out = work / part.stage
     try:
+        read = []
         for rel, _digest in part.pages:
             path = source / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(derive((root / rel).read_bytes()))
+            path.write_bytes(page := pagefind_reads(derive((root / rel).read_bytes())))
+            read.append((rel, hashlib.sha256(page).hexdigest()))
+        part.key = key("pagefind", code, part.name, *(x for page in read for x in page))
         if error := run_pagefind(source, out):
             return error
     finally:
@@ -280,6 +318,12 @@ def indexed_part(page: bytes) -> bytes | None:
     html = _HTML_TAG.search(page)
     return b"<!DOCTYPE html>\n" + (html.group(0) if html else b"<html>") + \
         b"<head><meta charset=\"utf-8\"></head><body>" + page[start:end] + b"</body></html>\n"
+
+
+def pagefind_reads(part: bytes) -> bytes:
+    """What Pagefind reads of an indexed part: without the blocks it skips (``IGNORED``).  The
+    element marked ``data-pagefind-body`` is never one: its own tag holds that attribute."""
+    return IGNORED.sub(b"", part) if b"data-pagefind-ignore" in part else part
 
 
 def _keep_urls(folder: Path, urls: list[str]) -> None:
