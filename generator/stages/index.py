@@ -109,9 +109,11 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
         urls, todo = {}, []
         for p in parts:
             p.seen = key("pagefind-pages", code, p.name, *(x for page in p.pages for x in page))
-            p.key = _known_key(root, cache, p, derive, code)
+            p.key, read_again = _known_key(root, cache, p, derive, code)
             if cache.restore(p.stage, p.key or p.seen, work / p.stage):
                 urls[p.name] = _take_urls(work / p.stage)
+                if read_again:  # --explain: the pages changed, not what Pagefind reads of them
+                    cache.events[-1] = (p.stage, "reused", f"页面有改动，但检索读到的内容未变（键 {p.key[:12]}）")
             else:
                 todo.append(p)
         if planned is not None and (error := planned()):
@@ -171,19 +173,19 @@ def plan(root: Path):
     return [main] + [months[n] for n in sorted(months)], sorts, derive
 
 
-def _known_key(root: Path, cache: Cache, part: Part, derive, code: str) -> str:
-    """The key of what Pagefind reads of ``part``'s pages: kept beside its index (``READS``)
-    when these pages were indexed; else made from the pages, when the cache holds an index of
-    the part, which may still be the one (a correction of a field no index reads: 违法事实,
-    罚款金额 …); else "" (no index of it to reuse)."""
+def _known_key(root: Path, cache: Cache, part: Part, derive, code: str) -> tuple[str, bool]:
+    """(the key of what Pagefind reads of ``part``'s pages, whether they were read for it): kept
+    beside its index (``READS``) when these pages were indexed; else made from the pages when
+    the cache holds an index of the part, which may still be the one (a correction of a field
+    no index reads: 违法事实, 罚款金额 …); else "" (no index of it to reuse)."""
     known, _why = cache.get(part.stage, READS, part.seen)
     if known is not None:
-        return bytes(known).decode("ascii", "replace")
+        return bytes(known).decode("ascii", "replace"), False
     if cache.root is None or not any((cache.root / part.stage).glob("*.json")):
-        return ""
+        return "", False
     read = ((rel, hashlib.sha256(pagefind_reads(derive(read_bytes(f"{root}/{rel}")))).hexdigest())
             for rel, _digest in part.pages)
-    return key("pagefind", code, part.name, *(x for page in read for x in page))
+    return key("pagefind", code, part.name, *(x for page in read for x in page)), True
 
 
 def months_per_part(dates: list[str]) -> int:
