@@ -13,9 +13,10 @@ of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and eve
 ``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
 main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
 built by its own Pagefind process, at most ``jobs`` at once, so the memory is bounded by the
-largest part; a part whose pages are unchanged is copied from the cache (``cache.py``), so a
-correction re-indexes one part, and a daily rebuild only the parts where records were published or
-taken down (the newest and the oldest). Pagefind numbers a sorted result by its place in its own
+largest part; a part whose pages are unchanged, as Pagefind reads them, is copied from the cache
+(``cache.py``), so a correction of an indexed field re-indexes one part (of another field, none),
+and a daily rebuild only the parts where records were published or taken down (the newest and the
+oldest). Pagefind numbers a sorted result by its place in its own
 index; the sort orders of every part are rewritten on one scale for all parts (``sort_places``),
 so that the merged results are sorted across the parts.
 
