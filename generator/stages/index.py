@@ -68,7 +68,7 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 # nothing Pagefind takes from a skipped element (a filter, meta or sort value, an anchor's id, the
 # title's <h1>, the image's <img>), nor a block of its own name (whose end this cannot find).
 # Only block elements: leaving out an inline one could join the words around it.  Pagefind reads
-# the same words, filters and sorts either way, and writes the same index (tests/test_cache.py).
+# the same words, filters and sorts either way, and writes the same index (tests/test_index.py).
 _BLOCKS = rb"tr|div|section|p|li|ul|ol|dl|dt|dd|table|tbody|thead|tfoot|aside|footer|header|nav|details|figure|blockquote"
 # a tag's attributes without an id or a data-pagefind- one: each character taken by one branch,
 # possessively, so that a page is read once, never tried again from another branch
