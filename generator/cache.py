@@ -81,8 +81,9 @@ class Cache:
             if entry.name != TAG and entry.name not in asked:
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
 
-    def restore(self, stage: str, k: str, dest: Path) -> bool:
-        """Write the files of the entry ``stage``/``k`` under ``dest`` if it is present and intact."""
+    def restore(self, stage: str, k: str, dest: Path, same: str = "输入未变") -> bool:
+        """Write the files of the entry ``stage``/``k`` under ``dest`` if it is present and intact.
+        ``same``: what ``--explain`` says of a reused entry (what did not change)."""
         if self.root is None:
             self.note(stage, "rebuilt", "没有缓存目录（未指定 --cache）")
             return False
@@ -98,7 +99,7 @@ class Cache:
             self._drop(stage, k)
             self.note(stage, "rebuilt", f"缓存项已损坏，已删除（{type(exc).__name__}）")
             return False
-        self.note(stage, "reused", f"输入未变（键 {k[:12]}）")
+        self.note(stage, "reused", f"{same}（键 {k[:12]}）")
         return True
 
     def store(self, stage: str, k: str, src: Path) -> None:

@@ -111,10 +111,10 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
         for p in parts:
             p.seen = key("pagefind-pages", code, p.name, *(x for page in p.pages for x in page))
             p.key, read_again = _known_key(root, cache, p, derive, code)
-            if cache.restore(p.stage, p.key or p.seen, work / p.stage):
+            # --explain: when the pages were read again, they changed, but not what Pagefind reads
+            if cache.restore(p.stage, p.key or p.seen, work / p.stage,
+                             "页面有改动，但检索读到的内容未变" if read_again else "输入未变"):
                 urls[p.name] = _take_urls(work / p.stage)
-                if read_again:  # --explain: the pages changed, not what Pagefind reads of them
-                    cache.events[-1] = (p.stage, "reused", f"页面有改动，但检索读到的内容未变（键 {p.key[:12]}）")
             else:
                 todo.append(p)
         if planned is not None and (error := planned()):
