@@ -18,14 +18,17 @@ Layout of the cache directory (``--cache``; never inside the output, never publi
   slot (``outputs/reuse.py``), a slot of a workbook's rows (``outputs/reuse_sheets.py``) or of a
   CSV or JSON download's (``outputs/reuse_exports.py``), a feed archive
   (``outputs/reuse_archives.py``), a dataset's rows of the lookup index
-  (``stages/lookup.py``) — one file each: the key, the data, and the SHA-256 of both.
+  (``stages/lookup.py``), a chunk of a table's rows as checked (``rowcache.py``) — one file
+  each: the key, the data, and the SHA-256 of both.
 
 Each stage (or slot) keeps its latest entry only.  An entry is read only if its SHA-256 matches
 (a truncated, edited or foreign entry is a miss, and is deleted); the listing is written last,
 and a slot's file is renamed into place whole, so a killed build leaves no entry that would be
 read.  Everything stored is public output (record pages with the as-of date's place marked,
 the downloads' rows and feed archives as published, the lookup's rows as read from the published JSON exports),
-so a cache holds nothing the site does not publish.
+but for the rows as checked, which hold private fields: those are encrypted under a key that
+only the rows themselves give (``rowcache.py``).  So a cache holds nothing readable that the site
+does not publish, nor anything that whoever has the inputs could not read there.
 """
 
 from __future__ import annotations
@@ -257,7 +260,7 @@ def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
 def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
     """What the build reused from its cache and what it made anew, and why (--explain)."""
     lines = ["缓存说明：",
-             "  读取、校验、脱敏、过期处理，记录页以外的页面、最新订阅源：重新生成（每次构建都完整生成，不使用缓存）"]
+             "  读取、脱敏、过期处理，记录页以外的页面、最新订阅源：重新生成（每次构建都完整生成，不使用缓存）"]
     if no_search:
         lines.append("  检索索引：未生成（--no-search-index）")
     names = {"lookup": "查询索引（名称、代码、文号）", "pagefind-main": "全文检索索引（Pagefind）：页面和较小的数据集",
@@ -275,6 +278,8 @@ def _part_name(stage: str) -> str:
         return f"Excel 工作簿的记录表：{stage.removeprefix('xlsx-')}"
     if stage.startswith("pages-"):
         return f"记录页：{stage.removeprefix('pages-')}"
+    if stage.startswith("rows-"):
+        return f"校验过的记录行（加密保存）：{stage.removeprefix('rows-')}"
     if stage.startswith("lookup-"):
         return f"查询索引中一个数据集的记录行：{stage.removeprefix('lookup-')}"
     if stage.startswith("archives-"):

@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
+from .cache import Cache
 from .calendar import WorkCalendar
 from .checks import CHECKS
 from .config import CONFIG_FILE, CORRECTION_COLUMNS, ConfigError, DatasetConfig, SiteConfig, dataset_problems, load_config
@@ -25,6 +26,7 @@ from .diagnostics import Report, diag
 from .frontmatter import unlinked_pages
 from .model import Agency, RawTable, Record
 from .outputs.kinds import KINDS, outputs
+from .outputs.reuse import code_digest
 from .outputs.routes import RESERVED, served_from
 from .privacy import yaml_text_problems
 from .schema import SchemaError, TableSchema, load_schema
@@ -56,12 +58,14 @@ class Loaded:
 
 
 def load(root: Path, as_of: date, report: Report, *, full_records: bool = False, out: Path | None = None,
-         today: date | None = None, jobs: int = 1) -> Loaded:
+         today: date | None = None, jobs: int = 1, store: Cache | None = None) -> Loaded:
     """The site at ``root`` as shown on ``as_of``; every problem found goes into ``report``.
     ``out``: the output directory of a build, which the content folder may not overlap.  ``today``:
     the real date (the CLI's clock), after which no event date can be (E-DATE-FUTURE); it decides
     whether the load fails, never what is output (None: not checked).  ``jobs``: processes that a
-    large table's rows may be checked in (``rowpool.py``); the result is the same for any number."""
+    large table's rows may be checked in (``rowpool.py``); the result is the same for any number.
+    ``store``: a build's cache, where the rows' own checks are kept, encrypted (``rowcache.py``);
+    the result is the same with or without it."""
     try:  # every problem of the configuration and the calendar files is a diagnostic, never a traceback
         config = load_config(root)
         calendar = WorkCalendar.load(*config.calendar_files, root=root)
@@ -79,9 +83,10 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
     # the 公示情况 page's figures, counted as the records stream by (the check makes its own)
     figures = _figures(config, agencies, calendar, as_of) if config.supervision.public_page and not full_records else None
     tables, views, counts = {}, {}, {}
+    kept = (store, code_digest()) if store is not None and store.root is not None else (None, b"")
     for ds in config.datasets:
         table, view, count = _dataset(root, config, ds, ctx, corrections.get(ds.name, []), as_of, report, full_records,
-                                      ledger.get(ds.name), figures, jobs)
+                                      ledger.get(ds.name), figures, jobs, kept)
         if table is not None:
             tables[ds.name] = table
         if view is not None:
@@ -107,8 +112,8 @@ def load(root: Path, as_of: date, report: Report, *, full_records: bool = False,
 
 
 def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pending: list, as_of: date,
-             report: Report, full_records: bool, remembered: dict | None = None, figures=None, jobs: int = 1
-             ) -> tuple[Table | None, DatasetView | None, dict | None]:
+             report: Report, full_records: bool, remembered: dict | None = None, figures=None, jobs: int = 1,
+             kept: tuple = (None, b"")) -> tuple[Table | None, DatasetView | None, dict | None]:
     """One dataset streamed through validate → redact → expire into its view, with its
     corrections (``pending``: the log's rows naming it); and its full records if asked for.
     ``remembered``: its records in the ledger (ledger.py): none resurrected, deleted ones withdrawn.
@@ -118,7 +123,7 @@ def _dataset(root: Path, config: SiteConfig, ds: DatasetConfig, ctx: Context, pe
         return None, None, None
     schema, raw = source
     numbers = {} if pending else None  # the corrections log names records by number
-    records = validate_table(raw, ds, schema, ctx, report.items, numbers, jobs)
+    records = validate_table(raw, ds, schema, ctx, report.items, numbers, jobs, *kept)
     if figures is not None:
         records = figures.watch(ds, schema, records)
     table = None

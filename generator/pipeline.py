@@ -60,7 +60,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     clock = _Clock()
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
-        site = load(root, as_of, report, out=out, today=today, jobs=jobs or os.cpu_count() or 1).site
+        site = load(root, as_of, report, out=out, today=today, jobs=jobs or os.cpu_count() or 1, store=store).site
     finally:
         gc.enable()
     if site is None:

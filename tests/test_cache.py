@@ -215,8 +215,9 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
 
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
-    public output only, so none is in it either (search index files unpacked, record pages,
-    feed archives, the downloads' and workbooks' rows decompressed, the lookup's rows as stored)."""
+    public output, so none is in it either (search index files unpacked, record pages, feed
+    archives, the downloads' and workbooks' rows decompressed, the lookup's rows as stored), and
+    the rows as checked, encrypted (rowcache.py: read raw below, where no canary may show)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
         monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
@@ -241,6 +242,7 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     archives = [p for p in cache.glob("archives-*/*") if p.is_file()]  # and the feed archives
     rows = [p for p in cache.glob("export-*/*") if p.is_file()]  # and the CSV and JSON downloads' rows
     assert slots and archives and any(p.parent.name.endswith("creditchina.csv") for p in rows)
+    assert list(cache.glob("rows-*/*"))  # the rows as checked, private fields included: raw bytes only
     slots += archives + rows
     stored += [(p.as_posix(), zlib.decompress(p.read_bytes()[64:-32])) for p in slots]
     # and the raw files, without their keys and digests (SHA-256 in hex: a numeric canary such as

@@ -163,9 +163,9 @@ def shared_tables(monkeypatch):
     seen = []
     real = rowpool._shared
 
-    def spy(check, rows, shares, again):
+    def spy(check, pieces, shares, again, *rest):
         seen.append(check.path)
-        return real(check, rows, shares, again)
+        return real(check, pieces, shares, again, *rest)
     monkeypatch.setattr(rowpool, "_shared", spy)
     return seen
 

@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import NamedTuple
 
+from ..cache import Cache
 from ..calendar import WorkCalendar
 from ..checks import CHECKS, review_problems
 from ..conceal import row_concealer
 from ..controls import CONTROL
 from ..config import STATUS_NORMAL, STATUS_NOTED, STATUS_WITHDRAWN, DatasetConfig, PeriodRule, when_matches
 from ..cells import CellError, absent, cell_parser, check_header, key_part, record_id
+from ..rowcache import RowCache, fingerprint
 from ..rowpool import checked_rows
 from ..credit import classify
 from ..dates import period_last_day
@@ -159,12 +161,14 @@ def law_problems(get, ds: DatasetConfig, life: Lifecycle, major: Major) -> Itera
 # ---------------------------------------------------------------- tables
 
 def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx: Context,
-                   problems: list[Diagnostic], numbers: dict | None = None, jobs: int = 1) -> Iterator[Record]:
+                   problems: list[Diagnostic], numbers: dict | None = None, jobs: int = 1,
+                   store: Cache | None = None, code: bytes = b"") -> Iterator[Record]:
     """Typed records of the valid rows.  ``numbers``, when given, collects the key's last column
     → record ids of every row, valid or not (the corrections log names records by number).
     ``jobs``: processes among which the rows' own checks may be shared (``rowpool.py``); what
     spans rows (unique keys, the numbers) is decided here, in the rows' order, so the records and
-    the problems are the same for any ``jobs``."""
+    the problems are the same for any ``jobs``.  ``store``: a build cache, where the rows' own
+    checks are kept chunk by chunk, encrypted (``rowcache.py``; ``code``: ``code_digest()``)."""
     cols = check_header(table, schema, problems)
     if cols is None:
         return
@@ -174,8 +178,12 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
     seen: dict[tuple, int] = {}
     last = ds.key[-1]
     conceal_row = row_concealer(specs, cols, key_part)  # private values never reach a log (P3.1)
+    kept = None
+    if store is not None and store.root is not None:
+        kept = RowCache(store, ds.name, fingerprint(code, path, table.header, ds, schema, ctx),
+                        [i for i, s in enumerate(specs) if s.event_date], ctx.today)
 
-    for (line, cells), checked in checked_rows(row, table.rows, jobs, table.again):
+    for (line, cells), checked in checked_rows(row, table.rows, jobs, table.again, kept):
         if isinstance(checked, Diagnostic):
             problems.append(checked)
             continue
@@ -212,6 +220,8 @@ def validate_table(table: RawTable, ds: DatasetConfig, schema: TableSchema, ctx:
                 basis=ds.deadline.basis, days=ctx.calendar.workdays_after(life.deadline, life.published_on))],
                 cells, values))
         yield Record(ds.name, rid, path, line, row.layout, values, life, checked.agency)
+    if kept is not None:
+        kept.finish()
 
 
 class Checked(NamedTuple):
@@ -257,6 +267,21 @@ class RowCheck:
         # optional cells (no call at all): these parsers skip the search cell by cell
         self.quick_of = [(cell_parser(spec, controls_checked=True) if c >= 0 else absent, max(c, 0),
                           spec.required and c >= 0) for spec, c in zip(specs, cols)]
+
+    def chunk(self, rows: list) -> tuple[list, frozenset]:
+        """The answers of ``rows``, and the calendar's provisional years their deadlines touched
+        (W-CALENDAR): collected chunk by chunk, so that a chunk answered by a helper process or
+        by the row cache gives them back as if checked here (``rowpool.py``)."""
+        years = self.ctx.calendar.provisional_years
+        before = set(years)
+        years.clear()
+        try:
+            return [self(*row) for row in rows], frozenset(years)
+        finally:
+            years.update(before)
+
+    def touched(self, years) -> None:
+        self.ctx.calendar.provisional_years.update(years)
 
     def __call__(self, line: int, cells: tuple[str, ...]) -> Checked | Diagnostic:
         path, ds, ctx, specs = self.path, self.ds, self.ctx, self.specs
