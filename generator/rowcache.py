@@ -39,6 +39,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from .cache import Cache, key
+from .rowpool import Chunk
 
 _NAME, _SECRET = b"gongshi rows: name", b"gongshi rows: secret"
 # what a row's answer is made of, beyond pickle's own str, int, bool, None, tuple, list, set, dict
@@ -89,17 +90,16 @@ class RowCache:
         self.why: set[str] = set()
         self._secrets: dict[str, bytes] = {}  # name → key, between ``name`` and ``get`` or ``put``
 
-    def name(self, chunk: list) -> str:
+    def name(self, chunk: Chunk) -> str:
         name, self._secrets[name] = self._digests(chunk)
         return name
 
     def _secret(self, name: str, chunk: list) -> bytes:
         return self._secrets.pop(name, None) or self._digests(chunk)[1]
 
-    def _digests(self, chunk: list) -> tuple[str, bytes]:
+    def _digests(self, chunk: Chunk) -> tuple[str, bytes]:
         h = hashlib.sha256(self.base)
-        for _line, cells in chunk:
-            data = "\x1f".join(cells).encode()
+        for data in chunk.cells:  # line numbers left out: a row inserted above moves them
             h.update(len(data).to_bytes(8, "big"))
             h.update(data)
         material = h.digest()

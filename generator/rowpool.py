@@ -48,14 +48,30 @@ AHEAD = 8      # answers a helper may send before they are asked for (about 1 MB
 _PICKLE = pickle.HIGHEST_PROTOCOL
 
 
-def chunks(rows: Iterable[tuple]) -> Iterator[list]:
+class Chunk(list):
+    """The rows of one chunk, and ``cells``: each row's cells as bytes, encoded once for both
+    the cut (below) and the chunk's name in the row cache (``rowcache.py``)."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, rows: Iterable[tuple] = ()):
+        super().__init__(rows)
+        self.cells = [_cells(row) for row in self]
+
+
+def _cells(row: tuple) -> bytes:
+    return "\x1f".join(row[1]).encode()
+
+
+def chunks(rows: Iterable[tuple]) -> Iterator[Chunk]:
     """``rows`` cut by content (module doc): the same rows give the same chunks in every process."""
-    chunk, most = [], 4 * CHUNK
+    chunk, most = Chunk(), 4 * CHUNK
     for row in rows:
         chunk.append(row)
-        if len(chunk) >= most or zlib.crc32("\x1f".join(row[1]).encode()) % CHUNK == 0:
+        chunk.cells.append(data := _cells(row))
+        if len(chunk) >= most or zlib.crc32(data) % CHUNK == 0:
             yield chunk
-            chunk = []
+            chunk = Chunk()
     if chunk:
         yield chunk
 

@@ -22,6 +22,7 @@ from generator.diagnostics import Report
 from generator.load import load
 from generator.meanwhile import can_fork
 from generator.rowcache import RowCache
+from generator.rowpool import Chunk
 from generator.stages.validate import Checked
 from test_rowpool import _many_penalties
 
@@ -170,7 +171,7 @@ def test_an_entry_under_another_chunks_name_is_refused(many, tmp_path, small_chu
 def test_an_entry_holds_nothing_readable_and_is_not_the_same_twice(tmp_path):
     """The private cells of a chunk: neither in the entry nor in its name; and an entry stored
     again (the same rows) has another nonce, so two caches cannot be compared byte for byte."""
-    chunk = [(2, ("640102198001011232", "张建国")), (3, ("640102198001011233", "李娟"))]
+    chunk = Chunk([(2, ("640102198001011232", "张建国")), (3, ("640102198001011233", "李娟"))])
     answers = [answer((c[1][0], date(2024, 3, 5))) for c in chunk]
 
     blobs = []
@@ -194,7 +195,7 @@ def test_a_chunk_with_a_problem_is_not_stored(tmp_path):
     store = Cache(tmp_path / "c")
     store.root.mkdir()
     kept = RowCache(store, "staff", b"base", [], None)
-    chunk = [(2, ("a",)), (3, ("b",))]
+    chunk = Chunk([(2, ("a",)), (3, ("b",))])
     kept.put(kept.name(chunk), chunk, [b"", b""], [answer(("a",)), answer(("b",), ["E-DATE"])], frozenset())
     assert not (store.root / "rows-staff").exists() or not list((store.root / "rows-staff").iterdir())
 
@@ -205,7 +206,7 @@ def test_an_entry_that_would_build_any_other_type_is_refused(tmp_path):
     store = Cache(tmp_path / "c")
     store.root.mkdir()
     kept = RowCache(store, "staff", b"base", [], None)
-    chunk = [(2, ("a",))]
+    chunk = Chunk([(2, ("a",))])
     name = kept.name(chunk)
     kept.put(name, chunk, [pickle.dumps(Path("/etc/passwd"))], [answer(("a",))], frozenset())
     assert RowCache(store, "staff", b"base", [], None).get(name, chunk) is None
