@@ -67,6 +67,10 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         raise BuildFailed(report)
     clock.lap("read+validate+redact+expire+assemble")
     staging = output.stage()
+    # The site model lives until ``del site`` below and is freed by reference counts: left to the
+    # collector, every collection of the oldest generation while rendering would walk its
+    # millions of objects (about 1 s at 100,000 records, benchmarks/README.md)
+    gc.freeze()
     try:
         try:  # the site's own templates/ over the theme's, file by file
             digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
@@ -80,6 +84,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         clock.lap("render+write")
         config, counts = site.config, site.counts
         del site  # free the site model before Pagefind runs beside this process: the build's peak
+        gc.unfreeze()
         gc.collect()  # what rendering left in cycles (Jinja's); never the site (tests/test_build.py)
         if search_index:
             if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1):
@@ -100,6 +105,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     except BaseException:
         output.discard()
         raise
+    finally:
+        gc.unfreeze()  # a failed build's objects are collected as any (gongshi serve builds again)
     return BuildResult(report, out, counts, files, clock.laps, store.events, started=clock.started)
 
 

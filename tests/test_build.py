@@ -8,6 +8,8 @@ from pathlib import Path
 from datetime import date
 from xml.etree import ElementTree
 
+import pytest
+
 from conftest import GOLDEN_AS_OF, GOLDEN_SITE, edit_row, read_rows, run, tree, write_rows
 
 
@@ -282,3 +284,28 @@ def test_the_site_model_is_freed_as_soon_as_the_build_drops_it(tmp_path):
             assert alive() is None, [type(r).__name__ for r in gc.get_referrers(alive())]
         finally:
             gc.enable()
+
+
+def test_the_build_leaves_nothing_frozen_for_the_collector(tmp_path):
+    """pipeline.py keeps the site model out of the collector's walks while rendering (gc.freeze);
+    whatever the outcome, nothing stays frozen afterwards: ``gongshi serve`` builds again and
+    again in one process, and a frozen object's cycles would never be collected."""
+    import gc
+    import shutil
+
+    from generator.diagnostics import BuildFailed
+    from generator.pipeline import build
+
+    site = tmp_path / "site"
+    shutil.copytree(GOLDEN_SITE, site)
+    assert gc.get_freeze_count() == 0
+    for jobs in (1, 2):  # rendered here, and in forked workers (schedule.py freezes too)
+        build(site, tmp_path / f"out-{jobs}", GOLDEN_AS_OF, search_index=False, jobs=jobs)
+        assert gc.get_freeze_count() == 0
+    # a build that fails after the freeze: a site's own broken template, found while rendering
+    (site / "templates").mkdir(exist_ok=True)
+    (site / "templates/record.html").write_text("{% extends \"base.html\" %}\n{% block main %}{{ record.get( }}{% endblock %}\n",
+                                                encoding="utf-8")
+    with pytest.raises(BuildFailed):
+        build(site, tmp_path / "out-failed", GOLDEN_AS_OF, search_index=False, jobs=1)
+    assert gc.get_freeze_count() == 0

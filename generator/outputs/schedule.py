@@ -124,12 +124,14 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
     if jobs <= 1 or len(job.outputs) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
         written = _tally(map(job.run, chunks), digests, outcomes)
     else:
+        frozen = gc.get_freeze_count()  # the caller's (pipeline.py): it unfreezes them itself
         gc.freeze()  # keep the site model's pages shared between the forked workers
         try:
             with multiprocessing.get_context("fork").Pool(jobs, initializer=_adopt, initargs=(job,)) as pool:
                 written = _tally(pool.imap_unordered(_run, chunks), digests, outcomes)
         finally:
-            gc.unfreeze()
+            if not frozen:
+                gc.unfreeze()
     if reuse is not None:
         explain(outcomes, reuse, store)
         if not reuse.off:
