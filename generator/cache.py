@@ -84,9 +84,11 @@ class Cache:
             if entry.name != TAG and entry.name not in asked:
                 shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)
 
-    def restore(self, stage: str, k: str, dest: Path, same: str = "输入未变") -> bool:
+    def restore(self, stage: str, k: str, dest: Path, same: str = "输入未变", digests: dict | None = None) -> bool:
         """Write the files of the entry ``stage``/``k`` under ``dest`` if it is present and intact.
-        ``same``: what ``--explain`` says of a reused entry (what did not change)."""
+        ``same``: what ``--explain`` says of a reused entry (what did not change).  ``digests``:
+        receives the SHA-256 of each file written, by its path under ``dest`` (for release.json,
+        which then need not read them back)."""
         if self.root is None:
             self.note(stage, "rebuilt", "没有缓存目录（未指定 --cache）")
             return False
@@ -96,18 +98,22 @@ class Cache:
             self.note(stage, "rebuilt", "输入已改变（缓存中的上次结果对应不同的输入）" if previous else "缓存中没有此项")
             return False
         try:
-            _unpack(listing.read_bytes(), pack.read_bytes(), dest)
+            written: dict = {}
+            _unpack(listing.read_bytes(), pack.read_bytes(), dest, written)
         except (OSError, ValueError, TypeError, KeyError, IndexError) as exc:
             shutil.rmtree(dest, ignore_errors=True)
             self._drop(stage, k)
             self.note(stage, "rebuilt", f"缓存项已损坏，已删除（{type(exc).__name__}）")
             return False
+        if digests is not None:  # only of an entry restored whole
+            digests.update(written)
         self.note(stage, "reused", f"{same}（键 {k[:12]}）")
         return True
 
-    def store(self, stage: str, k: str, src: Path) -> None:
+    def store(self, stage: str, k: str, src: Path, digests: dict | None = None) -> None:
         """Keep the files under ``src`` as the entry ``stage``/``k``, replacing the stage's older
-        entries.  A cache that cannot be written only costs time: errors are swallowed."""
+        entries.  A cache that cannot be written only costs time: errors are swallowed.
+        ``digests``: receives the SHA-256 of each file read, by its path under ``src``."""
         if self.root is None:
             return
         folder = self.root / stage
@@ -115,7 +121,7 @@ class Cache:
             folder.mkdir(parents=True, exist_ok=True)
             for old in folder.iterdir():  # one entry per stage: the cache does not grow build by build
                 old.unlink() if old.is_file() else shutil.rmtree(old)
-            table, pack = _pack(src)
+            table, pack = _pack(src, digests)
             (folder / f"{k}.pack").write_bytes(pack)
             listing = json.dumps({"files": table, "sha256": _digest(table, pack)}).encode()
             (folder / f"{k}.json.tmp").write_bytes(listing)
@@ -210,8 +216,9 @@ def open_cache(path: Path | None, out: Path, site: Path) -> Cache:
     return Cache(path)
 
 
-def _pack(src: Path) -> tuple[list, bytes]:
-    """The files under ``src`` (sorted) as [[path, length], …] and their bytes one after the other."""
+def _pack(src: Path, digests: dict | None = None) -> tuple[list, bytes]:
+    """The files under ``src`` (sorted) as [[path, length], …] and their bytes one after the other
+    (and, into ``digests``, each file's SHA-256)."""
     table, chunks = [], []
     for dirpath, dirs, names in os.walk(src):
         dirs.sort()
@@ -219,8 +226,11 @@ def _pack(src: Path) -> tuple[list, bytes]:
         for name in sorted(names):
             with open(os.path.join(dirpath, name), "rb") as fh:
                 data = fh.read()
-            table.append([name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/"), len(data)])
+            rel = name if rel_dir == "." else f"{rel_dir}/{name}".replace(os.sep, "/")
+            table.append([rel, len(data)])
             chunks.append(data)
+            if digests is not None:
+                digests[rel] = hashlib.sha256(data).hexdigest()
     return table, b"".join(chunks)
 
 
@@ -230,9 +240,10 @@ def _digest(table: list, pack: bytes) -> str:
     return h.hexdigest()
 
 
-def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
-    """Write the files of a pack under ``dest``; ValueError if the listing and the pack do not
-    match their SHA-256 or a path would leave ``dest``."""
+def _unpack(listing: bytes, pack: bytes, dest: Path, digests: dict) -> None:
+    """Write the files of a pack under ``dest`` (and, into ``digests``, each one's SHA-256, of the
+    bytes written); ValueError if the listing and the pack do not match their SHA-256 or a path
+    would leave ``dest``."""
     entry = json.loads(listing)
     table = entry["files"]
     if _digest(table, pack) != entry["sha256"] or sum(n for _p, n in table) != len(pack):
@@ -250,6 +261,7 @@ def _unpack(listing: bytes, pack: bytes, dest: Path) -> None:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
             chunk = view[at:at + n]
+            digests[rel] = hashlib.sha256(chunk).hexdigest()
             while chunk:
                 chunk = chunk[os.write(fd, chunk):]
         finally:

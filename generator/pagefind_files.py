@@ -17,6 +17,10 @@ from pathlib import Path
 
 import cbor2
 
+# The folders of an index whose files stay as ``rewrite`` left them: ``set_sort_orders`` replaces
+# the metadata file and ``pagefind-entry.json`` only (stages/index.py hands the digests of these
+# folders' files, taken as the cache stored or restored them, to release.json)
+SETTLED = ("fragment/", "index/", "filter/")
 MAGIC = b"pagefind_dcd"  # what Pagefind puts before the CBOR (or JSON) of each index file
 ERRORS = (OSError, ValueError, KeyError, IndexError, TypeError, cbor2.CBORDecodeError)
 

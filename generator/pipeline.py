@@ -87,7 +87,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         gc.unfreeze()
         gc.collect()  # what rendering left in cycles (Jinja's); never the site (tests/test_build.py)
         if search_index:
-            if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1):
+            if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1, digests):
                 report.add(diag("E-SEARCH-INDEX", "public", detail=error))
                 raise BuildFailed(report)
             store.prune()
@@ -110,12 +110,13 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     return BuildResult(report, out, counts, files, clock.laps, store.events, started=clock.started)
 
 
-def search_indexes(staging: Path, config, store: Cache, jobs: int) -> str | None:
+def search_indexes(staging: Path, config, store: Cache, jobs: int, digests: dict | None = None) -> str | None:
     """The lookup index, built meanwhile in another process, and the full-text index; None, or
-    the error text of the first that failed."""
-    lookup = LookupBuild(staging, config, store, jobs)
+    the error text of the first that failed.  ``digests``: receives the SHA-256 of the index
+    files the cache stored or restored, by site path (for release.json)."""
+    lookup = LookupBuild(staging, config, store, jobs, known=digests)
     try:
-        return build_index(staging, store, jobs, planned=lookup.result)
+        return build_index(staging, store, jobs, planned=lookup.result, digests=digests)
     finally:
         lookup.cancel()  # when the full-text index failed before it asked: the lookup is not wanted
 
@@ -126,15 +127,20 @@ class LookupBuild:
     forked process (``meanwhile.py``) while the search index is planned — two CPU-bound pieces of
     Python, one core each — from the rows of the datasets whose exports did not change
     (``KeptRows``) and the others read again, and stored in the cache once built.  ``result()``:
-    None, or the error."""
+    None, or the error.  ``known``: receives the SHA-256 of its files, by site path, as the cache
+    restored or stored them (for release.json; nothing rewrites them after)."""
 
-    def __init__(self, staging: Path, config, store: Cache, jobs: int):
+    def __init__(self, staging: Path, config, store: Cache, jobs: int, known: dict | None = None):
         specs = lookup_specs(config)
         code = hashlib.sha256(Path(build_lookup.__code__.co_filename).read_bytes()).hexdigest()
         digests = [hashlib.sha256(records_part(staging / s.export.lstrip("/"))).hexdigest() for s in specs]
         self._key = key("lookup", code, repr(specs), config.base_url, *digests)
         self._staging, self._store, self._work, self._kept = staging, store, None, None
-        if not store.restore(LOOKUP_DIR, self._key, staging / LOOKUP_DIR):
+        # the digests of its files as the cache restores or stores them: nothing rewrites them
+        self._known, self._got = known, {}
+        if store.restore(LOOKUP_DIR, self._key, staging / LOOKUP_DIR, digests=self._got):
+            self._hand_over()
+        else:
             self._kept = KeptRows(store, code, specs, config.base_url, digests) if store.root is not None else None
             self._work = Meanwhile(lookup_index, staging, specs, config.base_url, self._kept, fork=jobs > 1)
 
@@ -147,8 +153,13 @@ class LookupBuild:
             self._kept.note(refused)
         if error:
             return error
-        self._store.store(LOOKUP_DIR, self._key, self._staging / LOOKUP_DIR)
+        self._store.store(LOOKUP_DIR, self._key, self._staging / LOOKUP_DIR, self._got)
+        self._hand_over()
         return None
+
+    def _hand_over(self) -> None:
+        if self._known is not None:
+            self._known.update((f"{LOOKUP_DIR}/{rel}", d) for rel, d in self._got.items())
 
     def cancel(self) -> None:
         if self._work is not None:

@@ -118,12 +118,13 @@ def new_key() -> tuple[str, bytes]:
 
 def file_hashes(root: Path, known: dict | None = None, unlisted=UNLISTED) -> dict[str, str]:
     """SHA-256 of every file under ``root`` but the manifest and its signature, by site path.
-    ``known``: digests taken while the files were written (stages/write.py), not read again."""
+    ``known``: digests taken while the files were written (stages/write.py) or as the build cache
+    stored or restored them (the search indexes' files: cache.py, stages/index.py), not read again."""
     known = known or {}
     paths = [p for p in files_under(root) if p not in unlisted]
-    # one after the other: what is read back is mostly the search index's 100,000 small files,
-    # where threads only contend for the GIL (101,121 files at 100,000 records: 8.4 s with four
-    # threads, 0.6 s in one; benchmarks/README.md, issue 12)
+    # one after the other: what is read back is mostly, without a cache, the search index's
+    # 100,000 small files, where threads only contend for the GIL (101,121 files at 100,000
+    # records: 8.4 s with four threads, 0.6 s in one; benchmarks/README.md, issue 12)
     base = str(root)
     return {p: known.get(p) or sha256_file(os.path.join(base, p)) for p in paths}
 

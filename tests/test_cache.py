@@ -6,6 +6,7 @@ that the parts, their reuse and their merged sort orders are exercised on a smal
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import shutil
@@ -213,6 +214,42 @@ def test_a_cache_that_cannot_be_written_only_costs_time(site, tmp_path):
     assert not cache.restore("stage", "k", tmp_path / "dest")
 
 
+def test_an_entry_hands_over_the_digests_of_the_files_it_stored_or_restored(tmp_path):
+    cache = Cache(tmp_path / "cache")
+    cache.root.mkdir()
+    src = tmp_path / "src"
+    (src / "fragment").mkdir(parents=True)
+    (src / "fragment/1.pf_fragment").write_bytes(b"one")
+    (src / "entry.json").write_bytes(b"{}")
+    stored, restored = {}, {}
+    cache.store("stage", "k", src, stored)
+    assert cache.restore("stage", "k", tmp_path / "dest", digests=restored)
+    expected = {"fragment/1.pf_fragment": hashlib.sha256(b"one").hexdigest(), "entry.json": hashlib.sha256(b"{}").hexdigest()}
+    assert stored == restored == expected
+    # an entry that fails its check hands over nothing, not the files written before it failed
+    pack = next((cache.root / "stage").glob("*.pack"))
+    pack.write_bytes(pack.read_bytes()[:-1] + b"X")
+    refused = {}
+    assert not cache.restore("stage", "k", tmp_path / "again", digests=refused)
+    assert refused == {}
+
+
+def test_release_json_takes_the_index_files_digests_from_the_cache(site, tmp_path, monkeypatch):
+    """A build with a cache does not read the search indexes' fragments back for release.json
+    (100,000 files at 100,000 records): their digests come from the cache's store or restore.
+    That they are the files' own is the byte-identity test's (release.json is compared too)."""
+    from generator import release
+
+    read: list[str] = []
+    real = release.sha256_file
+    monkeypatch.setattr(release, "sha256_file", lambda path: read.append(str(path)) or real(path))
+    for step in ("cold cache", "warm cache"):
+        read.clear()
+        cached(site, GOLDEN_AS_OF, tmp_path / "cache", tmp_path / "out")
+        assert not [p for p in read if "/fragment/" in p or "/lookup/" in p], step
+        assert any(p.endswith("pagefind-entry.json") for p in read), step  # rewritten after the cache: read
+
+
 def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     """Canaries planted in every private field (test_privacy_canary): the cache holds copies of
     public output, so none is in it either (search index files unpacked, record pages, feed
@@ -225,7 +262,7 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     build(site, tmp_path / "out", as_of, search_index=True, jobs=1, cache=cache)
     unpacked = tmp_path / "unpacked"
     for listing in cache.glob("*/*.json"):  # every entry, its files unpacked (gzip too)
-        _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name)
+        _unpack(listing.read_bytes(), listing.with_suffix(".pack").read_bytes(), unpacked / listing.parent.name, {})
     for slot in cache.glob("xlsx-*/*"):  # the workbooks' rows, slot by slot: as a zip, read as the .xlsx are
         data = slot.read_bytes()[64:-32]
         _crc, size = struct.unpack_from("<IQ", data)

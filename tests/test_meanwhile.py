@@ -60,8 +60,8 @@ def test_the_lookup_built_meanwhile_is_the_lookup_built_in_turn(site, tmp_path, 
     forked, inline = [], []
     real = pipeline.LookupBuild.__init__
 
-    def spy(self, staging, config, store, jobs):
-        real(self, staging, config, store, jobs)
+    def spy(self, staging, config, store, jobs, **kw):
+        real(self, staging, config, store, jobs, **kw)
         (forked if self._work is not None and self._work.forked else inline).append(jobs)
 
     monkeypatch.setattr(pipeline.LookupBuild, "__init__", spy)

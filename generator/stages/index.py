@@ -97,23 +97,26 @@ class Part:
 
 
 def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
-                planned: Callable[[], str | None] | None = None) -> str | None:
+                planned: Callable[[], str | None] | None = None, digests: dict | None = None) -> str | None:
     """Write ``root/pagefind/``; None on success, else the error text.  ``planned``: called once
     the parts are planned and the cached ones restored, before Pagefind takes the cores (the
-    lookup index, built meanwhile in another process, is awaited there); its error ends this."""
+    lookup index, built meanwhile in another process, is awaited there); its error ends this.
+    ``digests``: receives, by site path, the SHA-256 of the index files the cache stored or
+    restored that nothing here rewrites afterwards (``pagefind_files.SETTLED``): release.json
+    takes them instead of reading 100,000 fragments back."""
     cache = cache or Cache()
     work = root / WORK  # inside the staging directory, deleted below: a killed build's goes with it
     shutil.rmtree(work, ignore_errors=True)
     try:
         parts, sorts, derive = plan(root)
         code = _code_version()
-        urls, todo = {}, []
+        urls, todo, got = {}, [], {p.name: {} for p in parts}
         for p in parts:
             p.seen = key("pagefind-pages", code, p.name, *(x for page in p.pages for x in page))
             p.key, read_again = _known_key(root, cache, p, derive, code)
             # --explain: when the pages were read again, they changed, but not what Pagefind reads
             if cache.restore(p.stage, p.key or p.seen, work / p.stage,
-                             "页面有改动，但检索读到的内容未变" if read_again else "输入未变"):
+                             "页面有改动，但检索读到的内容未变" if read_again else "输入未变", got[p.name]):
                 urls[p.name] = _take_urls(work / p.stage)
             else:
                 todo.append(p)
@@ -125,7 +128,7 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
                     return result
                 urls[p.name] = result
                 _keep_urls(work / p.stage, result)
-                cache.store(p.stage, p.key, work / p.stage)
+                cache.store(p.stage, p.key, work / p.stage, got[p.name])
                 cache.put(p.stage, READS, p.seen, p.key.encode())  # after store(), which empties the stage
                 _take_urls(work / p.stage)
         places = sort_places(sorts, {u: p.name for p in parts for u in urls[p.name]})
@@ -134,6 +137,10 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
             os.renames(work / p.stage, root / p.folder)  # the main index first: the parts go inside it
         (root / PAGEFIND_DIR / SHARD_LIST).write_text(json.dumps([routes.of_file(f"{p.folder}/") for p in parts if p.name]),
                                                       encoding="utf-8")
+        if digests is not None:
+            for p in parts:
+                digests.update((f"{p.folder}/{rel}", d) for rel, d in got[p.name].items()
+                               if rel.startswith(pagefind_files.SETTLED))
     except pagefind_files.ERRORS as exc:
         return f"Pagefind 索引：{type(exc).__name__}: {exc}"
     finally:
