@@ -9,7 +9,7 @@ from functools import cached_property
 from math import ceil
 
 from .config import DatasetConfig, SiteConfig
-from .model import Agency, ContentPage, Event, Expired, Record
+from .model import Agency, ContentPage, Event, Expired, Record, fingerprint
 from .schema import FieldSpec
 
 PHASES = ("事前", "事中", "事后")  # the items of attachment 2 by phase
@@ -63,6 +63,12 @@ class DatasetView:
     @cached_property
     def field_names(self) -> tuple[str, ...]:
         return tuple(f.name for f in self.fields)
+
+    @cached_property
+    def fingerprints(self) -> tuple[bytes, ...]:
+        """``model.fingerprint`` of each listed record, in order: made once (the render phase
+        makes them before its workers fork, outputs/schedule.py)."""
+        return tuple(map(fingerprint, self.listed))
 
 
 @dataclass(frozen=True)

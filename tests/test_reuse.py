@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import GOLDEN_AS_OF, REPO, edit_row, run, tree
+from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, edit_row, run, tree
 from generator.dates import format_cn
 from generator.outputs import reuse, schedule
 from generator.pipeline import build
@@ -170,3 +170,28 @@ def test_slots_follow_the_record_not_its_place_and_grow_by_doubling():
     assert reuse._unpack(reuse._pack(pages), 3) == pages
     assert reuse._unpack(reuse._pack(pages), 2) is None  # not what was stored: a miss
     assert reuse._unpack(b"not zlib", 3) is None
+
+
+def test_a_records_fingerprint_covers_all_an_output_reads_of_it_and_not_where_its_row_sits():
+    """``model.fingerprint``: the build cache's keys of record pages, downloads, workbook rows and
+    feed archives are made of it, so any part of a record that an output may show changes it."""
+    from dataclasses import replace
+    from generator.diagnostics import Report
+    from generator.load import load
+    from generator.model import Layout, fingerprint
+
+    view = load(GOLDEN_SITE, GOLDEN_AS_OF, Report()).site.datasets["penalties"]
+    rec = view.listed[0]
+    assert view.fingerprints == tuple(map(fingerprint, view.listed))
+    assert fingerprint(replace(rec, path="data/other.csv", line=9999)) == fingerprint(rec)
+    changed = {
+        "its id": replace(rec, id="x" + rec.id),
+        "a value": replace(rec, values=tuple("x" if isinstance(v, str) else v for v in rec.values)),
+        "a field's name": replace(rec, layout=Layout(rec.layout.names[:-1] + ("另一字段",))),
+        "its lifecycle": replace(rec, life=replace(rec.life, last_day=date(2099, 1, 1))),
+        "its department": replace(rec, agency="另一部门"),
+    }
+    seen = {fingerprint(rec)}
+    for what, other in changed.items():
+        assert fingerprint(other) not in seen, what
+        seen.add(fingerprint(other))

@@ -29,10 +29,8 @@ the keys are SHA-256 digests: the cache holds nothing the site does not publish.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import math
-import operator
 import os
 import pickle
 import struct
@@ -45,24 +43,21 @@ from pathlib import Path
 from ..cache import Cache
 from ..dates import format_cn
 from ..history import told
-from ..model import Event, Lifecycle
+from ..model import lifecycle_fields
 from ..site import Site
 from . import routes
 from .html import Renderer
 
 MARK = "\ue000\ue001"           # private-use characters: what the marked date is written as
 _MARK = MARK.encode()
-_MARK_PART = MARK[0].encode()   # a record holding it is never stored (see module doc)
+_MARK_CHAR = MARK[0]            # a record holding it is never stored (see module doc)
+_MARK_PART = _MARK_CHAR.encode()
 AS_OF_MARK = date(1, 1, 1)      # what templates of stored pages see as ``site.as_of``: this object only
                                 # (``is``), never a record's date, which is another object
 RECORD_TEMPLATES = frozenset({"record.html", "base.html", "_header.html", "_footer.html", "_macros.html",
                               "_record_notes.html"})
 PAGES_PER_SLOT = 256            # a changed row renders about this many pages again
 KIND = "record"                 # the output kind whose pages are reused (kinds.py)
-# a lifecycle, an event as the tuple of their fields: pickled a third faster than the objects
-# (pickle asks a slotted dataclass for its state field by field), for the same bytes every build
-lifecycle_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Lifecycle)))
-event_fields = operator.attrgetter(*(f.name for f in dataclasses.fields(Event)))
 _PACKAGE = Path(__file__).resolve().parent.parent
 
 
@@ -115,7 +110,7 @@ class PageReuse:
         self.off = _why_off(templates, store)
         self.marked = None
         self.base: dict[str, bytes] = {}  # dataset → digest of what all its record pages share
-        self._shared: dict = {}  # (layout, department) → their pickle (per process: id() of a layout)
+        self._shared: dict = {}  # department → the pickle of its entry
         if self.off:
             return
         self.marked = Renderer(site, templates, downloads)
@@ -175,8 +170,8 @@ class PageReuse:
         key = hashlib.sha256(self.base[group.dataset])
         clean = True
         for o in outputs:
-            material = self._material(o)
-            clean = clean and _MARK_PART not in material
+            material, clean_one = self._material(o)
+            clean = clean and clean_one
             update(key, material)
         if not clean:
             for o in outputs:
@@ -196,20 +191,25 @@ class PageReuse:
             writer.write(o.url, (page.replace(_MARK, day),))
         return Outcome(group.dataset, len(outputs), not why, why)
 
-    def _material(self, o) -> bytes:
-        """All that one record page reads beyond what its dataset's pages share (``pages.record``):
-        a key is this, pickled (equal bytes: equal values; unequal bytes only cost a render).
-        Its layout and department are pickled once each: they are shared by thousands of records."""
+    def _material(self, o) -> tuple[bytes, bool]:
+        """(all that one record page reads beyond what its dataset's pages share (``pages.record``):
+        the record (its fingerprint, ``model.fingerprint``), its department's entry, its URL and
+        the corrections it shows — equal bytes: equal pages; unequal bytes only cost a render —,
+        whether none of it holds ``MARK``'s first character).  A department's entry is pickled
+        once: it is shared by thousands of records."""
         name, i = o.args
         view = self.site.datasets[name]
         rec = view.listed[i]
         corrections = view.corrections.get(rec.id)
         shown = tuple(told(rec.life, corrections, self.site.as_of)) if corrections else ()
-        shared = self._shared.get((id(rec.layout), rec.agency))
+        shared = self._shared.get(rec.agency)
         if shared is None:
-            shared = pickle.dumps((rec.layout.names, rec.agency, self.site.agency_by_name.get(rec.agency)), 5)
-            self._shared[(id(rec.layout), rec.agency)] = shared
-        return shared + pickle.dumps((o.url, rec.id, rec.values, lifecycle_fields(rec.life), shown), 5)
+            shared = self._shared[rec.agency] = pickle.dumps(self.site.agency_by_name.get(rec.agency), 5)
+        tail = shared + pickle.dumps((o.url, shown), 5)
+        # what the fingerprint covers, read for the character (values: str, date, Decimal, int)
+        clean = _MARK_PART not in tail and _MARK_CHAR not in "".join(rec.layout.names) and not any(
+            type(v) is str and _MARK_CHAR in v for v in (rec.id, rec.agency, *rec.values, *lifecycle_fields(rec.life)))
+        return view.fingerprints[i] + tail, clean
 
 
 def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> None:

@@ -30,7 +30,8 @@ import pickle
 
 from ..cache import Cache
 from ..site import Site
-from .reuse import Outcome, event_fields, get_deflated, lifecycle_fields, note_by_dataset, put_deflated, update
+from ..model import event_fields, fingerprint, lifecycle_fields
+from .reuse import Outcome, get_deflated, note_by_dataset, put_deflated, update
 
 KIND = "feed-archive"   # the output kind whose documents are reused (kinds.py)
 
@@ -46,6 +47,7 @@ class ArchiveReuse:
         """``code``: ``reuse.code_digest()``, computed once per build."""
         self.site, self.store = site, store
         self.base: dict[str, bytes] = {}  # dataset → digest of what all its archives share
+        self._known: dict[str, dict] = {}  # dataset → its listed records' fingerprints by object
         shared = hashlib.sha256(code)
         for part in (repr(site.config), repr(site.agencies)):
             update(shared, part.encode())
@@ -66,7 +68,10 @@ class ArchiveReuse:
         days = view.feed_days
         day = days[k]
         key = hashlib.sha256(self.base[name])
-        update(key, _material(view, k))
+        known = self._known.get(name)
+        if known is None:
+            known = self._known[name] = _listed_fingerprints(view)
+        update(key, _material(view, k, known))
         stage, slot = stage_of(name), day.day.isoformat()
         document, why = get_deflated(self.store, stage, slot, key.hexdigest(), "缓存项已损坏")
         if document is None:
@@ -81,7 +86,7 @@ class ArchiveReuse:
             self.store.keep(stage_of(name), {d.day.isoformat() for d in self.site.datasets[name].feed_days})
 
 
-def _material(view, k: int) -> bytes:
+def _material(view, k: int, known: dict | None = None) -> bytes:
     """All that archive ``k`` of ``view`` reads beyond what the dataset's archives share,
     pickled change by change (equal bytes: equal values; unequal bytes only cost a render).
     Records are taken apart: where a row sits in its file (``Record.line``) is in no archive."""
@@ -91,17 +96,23 @@ def _material(view, k: int) -> bytes:
     parts = [pickle.dumps((days[k - 1].day if k > 0 else None, day.day,
                            days[k + 1].day if k + 1 < len(days) else None), 5)]
     gone = set()
+    known = _listed_fingerprints(view) if known is None else known
     for c in changes:
         r = c.record
         if r is None:
             gone.add(c.record_id)
             parts.append(pickle.dumps((event_fields(c.event), c.record_id), 5))
-        else:
-            parts.append(pickle.dumps((event_fields(c.event), c.record_id, r.id, r.values,
-                                       lifecycle_fields(r.life), r.agency), 5))
+        else:  # the record by its fingerprint: the listed one's as made once, another's made here
+            parts.append(pickle.dumps((event_fields(c.event), c.record_id), 5) + (known.get(id(r)) or fingerprint(r)))
     if gone:  # what a tombstone's notice names of the withdrawn record (feeds._Notices)
         parts += [pickle.dumps((r.id, r.values, lifecycle_fields(r.life)), 5) for r in view.withdrawn if r.id in gone]
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+def _listed_fingerprints(view) -> dict[int, bytes]:
+    """The fingerprints of ``view``'s listed records by object (``id``): a change of the feed
+    holds the listed record itself unless it is an earlier version or withdrawn."""
+    return dict(zip(map(id, view.listed), view.fingerprints))
 
 
 def explain(outcomes: list[Outcome], reuse: ArchiveReuse, store: Cache) -> None:

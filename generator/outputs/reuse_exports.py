@@ -9,8 +9,8 @@ cut into slots and each slot's bytes are kept under a key over:
 
 - what every row of the file shares: the code (every file of the package), the file's name,
   the site's and the dataset's configuration (base URL, fields, data items), the departments;
-- the slot's records, as the exports read them (``material``): id, public values, the
-  lifecycle's dates and status, department;
+- the slot's records, by their fingerprints (``model.fingerprint``: id, field names, values,
+  lifecycle, department), of which a row reads a part;
 - for the 信用中国 files, which of the slot's records the credit channel lists that day (P10.2).
 
 **Where slots end** is decided by the records, not by their positions: after a record whose
@@ -25,23 +25,16 @@ Stored: public output only (the rows as published, compressed), under SHA-256 ke
 from __future__ import annotations
 
 import hashlib
-import operator
-import pickle
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ..cache import Cache
-from ..config.datasets import EXPORT_SOURCES
 from ..site import DatasetView, Site
 from .reuse import Outcome, get_deflated, put_deflated, update
-from .text import public_values
 
 SLOT = 512            # records per slot on average (a power of two): a changed record makes this many rows again
 LONGEST = 4 * SLOT    # a slot ends here at the latest
-# what the exports read of a lifecycle: 公示截止期 and status (CSV, JSON), the 信用中国 files' sources
-_LIFE = operator.attrgetter(*dict.fromkeys(("last_day", "status",
-                                            *(s for s in EXPORT_SOURCES["life"] if s != "state"))))
 
 
 def stage_of(url: str) -> str:
@@ -62,16 +55,10 @@ def slots(records) -> list[tuple[int, int]]:
     return out
 
 
-def material(view: DatasetView, records) -> bytes:
-    """All that an export's row reads of ``records`` (equal bytes: equal rows; unequal bytes only
-    cost a render)."""
-    return pickle.dumps([(r.id, public_values(view, r), _LIFE(r.life), r.agency) for r in records], 5)
-
-
 @dataclass(frozen=True)
 class _Slots:
     bounds: list[tuple[int, int]]
-    digests: list[bytes]   # of each slot's ``material``
+    digests: list[bytes]   # of each slot's records' fingerprints
 
 
 class ExportReuse:
@@ -92,9 +79,12 @@ class ExportReuse:
     def of(self, view: DatasetView) -> _Slots:
         made = self._slots.get(view.config.name)
         if made is None:
-            listed = view.listed
-            bounds = slots(listed)
-            digests = [hashlib.sha256(material(view, listed[a:b])).digest() for a, b in bounds]
+            # all that a row reads of its record is in the record's fingerprint (model.py): its
+            # public values in the fields' order are the values in its layout's (``text.public_values``),
+            # the fields being in ``base``
+            fingerprints = view.fingerprints
+            bounds = slots(view.listed)
+            digests = [hashlib.sha256(b"".join(fingerprints[a:b])).digest() for a, b in bounds]
             made = self._slots[view.config.name] = _Slots(bounds, digests)
         return made
 

@@ -5,7 +5,7 @@ issue 15): the workbook is the same bytes whether a slot was made now or kept.
 The sheet of 100,000 rows was the longest single task of a build (about 6 s of one core: the
 rows' XML, ``sheet_rows.py``, and its deflate), and one changed record wrote all of it again.
 Now a slot is kept under a key over what its rows are made of: its first row's number (rows
-carry their numbers, ``r="…"``), its records (id, public values, 公示截止期, in order), the
+carry their numbers, ``r="…"``), its records (their fingerprints, in order: ``model.fingerprint``), the
 dataset's fields and configuration, the site's configuration, the date cells' style, the code
 (every file of the package), openpyxl's and Python's versions.  A build with a slot's key
 writes the kept bytes; a changed record makes its slot again, not the sheet.  A record added
@@ -19,7 +19,6 @@ output only (the rows as published, deflated), with their CRC-32 and size.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import struct
 from collections.abc import Callable
 from importlib.metadata import version
@@ -78,15 +77,15 @@ def row_parts(site: Site, view: DatasetView, cells: Callable, first_row: int, le
     listed, parts, again, why = view.listed, [], 0, set()
     base = reuse._base(site, view, letters, date_style) if reuse is not None else None
     stage, slots = stage_of(view.config.name), set()
-    dumps = pickle.dumps
+    fingerprints = view.fingerprints if base is not None else ()
     for start in range(0, len(listed), SLOT_ROWS):
         records = listed[start:start + SLOT_ROWS]
         part, key, slot = None, "", f"{start // SLOT_ROWS:05d}"
         if base is not None:
             h = base.copy()
             update(h, str(first_row + start).encode())
-            for r in records:
-                update(h, dumps((r.id, r.values, r.life.last_day), 5))
+            # a row's cells read its record's id, values and 公示截止期: all in its fingerprint
+            update(h, b"".join(fingerprints[start:start + SLOT_ROWS]))
             key = h.hexdigest()
             part, missed = reuse._get(stage, slot, key)
             slots.add(slot)

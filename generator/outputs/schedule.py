@@ -110,6 +110,8 @@ def render_site(site: Site, staging: Path, templates: Path | None, jobs: int, di
             rest += grouped
         if store.root is not None:
             sheets, rows, archives = SheetReuse(store, code), ExportReuse(store, code), ArchiveReuse(site, store, code)
+            for view in site.datasets.values():  # once, here: every worker's keys read them
+                view.fingerprints
     chunks: list = []
     if rows is not None:  # a dataset's downloads that read its rows' slots: one task (kinds.SHARED_ROWS)
         heavy, chunks = _together(heavy)
