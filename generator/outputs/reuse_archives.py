@@ -29,8 +29,8 @@ import hashlib
 import pickle
 
 from ..cache import Cache
-from ..site import Site
 from ..model import event_fields, fingerprint, lifecycle_fields
+from ..site import Site
 from .reuse import Outcome, get_deflated, note_by_dataset, put_deflated, update
 
 KIND = "feed-archive"   # the output kind whose documents are reused (kinds.py)
