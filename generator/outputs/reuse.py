@@ -168,15 +168,8 @@ class PageReuse:
     def write(self, group: Group, outputs: tuple, writer, direct: Renderer) -> Outcome:
         """Write the pages of ``group`` (``outputs``): stored, or rendered (and stored)."""
         key = hashlib.sha256(self.base[group.dataset])
-        clean = True
         for o in outputs:
-            material, clean_one = self._material(o)
-            clean = clean and clean_one
-            update(key, material)
-        if not clean:
-            for o in outputs:
-                writer.write(o.url, o.kind.render(direct, o))
-            return Outcome(group.dataset, len(outputs), False, "记录中含有保留字符（U+E000），不缓存")
+            update(key, self._material(o))
         k = key.hexdigest()
         stage = stage_of(group.dataset)
         data, why = self.store.get(stage, group.slot, k)
@@ -184,6 +177,12 @@ class PageReuse:
         if data is not None and pages is None:
             why = "缓存项已损坏"
         if pages is None:
+            # only a slot about to be stored is read for the character: a stored one was clean
+            # when it was stored, and its key (the records' fingerprints) says it is the same
+            if not all(map(self._clean, outputs)):
+                for o in outputs:
+                    writer.write(o.url, o.kind.render(direct, o))
+                return Outcome(group.dataset, len(outputs), False, "记录中含有保留字符（U+E000），不缓存")
             pages = [b"".join(o.kind.render(self.marked, o)) for o in outputs]
             self.store.put(stage, group.slot, k, _pack(pages))
         day = format_cn(self.site.as_of).encode()
@@ -191,25 +190,34 @@ class PageReuse:
             writer.write(o.url, (page.replace(_MARK, day),))
         return Outcome(group.dataset, len(outputs), not why, why)
 
-    def _material(self, o) -> tuple[bytes, bool]:
-        """(all that one record page reads beyond what its dataset's pages share (``pages.record``):
+    def _material(self, o) -> bytes:
+        """All that one record page reads beyond what its dataset's pages share (``pages.record``):
         the record (its fingerprint, ``model.fingerprint``), its department's entry, its URL and
-        the corrections it shows — equal bytes: equal pages; unequal bytes only cost a render —,
-        whether none of it holds ``MARK``'s first character).  A department's entry is pickled
-        once: it is shared by thousands of records."""
+        the corrections it shows (equal bytes: equal pages; unequal bytes only cost a render).
+        A department's entry is pickled once: it is shared by thousands of records."""
         name, i = o.args
         view = self.site.datasets[name]
         rec = view.listed[i]
-        corrections = view.corrections.get(rec.id)
-        shown = tuple(told(rec.life, corrections, self.site.as_of)) if corrections else ()
-        shared = self._shared.get(rec.agency)
+        return view.fingerprints[i] + self._agency(rec.agency) + pickle.dumps((o.url, self._shown(view, rec)), 5)
+
+    def _clean(self, o) -> bool:
+        """Whether nothing ``_material`` covers holds ``MARK``'s first character (values: str,
+        date, Decimal, int)."""
+        view = self.site.datasets[o.args[0]]
+        rec = view.listed[o.args[1]]
+        strings = (rec.id, rec.agency, *rec.layout.names, *rec.values, *lifecycle_fields(rec.life))
+        return _MARK_PART not in self._agency(rec.agency) + pickle.dumps((o.url, self._shown(view, rec)), 5) and \
+            not any(type(v) is str and _MARK_CHAR in v for v in strings)
+
+    def _agency(self, name: str | None) -> bytes:
+        shared = self._shared.get(name)
         if shared is None:
-            shared = self._shared[rec.agency] = pickle.dumps(self.site.agency_by_name.get(rec.agency), 5)
-        tail = shared + pickle.dumps((o.url, shown), 5)
-        # what the fingerprint covers, read for the character (values: str, date, Decimal, int)
-        clean = _MARK_PART not in tail and _MARK_CHAR not in "".join(rec.layout.names) and not any(
-            type(v) is str and _MARK_CHAR in v for v in (rec.id, rec.agency, *rec.values, *lifecycle_fields(rec.life)))
-        return view.fingerprints[i] + tail, clean
+            shared = self._shared[name] = pickle.dumps(self.site.agency_by_name.get(name), 5)
+        return shared
+
+    def _shown(self, view, rec) -> tuple:
+        corrections = view.corrections.get(rec.id)
+        return tuple(told(rec.life, corrections, self.site.as_of)) if corrections else ()
 
 
 def explain(outcomes: list[Outcome], reuse: PageReuse | None, store: Cache) -> None:
