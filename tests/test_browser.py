@@ -225,6 +225,23 @@ def test_browser_normalises_and_classifies_lookups_as_python_does(browser, base_
     context.close()
 
 
+def test_browser_places_a_key_in_the_shard_python_wrote_it_to(browser, base_url):
+    """lookup.js's shardHash and stages/lookup.py's shard_hash agree: on ASCII, on Chinese, on a
+    character beyond the BMP (four UTF-8 bytes, two UTF-16 units) and on the empty key; else a
+    lookup reads the wrong shard and finds nothing."""
+    from generator.stages.lookup import shard_hash
+
+    keys = ["", "A", "91640100MA76XXXX1X", "宁人社监罚2024-1", "银川市天方建筑有限公司", "𠀀𪚥", "有限"]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(base_url + "/search/")
+    got = page.evaluate("async (v) => { const m = await import('/assets/lookup.js');"
+                        " return v.map((k) => m.shardHash(k)); }", keys)
+    assert got == [shard_hash(k) for k in keys]
+    assert len(set(got)) == len(keys)
+    context.close()
+
+
 @pytest.mark.parametrize("path", ["/", "/penalties/", "/agencies/yinchuan/", "/legal-bases/", "/platform/",
                                   "/major-violations/", "/flowcharts/", "/after/", "/disclosure/",
                                   "/search/?q=" + quote("有限公司")])

@@ -11,7 +11,7 @@ import pytest
 from conftest import GOLDEN_AS_OF, GOLDEN_SITE, REPO, all_output_bytes, run
 from generator.identifiers import USCC_PLACEHOLDER, lookup_key
 from generator.stages import lookup
-from generator.stages.lookup import build_lookup, fnv1a
+from generator.stages.lookup import build_lookup, shard_hash
 
 
 def lookup_json(root, path):
@@ -24,14 +24,14 @@ def find(root, query):
     if len(key) < 2:
         return []
     m = lookup_json(root, "index.json")
-    exact = lookup_json(root, f"k/{fnv1a(key) % m['k']}.json").get(key, [])
+    exact = lookup_json(root, f"k/{shard_hash(key) % m['k']}.json").get(key, [])
     parts = list(dict.fromkeys(key[i:i + 2] for i in range(len(key) - 1)))
     parts = [p for p in parts if p not in m["common"]]
     if len(parts) > 3:
         parts = [parts[0], parts[len(parts) // 2], parts[-1]]
     postings = []
     for p in parts:
-        gaps = lookup_json(root, f"g/{fnv1a(p) % m['g']}.json").get(p, [])
+        gaps = lookup_json(root, f"g/{shard_hash(p) % m['g']}.json").get(p, [])
         postings.append([sum(gaps[:i + 1]) for i in range(len(gaps))])
     contains = [o for o in postings[0] if all(o in q for q in postings[1:]) and o not in exact] if postings else []
     found, candidates, examined = [], exact + contains, 0
@@ -139,7 +139,7 @@ def test_shards_and_rows_have_sorted_keys_and_fixed_blocks(golden):
     for p in (golden / "lookup/k").iterdir():
         keys = list(json.loads(p.read_text(encoding="utf-8")))
         assert keys == sorted(keys)
-        assert all(fnv1a(k) % m["k"] == int(p.stem) for k in keys)
+        assert all(shard_hash(k) % m["k"] == int(p.stem) for k in keys)
 
 
 def test_common_name_parts_are_listed_instead_of_indexed(golden, tmp_path, monkeypatch):

@@ -54,10 +54,17 @@ export function queryKind(value) {
 // The letters a credit code never uses, and what was probably meant (for the page's hint)
 export const NOT_IN_USCC = { O: "数字 0", I: "数字 1", Z: "数字 2", S: "数字 5", V: "字母 U 或 Y" };
 
-export function fnv1a(text) {
-  let h = 0x811c9dc5;
-  for (const ch of text) h = Math.imul(h ^ ch.codePointAt(0), 0x01000193) >>> 0;
-  return h;
+// The CRC-32 of the key's UTF-8 bytes: the shard it is in (shard_hash in generator/stages/lookup.py)
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+export function shardHash(text) {
+  let c = 0xffffffff;
+  for (const b of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
 
 const MAX_PARTS = 3;       // name-part shards fetched for one query
@@ -96,14 +103,14 @@ export class Lookup {
     const key = lookupKey(query || "");
     if ([...key].length < 2) return [];
     const m = await this.json("index.json");
-    const exactShard = this.json(`k/${fnv1a(key) % m.k}.json`);
+    const exactShard = this.json(`k/${shardHash(key) % m.k}.json`);
     const chars = [...key];
     const common = new Set(m.common);
     const parts = [...new Set(chars.slice(1).map((c, i) => chars[i] + c))].filter((p) => !common.has(p));
     const chosen = parts.length <= MAX_PARTS ? parts
       : [parts[0], parts[Math.floor(parts.length / 2)], parts[parts.length - 1]];
     const postings = await Promise.all(chosen.map(async (p) => {
-      const gaps = (await this.json(`g/${fnv1a(p) % m.g}.json`))[p] || [];
+      const gaps = (await this.json(`g/${shardHash(p) % m.g}.json`))[p] || [];
       let at = 0;
       return gaps.map((g) => (at += g));
     }));
