@@ -21,6 +21,7 @@ from .meanwhile import Meanwhile
 from .release import ReleaseInputs, write_release
 from .outputs import routes
 from .outputs.schedule import render_site
+from .pagefind_pages import Described
 from .stages.index import build_index
 from .stages.assets import write_assets
 from .stages.lookup import LOOKUP_DIR, KeptRows, LookupSpec, build_lookup, lookup_index
@@ -74,7 +75,8 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     try:
         try:  # the site's own templates/ over the theme's, file by file
             digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
-            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1, digests, store)
+            facts = Described() if search_index else None  # what the search index reads of each page
+            files = render_site(site, staging, root / "templates", jobs or os.cpu_count() or 1, digests, store, facts)
         except TemplateError as exc:  # a site's own template is input too: report, don't crash
             report.add(_template_problem(exc, root))
             raise BuildFailed(report) from None
@@ -87,7 +89,7 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         gc.unfreeze()
         gc.collect()  # what rendering left in cycles (Jinja's); never the site (tests/test_build.py)
         if search_index:
-            if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1, digests):
+            if error := search_indexes(staging, config, store, jobs or os.cpu_count() or 1, digests, facts):
                 report.add(diag("E-SEARCH-INDEX", "public", detail=error))
                 raise BuildFailed(report)
             store.prune()
@@ -110,13 +112,16 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     return BuildResult(report, out, counts, files, clock.laps, store.events, started=clock.started)
 
 
-def search_indexes(staging: Path, config, store: Cache, jobs: int, digests: dict | None = None) -> str | None:
+def search_indexes(staging: Path, config, store: Cache, jobs: int, digests: dict | None = None,
+                   facts: Described | None = None) -> str | None:
     """The lookup index, built meanwhile in another process, and the full-text index; None, or
     the error text of the first that failed.  ``digests``: receives the SHA-256 of the index
-    files the cache stored or restored, by site path (for release.json)."""
+    files the cache stored or restored, by site path (for release.json).  ``facts``: what the
+    full-text index reads of the pages the writers described (``pagefind_pages``)."""
     lookup = LookupBuild(staging, config, store, jobs, known=digests)
     try:
-        return build_index(staging, store, jobs, planned=lookup.result, digests=digests)
+        return build_index(staging, store, jobs, planned=lookup.result, digests=digests,
+                           known=facts.known() if facts else None)
     finally:
         lookup.cancel()  # when the full-text index failed before it asked: the lookup is not wanted
 

@@ -330,25 +330,6 @@ def test_pages_of_equal_value_in_different_parts_share_places_and_lists_stay_sho
     assert index._ordered(places["date"], ["/x/"]) == []
 
 
-def test_an_unreadable_sort_key_form_is_refused_not_missorted():
-    import re
-    m = re.search(index._SORT, b'<span data-pagefind-sort="amount[data-x]" data-x="5"></span>')
-    with pytest.raises(ValueError, match="key:value"):
-        index.sort_value(m)
-    m = re.search(index._SORT, b'<span data-pagefind-sort="date:2025-01-02"></span>')
-    assert index.sort_value(m) == ("date", "2025-01-02")
-
-
-def test_pagefind_reads_only_the_indexed_element():
-    page = (b'<!DOCTYPE html><html lang="zh-CN"><head><title>t</title></head><body><header>2025</header>'
-            b'<article class="record" data-pagefind-body><h1>A</h1><article>inner</article><p>B</p></article>'
-            b'<footer>\xe6\x95\xb0\xe6\x8d\xae\xe6\x88\xaa\xe8\x87\xb3</footer></body></html>')
-    part = index.indexed_part(page)
-    assert b'<html lang="zh-CN">' in part and b"<article>inner</article><p>B</p></article>" in part
-    assert b"2025" not in part and b"<footer>" not in part
-    assert index.indexed_part(b"<html><body>no body here</body></html>") is None
-
-
 def test_a_failed_build_with_a_cache_leaves_the_output_untouched(site, tmp_path):
     cache, out = tmp_path / "cache", tmp_path / "out"
     cached(site, GOLDEN_AS_OF, cache, out)

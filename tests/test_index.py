@@ -73,3 +73,28 @@ def test_pagefind_writes_the_same_index_from_what_it_reads(tmp_path):
     assert trees["whole"] == trees["read"]
     assert len(pagefind_files.page_urls(tmp_path / "read-index")) == len(bodies)
     assert (tmp_path / "read" / "p0" / "index.html").stat().st_size < (tmp_path / "whole" / "p0" / "index.html").stat().st_size
+
+
+def test_the_plan_takes_the_writers_facts_and_reads_back_only_the_pages_none_described(tmp_path, monkeypatch):
+    """The writers describe every page as they write it (pagefind_pages); the plan made from
+    those facts is the plan made by reading every page back, and reads none of them itself."""
+    from conftest import GOLDEN_AS_OF, GOLDEN_SITE, run
+
+    planned, read = [], []
+    real_plan, real_read = index.plan, index.read_bytes
+    monkeypatch.setattr(index, "plan", lambda root, known=None: planned.append(dict(known)) or real_plan(root, known))
+    monkeypatch.setattr(index, "read_bytes", lambda path: read.append(path) or real_read(path))
+    result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "out", search=True)
+    assert result is not None, [d.format() for d in report.errors]
+    [known] = planned
+    assert read == []
+    pages = index._html_files(tmp_path / "out")
+    marked = {r for r in pages if index.BODY in (tmp_path / "out" / r).read_bytes()}
+    assert sorted(known) == pages and marked and {r for r, f in known.items() if f is not None} == marked
+    monkeypatch.setattr(index, "read_bytes", real_read)
+    assert real_plan(tmp_path / "out", known)[:2] == real_plan(tmp_path / "out")[:2]
+    # and the facts are what the plan uses: a wrong one shows
+    wrong = dict(known)
+    rel = next(r for r, f in known.items() if f is not None and dict(f[1]).get("date"))
+    wrong[rel] = (wrong[rel][0], (("date", "1999-01-01"),))
+    assert real_plan(tmp_path / "out", wrong)[1]["date"][index.routes.of_file(rel)] == "1999-01-01"

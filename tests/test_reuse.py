@@ -167,8 +167,9 @@ def test_slots_follow_the_record_not_its_place_and_grow_by_doubling():
     assert [reuse.slots_for(n) for n in (0, 1, 2, 3, 4, 5, 9)] == [1, 1, 1, 2, 2, 4, 8]
     assert reuse.slot_of("abc", 8) == zlib.crc32(b"abc") % 8
     pages = [b"<html>a</html>", b"", "页".encode() * 1000]
-    assert reuse._unpack(reuse._pack(pages), 3) == pages
-    assert reuse._unpack(reuse._pack(pages), 2) is None  # not what was stored: a miss
+    facts = b'[0,null,["' + b"0" * 64 + b'",[["date","2024-01-02"]]]]'
+    assert reuse._unpack(reuse._pack(pages, facts), 3) == (pages, facts)
+    assert reuse._unpack(reuse._pack(pages, facts), 4) is None  # not what was stored: a miss
     assert reuse._unpack(b"not zlib", 3) is None
 
 

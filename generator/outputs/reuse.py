@@ -44,7 +44,9 @@ from ..cache import Cache
 from ..dates import format_cn
 from ..history import told
 from ..model import lifecycle_fields
+from .. import pagefind_pages
 from ..site import Site
+from ..stages.write import GIVEN
 from . import routes
 from .html import Renderer
 
@@ -173,10 +175,10 @@ class PageReuse:
         k = key.hexdigest()
         stage = stage_of(group.dataset)
         data, why = self.store.get(stage, group.slot, k)
-        pages = _unpack(data, len(outputs)) if data is not None else None
-        if data is not None and pages is None:
+        stored = _unpack(data, len(outputs)) if data is not None else None
+        if data is not None and stored is None:
             why = "缓存项已损坏"
-        if pages is None:
+        if stored is None:
             # only a slot about to be stored is read for the character: a stored one was clean
             # when it was stored, and its key (the records' fingerprints) says it is the same
             if not all(map(self._clean, outputs)):
@@ -184,10 +186,13 @@ class PageReuse:
                     writer.write(o.url, o.kind.render(direct, o))
                 return Outcome(group.dataset, len(outputs), False, "记录中含有保留字符（U+E000），不缓存")
             pages = [b"".join(o.kind.render(self.marked, o)) for o in outputs]
-            self.store.put(stage, group.slot, k, _pack(pages))
+            stored = pages, pagefind_pages.encode([_facts_of_marked(page) for page in pages])
+            self.store.put(stage, group.slot, k, _pack(*stored))
+        pages, facts = stored
         day = format_cn(self.site.as_of).encode()
         for o, page in zip(outputs, pages):
-            writer.write(o.url, (page.replace(_MARK, day),))
+            writer.write(o.url, (page.replace(_MARK, day),), GIVEN)
+        writer.described((o.url for o in outputs), facts)
         return Outcome(group.dataset, len(outputs), not why, why)
 
     def _material(self, o) -> bytes:
@@ -307,23 +312,35 @@ def put_deflated(store: Cache, stage: str, slot: str, k: str, data: bytes) -> No
     store.put(stage, slot, k, zlib.compress(data, 1))  # level 1: most of the size, a fraction of the time
 
 
-def _pack(pages: list[bytes]) -> bytes:
+def _facts_of_marked(page: bytes):
+    """What the search index reads of a page rendered with the date's place marked, as it will
+    be on any day (``pagefind_pages``); unknown (the page is read back) when its indexed part
+    holds the mark, or its sort attribute is refused."""
+    described, facts = pagefind_pages.try_facts(page, unless=_MARK)
+    return facts if described else pagefind_pages.UNKNOWN
+
+
+def _pack(pages: list[bytes], facts: bytes) -> bytes:
+    """The pages, then their facts (``pagefind_pages.encode``)."""
     lengths = struct.pack(f"<{len(pages)}I", *(len(p) for p in pages))
-    return zlib.compress(lengths + b"".join(pages), 1)
+    return zlib.compress(lengths + b"".join(pages) + facts, 1)
 
 
-def _unpack(data: bytes, n: int) -> list[bytes] | None:
-    """The pages of a stored slot, or None if it does not hold ``n`` pages as ``_pack`` wrote them."""
+def _unpack(data: bytes, n: int) -> tuple[list[bytes], bytes] | None:
+    """The pages of a stored slot and their facts, still encoded (the index stage decodes them,
+    and reads back the pages of a slot whose facts do not decode); None if it does not hold
+    ``n`` pages as ``_pack`` wrote them."""
     try:
         raw = zlib.decompress(data)
         lengths = struct.unpack_from(f"<{n}I", raw)
     except (zlib.error, struct.error):
         return None
-    if 4 * n + sum(lengths) != len(raw):
+    end = 4 * n + sum(lengths)
+    if end > len(raw):
         return None
     pages, at = [], 4 * n
     view = memoryview(raw)
     for length in lengths:
         pages.append(bytes(view[at:at + length]))
         at += length
-    return pages
+    return pages, bytes(view[end:])

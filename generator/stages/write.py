@@ -10,7 +10,10 @@ import shutil
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..pagefind_pages import UNKNOWN, Described, try_facts
 from ..site import FileInfo
+
+GIVEN = object()  # ``Writer.write``: the page's facts are handed over with its slot's (``described``)
 
 
 def file_for(url: str) -> str:
@@ -20,21 +23,44 @@ def file_for(url: str) -> str:
 
 
 class Writer:
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, root: Path, describe: bool = False):
+        """``describe``: keep the facts of each page for the search index (``take_facts``); a
+        build without one does not pay for them."""
+        self.root, self.describe = root, describe
         self._base = os.fspath(root)  # paths as strings: a Path per file costs a third of a page's write
         self._made: set[str] = set()
         # SHA-256 of each file written, by site path: the release manifest (release.py) takes
         # them from here instead of reading 100,000 files back
         self.digests: dict[str, str] = {}
+        # what the search index reads of each HTML page written (pagefind_pages), by site path:
+        # its plan takes them instead of reading the pages back
+        self.facts = Described()
 
     def take_digests(self) -> dict[str, str]:
         """The digests of the files written since the last call (a worker hands them back per task)."""
         taken, self.digests = self.digests, {}
         return taken
 
-    def write(self, url: str, chunks: Iterable[bytes]) -> None:
+    def take_facts(self) -> Described:
+        """The facts of the pages written since the last call."""
+        taken, self.facts = self.facts, Described()
+        return taken
+
+    def described(self, urls: Iterable[str], encoded: bytes) -> None:
+        """The facts of pages written with ``facts=GIVEN``, as a slot of the cache holds them
+        (``pagefind_pages.encode``)."""
+        if self.describe:
+            self.facts.slots.append((tuple(file_for(u) for u in urls), encoded))
+
+    def write(self, url: str, chunks: Iterable[bytes], facts=UNKNOWN) -> None:
+        """``facts``: ``GIVEN`` when the caller hands them over (``described``); else found here."""
         rel = file_for(url)
+        if self.describe and facts is not GIVEN and rel.endswith(".html"):
+            page = b"".join(chunks)
+            chunks = (page,)
+            described, facts = try_facts(page)
+            if described:  # else left to the index stage, which reports what it refuses
+                self.facts.pages[rel] = facts
         path = f"{self._base}/{rel}"
         digest = hashlib.sha256()
         parent = path.rpartition("/")[0]
