@@ -54,7 +54,7 @@ export function queryKind(value) {
 // The letters a credit code never uses, and what was probably meant (for the page's hint)
 export const NOT_IN_USCC = { O: "数字 0", I: "数字 1", Z: "数字 2", S: "数字 5", V: "字母 U 或 Y" };
 
-// The CRC-32 of the key's UTF-8 bytes: the shard it is in (shard_hash in generator/stages/lookup.py)
+// The CRC-32 of the key's UTF-8 bytes, mixed: the shard it is in (shard_hash in generator/stages/lookup.py)
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
   let c = n;
   for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
@@ -64,7 +64,10 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
 export function shardHash(text) {
   let c = 0xffffffff;
   for (const b of new TextEncoder().encode(text)) c = CRC_TABLE[(c ^ b) & 0xff] ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
+  let h = (c ^ 0xffffffff) >>> 0;  // then MurmurHash3's finaliser: CRC-32's low bits mix poorly
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
+  return (h ^ (h >>> 16)) >>> 0;
 }
 
 const MAX_PARTS = 3;       // name-part shards fetched for one query
