@@ -231,7 +231,7 @@ def test_browser_places_a_key_in_the_shard_python_wrote_it_to(browser, base_url)
     lookup reads the wrong shard and finds nothing."""
     from generator.stages.lookup import shard_hash
 
-    keys = ["", "A", "91640100MA76XXXX1X", "宁人社监罚2024-1", "银川市天方建筑有限公司", "𠀀𪚥", "有限"]
+    keys = ["", "A", "91640100MA76B2K31Q", "宁人社监罚2024-1", "银川市天方建筑有限公司", "𠀀𪚥", "有限"]
     context = browser.new_context()
     page = context.new_page()
     page.goto(base_url + "/search/")

@@ -48,7 +48,7 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import pagefind_files
-from ..pagefind_pages import BODY, Facts, indexed_part, sort_value, sort_values  # noqa: F401 (tests read them here)
+from ..pagefind_pages import BODY, Facts, indexed_part, sort_values
 from ..cache import Cache, key
 from ..outputs import routes
 from ..tree import files_under, read_bytes
