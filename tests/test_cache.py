@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import struct
@@ -22,6 +23,7 @@ from conftest import GOLDEN_AS_OF, REPO, Canaries, all_output_bytes, edit_row, r
 from generator import pagefind_files
 from generator.cache import TAG, Cache, UnsafeCache, _unpack, key, open_cache
 from generator.diagnostics import BuildFailed
+from generator.meanwhile import can_fork
 from generator.pipeline import build
 from generator.stages import index
 from test_privacy_canary import planted  # noqa: F401 (the fixture: canaries in every private field)
@@ -338,6 +340,67 @@ def test_a_failed_build_with_a_cache_leaves_the_output_untouched(site, tmp_path)
     with pytest.raises(BuildFailed):
         cached(site, GOLDEN_AS_OF, cache, out)
     assert tree(out) == before
+
+
+def _pids_of_pagefind_runs(monkeypatch, log: Path, fail: str = "", raises: bool = False):
+    """Note the process of every Pagefind run in ``log`` (a forked worker's memory does not come
+    back); a part whose folder name holds ``fail`` fails as Pagefind would, or (``raises``) as a
+    full disk would."""
+    real = index.run_pagefind
+
+    def run_pagefind(source, out):
+        with log.open("a") as fh:
+            fh.write(f"{os.getpid()} {out.name}\n")
+        if fail and fail in out.name:
+            if raises:
+                raise OSError(28, "模拟的磁盘已满")
+            return "模拟的 Pagefind 错误"
+        return real(source, out)
+
+    monkeypatch.setattr(index, "run_pagefind", run_pagefind)
+
+
+@pytest.mark.skipif(not can_fork(), reason="the parts are indexed in forked processes where fork exists")
+def test_parts_indexed_in_forked_processes_give_the_output_and_cache_of_one_process(site, tmp_path, monkeypatch):
+    """With two jobs each part is indexed in a forked process, its cache entry stored there
+    (stages/index.py, ``_made_parts``): the output, the cache and --explain are those of one
+    process, and the next build reuses every part."""
+    made = {}
+    for jobs in (1, 2):
+        log = tmp_path / f"runs-{jobs}"
+        _pids_of_pagefind_runs(monkeypatch, log)
+        cache, out = tmp_path / f"cache-{jobs}", tmp_path / f"out-{jobs}"
+        result = build(site, out, GOLDEN_AS_OF, search_index=True, jobs=jobs, cache=cache)
+        pids = {line.split()[0] for line in log.read_text().splitlines()}
+        index_entries = {name: data for name, data in tree(cache).items() if name.startswith("pagefind-")}
+        made[jobs] = (tree(out), index_entries, sorted(result.explain), pids)
+    assert made[1][3] == {str(os.getpid())}
+    assert len(made[2][3]) == 2 and str(os.getpid()) not in made[2][3]  # two workers, none of them this one
+    assert made[2][0] == made[1][0]
+    assert made[2][1] == made[1][1] and any(name.startswith("pagefind-penalties-") for name in made[2][1])  # the index's entries
+    assert made[2][2] == made[1][2]
+    _, actions = cached(site, GOLDEN_AS_OF, tmp_path / "cache-2", tmp_path / "out-2")
+    assert {a for s, a in actions.items() if s.startswith("pagefind-")} == {"reused"}
+
+
+@pytest.mark.skipif(not can_fork(), reason="the parts are indexed in forked processes where fork exists")
+@pytest.mark.parametrize("raises", [False, True], ids=["pagefind-fails", "worker-raises"])
+def test_a_part_that_fails_in_a_forked_process_fails_the_build_and_leaves_the_output(site, tmp_path, monkeypatch, raises):
+    """No part is started after a failure, and the running ones end before the work folder goes
+    (a worker stopped midway would leave its Pagefind writing into a deleted staging folder)."""
+    out = tmp_path / "out"
+    build(site, out, GOLDEN_AS_OF, search_index=True, jobs=2)
+    before = tree(out)
+    _pids_of_pagefind_runs(monkeypatch, tmp_path / "runs", fail="penalties", raises=raises)
+    with pytest.raises(BuildFailed) as failed:
+        build(site, out, GOLDEN_AS_OF + timedelta(days=1), search_index=True, jobs=2)
+    [problem] = failed.value.report.errors
+    assert problem.code == "E-SEARCH-INDEX"
+    assert ("模拟的磁盘已满" if raises else "模拟的 Pagefind 错误") in problem.format()
+    runs = (tmp_path / "runs").read_text().splitlines()
+    assert sum("penalties" in line for line in runs) <= 2  # the first failure stops the rest
+    assert tree(out) == before
+    assert not [p for p in tmp_path.iterdir() if ".staging-" in p.name]  # nor a work folder left
 
 
 def test_the_lookup_keys_on_the_records_not_the_date_in_the_head(tmp_path):

@@ -80,10 +80,19 @@ def test_the_plan_takes_the_writers_facts_and_reads_back_only_the_pages_none_des
     those facts is the plan made by reading every page back, and reads none of them itself."""
     from conftest import GOLDEN_AS_OF, GOLDEN_SITE, run
 
-    planned, read = [], []
+    planned, read, planning = [], [], []
     real_plan, real_read = index.plan, index.read_bytes
-    monkeypatch.setattr(index, "plan", lambda root, known=None: planned.append(dict(known)) or real_plan(root, known))
-    monkeypatch.setattr(index, "read_bytes", lambda path: read.append(path) or real_read(path))
+
+    def plan(root, known=None):
+        planned.append(dict(known))
+        planning.append(True)
+        try:
+            return real_plan(root, known)
+        finally:
+            planning.pop()
+
+    monkeypatch.setattr(index, "plan", plan)  # the pages read while planning (the parts' copies are later)
+    monkeypatch.setattr(index, "read_bytes", lambda path: (planning and read.append(path)) or real_read(path))
     result, report = run(GOLDEN_SITE, GOLDEN_AS_OF, out=tmp_path / "out", search=True)
     assert result is not None, [d.format() for d in report.errors]
     [known] = planned

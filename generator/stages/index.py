@@ -34,15 +34,17 @@ the plan reads back only the pages no writer described (3.7 → 1.5 s at 100,000
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import multiprocessing
 import os
+import queue
 import re
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -50,6 +52,7 @@ from pathlib import Path
 from .. import pagefind_files
 from ..pagefind_pages import BODY, Facts, indexed_part, sort_values
 from ..cache import Cache, key
+from ..meanwhile import can_fork
 from ..outputs import routes
 from ..tree import files_under, read_bytes
 
@@ -125,15 +128,10 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
                 todo.append(p)
         if planned is not None and (error := planned()):
             return error
-        with ThreadPoolExecutor(max(1, jobs)) as pool:
-            for p, result in zip(todo, pool.map(lambda p: _index_part(root, work, p, derive, sorts, code), todo)):
-                if isinstance(result, str):
-                    return result
-                urls[p.name] = result
-                _keep_urls(work / p.stage, result)
-                cache.store(p.stage, p.key, work / p.stage, got[p.name])
-                cache.put(p.stage, READS, p.seen, p.key.encode())  # after store(), which empties the stage
-                _take_urls(work / p.stage)
+        for p, result in _made_parts(todo, (root, work, derive, sorts, code, cache), jobs):
+            if isinstance(result, str):
+                return result
+            urls[p.name], p.key, got[p.name] = result
         places = sort_places(sorts, {u: p.name for p in parts for u in urls[p.name]})
         for p in parts:
             pagefind_files.set_sort_orders(work / p.stage, {k: _ordered(place, urls[p.name]) for k, place in places.items()})
@@ -262,23 +260,98 @@ def _ordered(place: dict[str, int], numbers: list[str]) -> list[int | None]:
     return out
 
 
+# In a forked worker: what every part's work reads (``_made_parts``), inherited, never pickled
+_SHARED: tuple | None = None
+
+
+def _made_parts(todo: list[Part], shared: tuple, jobs: int) -> list[tuple[Part, object]]:
+    """(part, its URLs by number, key and file digests — or the error text) for the parts of
+    ``todo`` in order, up to the first that failed: the parts after it are not made.
+
+    Each part in a forked process of its own, ``jobs`` at once: besides Pagefind's run, a part's
+    work is Python (its pages copied as Pagefind reads them, its files rewritten, listed and
+    stored in the cache), which in threads of this process took turns on one lock and left a
+    core idle a third of the index phase (benchmarks/README.md).  After a failure no part is
+    started and the running ones are waited for: a worker stopped midway would leave its
+    Pagefind writing into the work folder after it is deleted."""
+    global _SHARED
+    if jobs <= 1 or len(todo) <= 1 or not can_fork():
+        made = []
+        for p in todo:
+            made.append((p, result := _make_part(p, *shared)))
+            if isinstance(result, str):
+                break
+        return made
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    results: dict[int, object] = {}
+    _SHARED = (todo, shared)
+    try:
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            def start(n: int) -> None:
+                pool.apply_async(_forked_part, (n,), callback=lambda r, n=n: finished.put((n, r)),
+                                 error_callback=lambda e, n=n: finished.put((n, e)))
+            started = min(jobs, len(todo))
+            for n in range(started):
+                start(n)
+            failed = False
+            while len(results) < started:  # every started part is waited for, failed or not
+                n, result = finished.get()
+                results[n] = result
+                failed = failed or isinstance(result, (str, BaseException))
+                if not failed and started < len(todo):
+                    start(started)
+                    started += 1
+    finally:
+        _SHARED = None
+    made = []
+    for n in range(len(results)):  # the parts started are the first ones: in order, to the first failure
+        if isinstance(result := results[n], BaseException):
+            raise result
+        made.append((todo[n], result))
+        if isinstance(result, str):
+            break
+    return made
+
+
+def _forked_part(n: int):
+    todo, shared = _SHARED
+    return _make_part(todo[n], *shared)
+
+
+def _make_part(part: Part, root: Path, work: Path, derive, sorts: dict, code: str, cache: Cache):
+    """Index one part and keep it in the cache: (its URLs by number, its key, the SHA-256 of its
+    files by path), or the error text."""
+    result = _index_part(root, work, part, derive, sorts, code)
+    if isinstance(result, str):
+        return result
+    folder, got = work / part.stage, {}
+    _keep_urls(folder, result)
+    cache.store(part.stage, part.key, folder, got)
+    cache.put(part.stage, READS, part.seen, part.key.encode())  # after store(), which empties the stage
+    _take_urls(folder)
+    return result, part.key, got
+
+
 def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict, code: str) -> list[str] | str:
     """Run Pagefind over one part into ``work``, and set its key; the URLs of its pages by
     number, or the error text."""
     source = work / f"{part.stage}.src"
     out = work / part.stage
+    read, made, base, into = [], set(), os.fspath(root), os.fspath(source)
     try:
-        read = []
-        for rel, _digest in part.pages:
-            path = source / rel
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(page := pagefind_reads(derive((root / rel).read_bytes())))
+        for rel, _digest in part.pages:  # os-level calls on strings: 12,000 small pages a part
+            page = pagefind_reads(derive(read_bytes(f"{base}/{rel}")))
+            path = f"{into}/{rel}"
+            if (parent := path.rpartition("/")[0]) not in made:
+                os.makedirs(parent, exist_ok=True)
+                made.add(parent)
+            _write(path, page)
             read.append((rel, hashlib.sha256(page).hexdigest()))
         part.key = key("pagefind", code, part.name, *(x for page in read for x in page))
         if error := run_pagefind(source, out):
             return error
     finally:
-        shutil.rmtree(source, ignore_errors=True)
+        _remove(into, (rel for rel, _h in read), made)
     if part.name:  # a merged part needs only its index files: the scripts are the main index's
         for f in out.iterdir():
             if f.is_file() and not f.name.endswith((".pf_meta", ".json")):
@@ -309,6 +382,28 @@ def pagefind_reads(part: bytes) -> bytes:
     """What Pagefind reads of an indexed part: without the blocks it skips (``IGNORED``).  The
     element marked ``data-pagefind-body`` is never one: its own tag holds that attribute."""
     return IGNORED.sub(b"", part) if b"data-pagefind-ignore" in part else part
+
+
+def _write(path: str, data: bytes) -> None:
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)
+
+
+def _remove(folder: str, files, made: set[str]) -> None:
+    """Delete the copies of the pages and their folders: what was written, no walk of it (one
+    call a file and a folder, where a walk takes several)."""
+    with contextlib.suppress(OSError):
+        for rel in files:
+            os.unlink(f"{folder}/{rel}")
+        for parent in sorted(made, key=len, reverse=True):  # the deepest first
+            with contextlib.suppress(OSError):  # a folder one of the made ones holds: gone already
+                os.rmdir(parent)
+    shutil.rmtree(folder, ignore_errors=True)  # whatever is left, when the above could not finish
 
 
 def _keep_urls(folder: Path, urls: list[str]) -> None:
