@@ -107,3 +107,22 @@ def test_the_plan_takes_the_writers_facts_and_reads_back_only_the_pages_none_des
     rel = next(r for r, f in known.items() if f is not None and dict(f[1]).get("date"))
     wrong[rel] = (wrong[rel][0], (("date", "1999-01-01"),))
     assert real_plan(tmp_path / "out", wrong)[1]["date"][index.routes.of_file(rel)] == "1999-01-01"
+
+
+def test_pagefind_runs_with_its_allocator_on_huge_pages_unless_the_environment_says_otherwise(tmp_path, monkeypatch):
+    """``PAGEFIND_ENV`` changes how Pagefind allocates (fewer page faults), never what it writes:
+    the index is the same with and without it, and a value set in the environment wins."""
+    seen = []
+    real_run = index.subprocess.run
+    monkeypatch.setattr(index.subprocess, "run", lambda cmd, **kw: seen.append(kw["env"]) or real_run(cmd, **kw))
+    (tmp_path / "site" / "p").mkdir(parents=True)
+    (tmp_path / "site" / "p" / "index.html").write_bytes(_page("<h1>工资</h1><p>拖欠工资案</p>"))
+    trees = []
+    for setting in (None, ""):
+        if setting is not None:
+            monkeypatch.setenv("_RJEM_MALLOC_CONF", setting)
+        assert index.run_pagefind(tmp_path / "site", tmp_path / f"index-{len(trees)}") is None
+        trees.append({p.relative_to(tmp_path / f"index-{len(trees)}").as_posix(): p.read_bytes()
+                      for p in sorted((tmp_path / f"index-{len(trees)}").rglob("*")) if p.is_file()})
+    assert seen[0]["_RJEM_MALLOC_CONF"] == index.PAGEFIND_ENV["_RJEM_MALLOC_CONF"] and seen[1]["_RJEM_MALLOC_CONF"] == ""
+    assert trees[0] == trees[1]
