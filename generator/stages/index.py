@@ -129,6 +129,7 @@ def build_index(root: Path, cache: Cache | None = None, jobs: int = 2,
                 todo.append(p)
         if planned is not None and (error := planned()):
             return error
+        todo.sort(key=lambda p: -len(p.pages))  # the largest first: the last to end is a small one
         for p, result in _made_parts(todo, (root, work, derive, sorts, code, cache), jobs):
             if isinstance(result, str):
                 return result
