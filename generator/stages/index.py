@@ -12,8 +12,8 @@ pages (the penalties' record pages) is indexed in parts by its pages' ``date`` s
 of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and everything else in
 ``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
 main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
-built by its own Pagefind process, at most ``jobs`` at once, so the memory is bounded by the
-largest part; a part whose pages are unchanged, as Pagefind reads them, is copied from the cache
+made in a forked process of its own, at most ``jobs`` at once (``_made_parts``), so the memory is
+bounded by the largest part; a part whose pages are unchanged, as Pagefind reads them, is copied from the cache
 (``cache.py``), so a correction of an indexed field re-indexes one part (of another field, none),
 and a daily rebuild only the parts where records were published or taken down (the newest and the
 oldest). Pagefind numbers a sorted result by its place in its own
