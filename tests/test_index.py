@@ -113,8 +113,8 @@ def test_pagefind_runs_with_its_allocator_on_huge_pages_unless_the_environment_s
     """``PAGEFIND_ENV`` changes how Pagefind allocates (fewer page faults), never what it writes:
     the index is the same with and without it, and a value set in the environment wins."""
     seen = []
-    real_run = index.subprocess.run
-    monkeypatch.setattr(index.subprocess, "run", lambda cmd, **kw: seen.append(kw["env"]) or real_run(cmd, **kw))
+    real_run = pagefind_files.subprocess.run
+    monkeypatch.setattr(pagefind_files.subprocess, "run", lambda cmd, **kw: seen.append(kw["env"]) or real_run(cmd, **kw))
     (tmp_path / "site" / "p").mkdir(parents=True)
     (tmp_path / "site" / "p" / "index.html").write_bytes(_page("<h1>工资</h1><p>拖欠工资案</p>"))
     trees = []

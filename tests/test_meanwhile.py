@@ -1,18 +1,20 @@
 """meanwhile.py: a function run in a forked process while the caller goes on — the same result
 as run in place, its exception raised in the caller, and run in place when the process is lost
 or no fork was asked for; and the build's lookup index, built that way beside the search index's
-plan, gives the same bytes as built one after the other (P2.4)."""
+plan, gives the same bytes as built one after the other (P2.4).  ``in_turn``: many such pieces, a
+few processes at once, in order to the first failure."""
 
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
 from conftest import GOLDEN_AS_OF, tree
 from generator import pipeline
 from generator.diagnostics import BuildFailed
-from generator.meanwhile import Meanwhile, can_fork
+from generator.meanwhile import Meanwhile, can_fork, in_turn
 
 needs_fork = pytest.mark.skipif(not can_fork(), reason="no fork on this platform: run in place")
 
@@ -53,6 +55,62 @@ def test_a_lost_process_only_costs_time_the_work_is_done_here():
     work = Meanwhile(_dies, 1)
     work._fn = _pid_and  # what runs in place when the process died without an answer
     assert work.result() == (os.getpid(), 2)
+
+
+def _noted(log, n, result, pause=0.05):
+    """A piece of work that notes when it ran, and where."""
+    began = time.monotonic()
+    time.sleep(pause)
+    with open(log, "a") as fh:
+        fh.write(f"{n} {os.getpid()} {began} {time.monotonic()}\n")
+    return result
+
+
+def _runs(log):
+    return {int(n): (int(pid), float(a), float(b)) for n, pid, a, b in (line.split() for line in open(log))}
+
+
+@needs_fork
+def test_pieces_in_turn_run_in_forked_processes_jobs_at_once_results_in_order(tmp_path):
+    log = tmp_path / "runs"
+    assert in_turn(lambda n: _noted(log, n, n * 10), 6, 2, failed=lambda r: False) == [0, 10, 20, 30, 40, 50]
+    runs = _runs(log)
+    assert sorted(runs) == list(range(6)) and os.getpid() not in {pid for pid, _a, _b in runs.values()}
+    assert len({pid for pid, _a, _b in runs.values()}) == 6  # a process of its own each
+    for _pid, began, _end in runs.values():  # never more than two at once
+        assert sum(a <= began < b for _p, a, b in runs.values()) <= 2
+
+
+@needs_fork
+def test_after_a_failure_no_piece_is_started_and_the_running_ones_end(tmp_path):
+    log = tmp_path / "runs"
+    pause = {0: 0.6, 1: 0.05}  # 1 fails while 0 still runs
+    made = in_turn(lambda n: _noted(log, n, "失败" if n == 1 else n, pause.get(n, 0.05)), 8, 2,
+                   failed=lambda r: r == "失败")
+    assert made == [0, "失败"]
+    runs = _runs(log)
+    assert sorted(runs) == [0, 1]  # 0 ran to its end; nothing was started after 1 failed
+
+
+@needs_fork
+def test_what_a_piece_raised_is_raised_in_turn_and_a_lost_one_is_done_here(tmp_path):
+    def work(n):
+        if n == 2:
+            raise ValueError(f"bad {n}")
+        if n == 1 and os.getpid() != here:
+            os._exit(3)  # lost without an answer, as when killed for memory
+        return n, os.getpid()
+
+    here = os.getpid()
+    with pytest.raises(ValueError, match="bad 2"):
+        in_turn(work, 4, 2, failed=lambda r: False)
+    made = in_turn(work, 2, 2, failed=lambda r: False)
+    assert made[0][1] != here and made[1] == (1, here)
+
+
+def test_with_one_job_the_pieces_run_here_one_after_the_other(tmp_path):
+    assert in_turn(lambda n: (n, os.getpid()), 3, 1, failed=lambda r: False) == [(n, os.getpid()) for n in range(3)]
+    assert in_turn(lambda n: n, 5, 1, failed=lambda r: r == 1) == [0, 1]
 
 
 @needs_fork

@@ -13,12 +13,12 @@ of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and eve
 ``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
 main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
 made in a forked process of its own, at most ``jobs`` at once (``_made_parts``), so the memory is
-bounded by the largest part; a part whose pages are unchanged, as Pagefind reads them, is copied from the cache
-(``cache.py``), so a correction of an indexed field re-indexes one part (of another field, none),
-and a daily rebuild only the parts where records were published or taken down (the newest and the
-oldest). Pagefind numbers a sorted result by its place in its own
-index; the sort orders of every part are rewritten on one scale for all parts (``sort_places``),
-so that the merged results are sorted across the parts.
+bounded by the largest part; a part whose pages are unchanged, as Pagefind reads them, is copied
+from the cache (``cache.py``), so a correction of an indexed field re-indexes one part (of another
+field, none), and a daily rebuild only the parts where records were published or taken down (the
+newest and the oldest). Pagefind numbers a sorted result by its place in its own index; the sort
+orders of every part are rewritten on one scale for all parts (``sort_places``), so that the
+merged results are sorted across the parts.
 
 What Pagefind reads of a page is the ``<html>`` tag and the element marked ``data-pagefind-body``,
 without the blocks in it that Pagefind would skip (``data-pagefind-ignore``: the fields a dataset's
@@ -35,25 +35,21 @@ the plan reads back only the pages no writer described (3.7 → 1.5 s at 100,000
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
-import multiprocessing
 import os
-import queue
 import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
 from .. import pagefind_files
+from ..pagefind_files import PAGEFIND_ENV, run_pagefind  # noqa: F401 (PAGEFIND_ENV: read by tests)
 from ..pagefind_pages import BODY, Facts, indexed_part, sort_values
 from ..cache import Cache, key
-from ..meanwhile import can_fork
+from ..meanwhile import in_turn
 from ..outputs import routes
 from ..tree import files_under, read_bytes
 
@@ -262,62 +258,15 @@ def _ordered(place: dict[str, int], numbers: list[str]) -> list[int | None]:
     return out
 
 
-# In a forked worker: what every part's work reads (``_made_parts``), inherited, never pickled
-_SHARED: tuple | None = None
-
-
 def _made_parts(todo: list[Part], shared: tuple, jobs: int) -> list[tuple[Part, object]]:
     """(part, its URLs by number, key and file digests — or the error text) for the parts of
-    ``todo`` in order, up to the first that failed: the parts after it are not made.
-
-    Each part in a forked process of its own, ``jobs`` at once: besides Pagefind's run, a part's
-    work is Python (its pages copied as Pagefind reads them, its files rewritten, listed and
-    stored in the cache), which in threads of this process took turns on one lock and left a
-    core idle a third of the index phase (benchmarks/README.md).  After a failure no part is
-    started and the running ones are waited for: a worker stopped midway would leave its
-    Pagefind writing into the work folder after it is deleted."""
-    global _SHARED
-    if jobs <= 1 or len(todo) <= 1 or not can_fork():
-        made = []
-        for p in todo:
-            made.append((p, result := _make_part(p, *shared)))
-            if isinstance(result, str):
-                break
-        return made
-    finished: queue.SimpleQueue = queue.SimpleQueue()
-    results: dict[int, object] = {}
-    _SHARED = (todo, shared)
-    try:
-        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
-            def start(n: int) -> None:
-                pool.apply_async(_forked_part, (n,), callback=lambda r, n=n: finished.put((n, r)),
-                                 error_callback=lambda e, n=n: finished.put((n, e)))
-            started = min(jobs, len(todo))
-            for n in range(started):
-                start(n)
-            failed = False
-            while len(results) < started:  # every started part is waited for, failed or not
-                n, result = finished.get()
-                results[n] = result
-                failed = failed or isinstance(result, (str, BaseException))
-                if not failed and started < len(todo):
-                    start(started)
-                    started += 1
-    finally:
-        _SHARED = None
-    made = []
-    for n in range(len(results)):  # the parts started are the first ones: in order, to the first failure
-        if isinstance(result := results[n], BaseException):
-            raise result
-        made.append((todo[n], result))
-        if isinstance(result, str):
-            break
-    return made
-
-
-def _forked_part(n: int):
-    todo, shared = _SHARED
-    return _make_part(todo[n], *shared)
+    ``todo`` in order, up to the first that failed.  Each part in a forked process of its own,
+    ``jobs`` at once (``meanwhile.in_turn``): besides Pagefind's run, a part's work is Python (its
+    pages copied as Pagefind reads them, its files rewritten, listed and stored in the cache),
+    which in threads of this process took turns on one lock and left a core idle a third of the
+    index phase (benchmarks/README.md)."""
+    made = in_turn(lambda n: _make_part(todo[n], *shared), len(todo), jobs, failed=lambda r: isinstance(r, str))
+    return list(zip(todo, made))
 
 
 def _make_part(part: Part, root: Path, work: Path, derive, sorts: dict, code: str, cache: Cache):
@@ -363,40 +312,6 @@ def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict, code: s
         if n != sum(1 for u in urls if u in sorts.get(k, ())):
             return f"排序键 {k}：Pagefind 读到 {n} 个页面有值，与生成器读到的不同"
     return urls
-
-
-# How Pagefind's allocator (jemalloc, which reads this variable) takes memory: in huge pages.
-# Else a part's 400 MB is touched 4 KB at a time, about 50 page faults a page indexed, and a
-# run takes 12-20 % longer (benchmarks/README.md).  It changes how Pagefind allocates, not what it
-# writes; a value the environment sets wins, and a Pagefind without jemalloc ignores it.
-PAGEFIND_ENV = {"_RJEM_MALLOC_CONF": "thp:always,metadata_thp:always"}
-
-
-@functools.cache
-def _pagefind_command() -> tuple[str, ...]:
-    """Pagefind's program as ``python -m pagefind`` finds it (the extended build, which segments
-    Chinese), started directly: one Python start less for each part."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        get_executable = None
-    binary = get_executable() if get_executable is not None else None
-    return (os.fspath(binary),) if binary is not None else (sys.executable, "-m", "pagefind")
-
-
-def run_pagefind(source: Path, out: Path) -> str | None:
-    cmd = [*_pagefind_command(), "--site", str(source), "--output-path", str(out), "--silent"]
-    try:
-        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=3600, env={**PAGEFIND_ENV, **os.environ})
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return str(exc)
-    if proc.returncode != 0:
-        return (proc.stderr or proc.stdout).strip()[-500:] or f"exit {proc.returncode}"
-    try:
-        pagefind_files.rewrite(out)
-    except pagefind_files.ERRORS as exc:
-        return f"Pagefind 索引文件：{type(exc).__name__}: {exc}"
-    return None
 
 
 def pagefind_reads(part: bytes) -> bytes:
