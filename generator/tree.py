@@ -1,6 +1,6 @@
 """The files of a folder, for what reads a whole output tree back (release.json's digests, the
 search index's plan, ``gongshi verify``): one walk, with ``os.scandir``'s file types; and one
-file's bytes, read without pathlib or a buffered file object.
+file's bytes, read or written without pathlib or a buffered file object.
 
 ``os.walk`` asks the file system once more per folder whether it is a symbolic link; an output
 tree at 100,000 records has 100,000 folders, and that question cost as much as the listing
@@ -45,3 +45,15 @@ def read_bytes(path: str) -> bytes:
     finally:
         os.close(fd)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)
+
+
+def write_bytes(path: str, data: bytes) -> None:
+    """Write ``data`` as the file at ``path`` (replacing it): for 100,000 small files, as
+    ``read_bytes`` reads them."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    finally:
+        os.close(fd)

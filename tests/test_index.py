@@ -124,5 +124,5 @@ def test_pagefind_runs_with_its_allocator_on_huge_pages_unless_the_environment_s
         assert index.run_pagefind(tmp_path / "site", tmp_path / f"index-{len(trees)}") is None
         trees.append({p.relative_to(tmp_path / f"index-{len(trees)}").as_posix(): p.read_bytes()
                       for p in sorted((tmp_path / f"index-{len(trees)}").rglob("*")) if p.is_file()})
-    assert seen[0]["_RJEM_MALLOC_CONF"] == index.PAGEFIND_ENV["_RJEM_MALLOC_CONF"] and seen[1]["_RJEM_MALLOC_CONF"] == ""
+    assert seen[0]["_RJEM_MALLOC_CONF"] == pagefind_files.PAGEFIND_ENV["_RJEM_MALLOC_CONF"] and seen[1]["_RJEM_MALLOC_CONF"] == ""
     assert trees[0] == trees[1]

@@ -56,3 +56,13 @@ def test_read_bytes_reads_whole_files_of_any_size(tmp_path):
         data = bytes(i % 251 for i in range(size))
         (tmp_path / "f").write_bytes(data)
         assert read_bytes(str(tmp_path / "f")) == data
+
+
+def test_write_bytes_writes_whole_files_and_replaces_a_longer_one(tmp_path):
+    from generator.tree import read_bytes, write_bytes
+
+    path = str(tmp_path / "f")
+    for size in (3 * (1 << 20) + 7, 1, 0, 4096):  # a shorter file after a longer one: nothing left of it
+        data = bytes(i % 251 for i in range(size))
+        write_bytes(path, data)
+        assert read_bytes(path) == data

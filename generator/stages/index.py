@@ -46,12 +46,12 @@ from importlib import metadata
 from pathlib import Path
 
 from .. import pagefind_files
-from ..pagefind_files import PAGEFIND_ENV, run_pagefind  # noqa: F401 (PAGEFIND_ENV: read by tests)
+from ..pagefind_files import run_pagefind
 from ..pagefind_pages import BODY, Facts, indexed_part, sort_values
 from ..cache import Cache, key
 from ..meanwhile import in_turn
 from ..outputs import routes
-from ..tree import files_under, read_bytes
+from ..tree import files_under, read_bytes, write_bytes
 
 PAGEFIND_DIR = routes.PAGEFIND
 SHARDS = "s"              # /pagefind/s/<part>/
@@ -296,7 +296,7 @@ def _index_part(root: Path, work: Path, part: Part, derive, sorts: dict, code: s
             if (parent := path.rpartition("/")[0]) not in made:
                 os.makedirs(parent, exist_ok=True)
                 made.add(parent)
-            _write(path, page)
+            write_bytes(path, page)
             read.append((rel, hashlib.sha256(page).hexdigest()))
         part.key = key("pagefind", code, part.name, *(x for page in read for x in page))
         if error := run_pagefind(source, out):
@@ -318,16 +318,6 @@ def pagefind_reads(part: bytes) -> bytes:
     """What Pagefind reads of an indexed part: without the blocks it skips (``IGNORED``).  The
     element marked ``data-pagefind-body`` is never one: its own tag holds that attribute."""
     return IGNORED.sub(b"", part) if b"data-pagefind-ignore" in part else part
-
-
-def _write(path: str, data: bytes) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-    try:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
-    finally:
-        os.close(fd)
 
 
 def _remove(folder: str, files, made: set[str]) -> None:
