@@ -1,8 +1,9 @@
 """The build cache (generator/cache.py) and the search index built in parts (stages/index.py):
 whatever the cache holds — nothing, the previous build's work, a corrupted or a foreign entry —
 the output is byte-identical to a build without a cache (P2.4), and the cache holds nothing
-private.  The golden site's penalties are split into month indexes here (SHARD_MIN lowered), so
-that the parts, their reuse and their merged sort orders are exercised on a small site."""
+private.  The golden site's penalties are split into indexes of months and of halves of a month
+here (SHARD_MIN and PART_PAGES lowered), so that the parts, their reuse and their merged sort
+orders are exercised on a small site."""
 
 from __future__ import annotations
 
@@ -35,8 +36,16 @@ DEMO_SHARD_MIN = 40  # the demo's sections of more than 40 pages in parts: 78 Pa
 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
-    monkeypatch.setattr(index, "SHARD_MIN", 1)  # the golden site's 8 penalties: indexed month by month
+    # the golden site's 8 penalties indexed in parts: 1.3 a month, above the aim, so months are cut
+    # in halves (October's 8th and 20th in parts of their own)
+    monkeypatch.setattr(index, "SHARD_MIN", 1)
     monkeypatch.setattr(index, "PART_PAGES", 1)
+
+
+def demo_parts(monkeypatch):
+    """The demo's sections of more than 40 pages in parts, of whole months (78 Pagefind runs)."""
+    monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
+    monkeypatch.setattr(index, "MONTH_CUTS", (1,))
 
 
 def cached(site: Path, as_of: date, cache: Path, out: Path):
@@ -60,7 +69,8 @@ def test_output_is_byte_identical_with_a_cold_warm_or_changed_cache(site, tmp_pa
     _, actions = cached(site, GOLDEN_AS_OF, cache, out)
     assert set(actions.values()) == {"rebuilt"} and "pagefind-main" in actions and "lookup" in actions
     months = [s for s in actions if s.startswith("pagefind-penalties-")]
-    assert len(months) > 1, actions  # the penalties are in parts
+    assert len(months) > 1, actions  # the penalties are in parts, some of them a half of a month
+    assert {"pagefind-penalties-2024-10-01", "pagefind-penalties-2024-10-16"} <= set(months), months
     assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "cold cache")
 
     _, actions = cached(site, GOLDEN_AS_OF, cache, out)
@@ -147,7 +157,7 @@ def test_a_corrupted_cache_entry_is_not_used(site, tmp_path, how):
 def test_a_cache_of_another_site_is_a_miss_not_a_mix(site, tmp_path, monkeypatch):
     """The demo site's cache, then the golden site's build with it: nothing of the demo's index
     reaches the golden site's output."""
-    monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)  # the demo's larger sections in parts
+    demo_parts(monkeypatch)
     demo = tmp_path / "demo"
     demo.mkdir()
     for part in ("site_config.yaml", "data", "content"):
@@ -194,11 +204,34 @@ def test_parts_cover_whole_calendar_months_as_many_as_keep_them_near_the_aimed_s
     monkeypatch.setattr(index, "PART_PAGES", 12000)
     def dates(per_month, months=12):
         return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
-    assert index.months_per_part(dates(9000)) == 1      # 100,000 a year: monthly
-    assert index.months_per_part(dates(2500)) == 4      # 30,000 a year: Jan–Apr, May–Aug, Sep–Dec
-    assert index.months_per_part(dates(800)) == 12      # 10,000 a year: one part a year
-    assert index.months_per_part(dates(30000)) == 1     # above the aim: still a month
-    assert index.months_per_part([]) == 0
+    assert index.part_span(dates(9000)) == (1, 1)       # 100,000 a year: monthly
+    assert index.part_span(dates(2500)) == (4, 1)       # 30,000 a year: Jan–Apr, May–Aug, Sep–Dec
+    assert index.part_span(dates(800)) == (12, 1)       # 10,000 a year: one part a year
+    assert index.part_span(dates(12000)) == (1, 1)      # at the aim: still a month
+    assert index.part_span([]) is None
+
+
+def test_a_month_above_the_aimed_size_is_cut_at_the_same_days_of_every_month(monkeypatch):
+    monkeypatch.setattr(index, "PART_PAGES", 12000)
+    def dates(per_month, months=12):
+        return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
+    assert index.part_span(dates(12001)) == (1, 2)      # just above the aim: halves
+    assert index.part_span(dates(25000)) == (1, 3)      # 300,000 a year: thirds of about 8,300
+    assert index.part_span(dates(36000)) == (1, 3)      # at the aim a third
+    assert index.part_span(dates(36001)) == (1, 6)
+    assert index.part_span(dates(90000)) == (1, 6)      # above the aim even cut in six: six still
+    # halves: the 1st–15th and the 16th to the month's end
+    assert [index.part_of(f"2026-01-{d:02d}", 1, 2) for d in (1, 15, 16, 31)] == \
+        ["2026-01-01", "2026-01-01", "2026-01-16", "2026-01-16"]
+    # thirds: from the 1st, the 11th and the 21st; February's last days with the 21st
+    assert [index.part_of(f"2026-02-{d:02d}", 1, 3) for d in (10, 11, 20, 21, 28)] == \
+        ["2026-02-01", "2026-02-11", "2026-02-11", "2026-02-21", "2026-02-21"]
+    # sixths: from the 1st, 6th, 11th, 16th, 21st, 26th; the 31st with the 26th
+    assert [index.part_of(f"2026-03-{d:02d}", 1, 6) for d in (5, 6, 25, 26, 30, 31)] == \
+        ["2026-03-01", "2026-03-06", "2026-03-21", "2026-03-26", "2026-03-26", "2026-03-26"]
+    assert index.part_of("2026-03", 1, 3) == "2026-03-01"   # a date without its day: the first part
+    # whole months are named by their first month only, as before
+    assert [index.part_of(f"2026-{m:02d}-20", 4, 1) for m in (4, 5, 12)] == ["2026-01", "2026-05", "2026-09"]
 
 
 def test_keys_differ_with_any_part_and_its_boundaries():
@@ -259,7 +292,7 @@ def test_the_cache_holds_no_private_value(planted, tmp_path, monkeypatch):
     the rows as checked, encrypted (rowcache.py: read raw below, where no canary may show)."""
     site, markers, as_of = planted
     if site.name == "demo":  # its larger sections in parts: each part is one Pagefind run
-        monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
+        demo_parts(monkeypatch)
     cache = tmp_path / "cache"
     build(site, tmp_path / "out", as_of, search_index=True, jobs=1, cache=cache)
     unpacked = tmp_path / "unpacked"

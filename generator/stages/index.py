@@ -8,8 +8,10 @@ only, so the index cannot hold more than the pages do.
 Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB for 100,000) and it
 cannot update an index in place. So a section of the site with more than ``SHARD_MIN`` indexed
 pages (the penalties' record pages) is indexed in parts by its pages' ``date`` sort key — 1, 2, 3,
-4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES`` — each part an index
-of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month), and everything else in
+4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES``, or when a month
+alone holds more, a half, a third or a sixth of a month (``part_span``) — each part an index of its
+own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month; ``-<DD>``, its first day, when
+months are cut), and everything else in
 ``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
 main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
 made in a forked process of its own, at most ``jobs`` at once (``_made_parts``), so the memory is
@@ -65,6 +67,8 @@ READS = "reads"           # beside a part's index in the cache: the key of what 
                           # key of the pages' indexed parts (``Part.seen``), so that a build whose
                           # pages are those of the cached index does not read them again
 _MONTH = re.compile(r"\d{4}-\d{2}")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+MONTH_CUTS = (2, 3, 6)    # the parts a month may be cut into, at the same days of every month
 # A block Pagefind skips, left out of what it reads: it indexes none of its words, and it holds
 # nothing Pagefind takes from a skipped element (a filter, meta or sort value, an anchor's id, the
 # title's <h1>, the image's <img>), nor a block of its own name (whose end this cannot find).
@@ -80,7 +84,7 @@ IGNORED = re.compile(rb"<(" + _BLOCKS + rb")(?=[\s>])" + _ATTRS + rb"\sdata-page
 
 @dataclass
 class Part:
-    name: str                                   # "" for the main index, else <section>-<YYYY-MM>
+    name: str                                   # "" for the main index, else <section>-<YYYY-MM>[-<DD>]
     pages: list = field(default_factory=list)   # (site path, SHA-256 of its indexed part)
 
     seen: str = ""                              # the key of its pages' indexed parts
@@ -178,12 +182,10 @@ def plan(root: Path, known: dict[str, Facts] | None = None):
         sections.setdefault(section, []).append((rel, digest, values.get("date", "")))
     main, months = Part(""), {}
     for section, pages in sections.items():
-        span = months_per_part([d for _r, _h, d in pages if _MONTH.match(d)]) if len(pages) > SHARD_MIN else 0
+        span = part_span([d for _r, _h, d in pages if _MONTH.match(d)]) if len(pages) > SHARD_MIN else None
         for rel, digest, date in pages:
             if section and span and _MONTH.match(date):
-                year, month = int(date[:4]), int(date[5:7])
-                first = month - (month - 1) % span  # parts start on the calendar: a page stays in its part
-                name = f"{section}-{year:04d}-{first:02d}"
+                name = f"{section}-{part_of(date, *span)}"
                 months.setdefault(name, Part(name)).pages.append((rel, digest))
             else:
                 main.pages.append((rel, digest))
@@ -205,14 +207,33 @@ def _known_key(root: Path, cache: Cache, part: Part, derive, code: str) -> tuple
     return key("pagefind", code, part.name, *(x for page in read for x in page)), True
 
 
-def months_per_part(dates: list[str]) -> int:
-    """How many months one part of a section covers: as many as keep a part near ``PART_PAGES``
-    (a divisor of 12, so that parts start on the same months year after year; 1 at most)."""
+def part_span(dates: list[str]) -> tuple[int, int] | None:
+    """(months a part covers, parts a month is cut into) for a section's page dates: as many
+    months as keep a part near ``PART_PAGES`` (a divisor of 12, so that parts start on the same
+    months year after year), or, when one month alone holds more, as few cuts of a month as do
+    (``MONTH_CUTS``: parts of the size Pagefind makes at its usual cost a page, in memory that
+    does not grow with the records a year); None for no dates.  By the section's average month:
+    one section's parts are cut alike."""
     if not dates:
-        return 0
-    months = {d[:7] for d in dates}
-    per_month = len(dates) / len(months)
-    return max([n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES] or [1])
+        return None
+    per_month = len(dates) / len({d[:7] for d in dates})
+    if per_month > PART_PAGES:
+        return 1, next((n for n in MONTH_CUTS if per_month / n <= PART_PAGES), MONTH_CUTS[-1])
+    return max(n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES), 1
+
+
+def part_of(date: str, months: int, cuts: int) -> str:
+    """The name of the part a page of this ``date`` (YYYY-MM[-DD]) is in: its first month, and its
+    first day when months are cut.  Parts start on the calendar — months counted from January,
+    cuts at the same days of every month (16; 11, 21; 6, 11 … 26; the 31st with the last) — so a
+    page stays in its part whatever else the section holds."""
+    year, month = int(date[:4]), int(date[5:7])
+    first = month - (month - 1) % months
+    if cuts == 1:
+        return f"{year:04d}-{first:02d}"
+    day = int(date[8:10]) if _DAY.match(date) else 1  # a date without its day: the month's first part
+    length = 30 // cuts
+    return f"{year:04d}-{first:02d}-{1 + (min(day, 30) - 1) // length * length:02d}"
 
 
 def sort_places(sorts: dict[str, dict[str, str]], part_of: dict[str, str]) -> dict[str, dict[str, int]]:
