@@ -37,6 +37,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -282,8 +283,12 @@ def explain_text(events: list[tuple[str, str, str]], no_search: bool) -> str:
     return "\n".join(lines)
 
 
+_PART = re.compile(r"(.+)-(\d{4}-\d{2}(?:-\d{2})?)")  # a part of the index: <section>-<YYYY-MM>[-<DD>]
+
+
 def _part_name(stage: str) -> str:
-    """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01"""
+    """pagefind-penalties-2026-01 → 全文检索索引（Pagefind）：penalties 2026-01 起 (a part is named
+    by its first month, or its first day when months are cut: stages/index.py)"""
     if stage.startswith("export-"):
         return f"下载文件中的记录：{stage.removeprefix('export-')}"
     if stage.startswith("xlsx-"):
@@ -297,6 +302,6 @@ def _part_name(stage: str) -> str:
     if stage.startswith("archives-"):
         return f"订阅源的归档文档：{stage.removeprefix('archives-')}"
     if stage.startswith("pagefind-"):
-        part = stage.removeprefix("pagefind-")
-        return f"全文检索索引（Pagefind）：{part[:-8]} {part[-7:]}"
+        if named := _PART.fullmatch(stage.removeprefix("pagefind-")):
+            return f"全文检索索引（Pagefind）：{named[1]} {named[2]} 起"
     return stage

@@ -22,12 +22,12 @@ def parted_url(tmp_path_factory):
     site = tmp_path_factory.mktemp("parted")
     for part in ("site_config.yaml", "data", "content"):
         (shutil.copytree if (REPO / part).is_dir() else shutil.copyfile)(REPO / part, site / part)
-    saved = index.SHARD_MIN, index.PART_PAGES, index.MONTH_CUTS
-    index.SHARD_MIN, index.PART_PAGES, index.MONTH_CUTS = 40, 1, (1,)  # whole months, never cut
+    saved = index.SHARD_MIN, index.PART_PAGES
+    index.SHARD_MIN, index.PART_PAGES = 40, 1
     try:
         result, report = run(site, date(2026, 11, 29), out=site / "public", search=True)
     finally:
-        index.SHARD_MIN, index.PART_PAGES, index.MONTH_CUTS = saved
+        index.SHARD_MIN, index.PART_PAGES = saved
     assert result, [d.format() for d in report.errors]
     assert len(list((site / "public/pagefind/s").iterdir())) > 3  # the penalties are in parts
     server = hosting.server(hosting.Hosting.load(site / "public", REPO / "netlify.toml"))

@@ -2,7 +2,7 @@
 whatever the cache holds — nothing, the previous build's work, a corrupted or a foreign entry —
 the output is byte-identical to a build without a cache (P2.4), and the cache holds nothing
 private.  The golden site's penalties are split into indexes of months and of halves of a month
-here (SHARD_MIN and PART_PAGES lowered), so that the parts, their reuse and their merged sort
+here (SHARD_MIN, PART_PAGES and PART_PAGES_MAX lowered), so that the parts, their reuse and their merged sort
 orders are exercised on a small site."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import pytest
 
 from conftest import GOLDEN_AS_OF, REPO, Canaries, all_output_bytes, edit_row, run, tree
 from generator import pagefind_files
-from generator.cache import TAG, Cache, UnsafeCache, _unpack, key, open_cache
+from generator.cache import TAG, Cache, UnsafeCache, _unpack, explain_text, key, open_cache
 from generator.diagnostics import BuildFailed
 from generator.meanwhile import can_fork
 from generator.pipeline import build
@@ -36,16 +36,17 @@ DEMO_SHARD_MIN = 40  # the demo's sections of more than 40 pages in parts: 78 Pa
 
 @pytest.fixture(autouse=True)
 def small_parts(monkeypatch):
-    # the golden site's 8 penalties indexed in parts: 1.3 a month, above the aim, so months are cut
-    # in halves (October's 8th and 20th in parts of their own)
+    # the golden site's 8 penalties indexed in parts: 1.3 a month, above the largest part, so
+    # months are cut in halves (October's 8th and 20th in parts of their own)
     monkeypatch.setattr(index, "SHARD_MIN", 1)
     monkeypatch.setattr(index, "PART_PAGES", 1)
+    monkeypatch.setattr(index, "PART_PAGES_MAX", 1)
 
 
 def demo_parts(monkeypatch):
     """The demo's sections of more than 40 pages in parts, of whole months (78 Pagefind runs)."""
     monkeypatch.setattr(index, "SHARD_MIN", DEMO_SHARD_MIN)
-    monkeypatch.setattr(index, "MONTH_CUTS", (1,))
+    monkeypatch.setattr(index, "PART_PAGES_MAX", 10**9)  # no month cut
 
 
 def cached(site: Path, as_of: date, cache: Path, out: Path):
@@ -202,24 +203,27 @@ def test_the_cache_must_stay_out_of_the_output_and_the_inputs(site, tmp_path):
 
 def test_parts_cover_whole_calendar_months_as_many_as_keep_them_near_the_aimed_size(monkeypatch):
     monkeypatch.setattr(index, "PART_PAGES", 12000)
+    monkeypatch.setattr(index, "PART_PAGES_MAX", 30000)
     def dates(per_month, months=12):
         return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
     assert index.part_span(dates(9000)) == (1, 1)       # 100,000 a year: monthly
     assert index.part_span(dates(2500)) == (4, 1)       # 30,000 a year: Jan–Apr, May–Aug, Sep–Dec
     assert index.part_span(dates(800)) == (12, 1)       # 10,000 a year: one part a year
-    assert index.part_span(dates(12000)) == (1, 1)      # at the aim: still a month
+    assert index.part_span(dates(25000)) == (1, 1)      # 300,000 a year: above the aim, still a month
     assert index.part_span([]) is None
 
 
-def test_a_month_above_the_aimed_size_is_cut_at_the_same_days_of_every_month(monkeypatch):
+def test_a_month_above_the_largest_part_is_cut_at_the_same_days_of_every_month(monkeypatch):
     monkeypatch.setattr(index, "PART_PAGES", 12000)
+    monkeypatch.setattr(index, "PART_PAGES_MAX", 30000)
     def dates(per_month, months=12):
         return [f"2026-{m:02d}-01" for m in range(1, months + 1) for _ in range(per_month)]
-    assert index.part_span(dates(12001)) == (1, 2)      # just above the aim: halves
-    assert index.part_span(dates(25000)) == (1, 3)      # 300,000 a year: thirds of about 8,300
-    assert index.part_span(dates(36000)) == (1, 3)      # at the aim a third
-    assert index.part_span(dates(36001)) == (1, 6)
-    assert index.part_span(dates(90000)) == (1, 6)      # above the aim even cut in six: six still
+    assert index.part_span(dates(30000)) == (1, 1)      # at the largest part: a month whole
+    assert index.part_span(dates(30001)) == (1, 2)      # just above it: halves
+    assert index.part_span(dates(83000)) == (1, 3)      # 1,000,000 a year: thirds of about 27,700
+    assert index.part_span(dates(90000)) == (1, 3)      # at the largest part a third
+    assert index.part_span(dates(90001)) == (1, 6)
+    assert index.part_span(dates(250000)) == (1, 6)     # above it even cut in six: six still
     # halves: the 1st–15th and the 16th to the month's end
     assert [index.part_of(f"2026-01-{d:02d}", 1, 2) for d in (1, 15, 16, 31)] == \
         ["2026-01-01", "2026-01-01", "2026-01-16", "2026-01-16"]
@@ -481,3 +485,12 @@ def test_a_changed_dataset_reads_its_export_again_and_the_others_rows_are_reused
     assert ("lookup-penalties", "rebuilt", "缓存项不是查询索引的记录行，已重新读取") in result.explain
     assert_same_as_cold(site, GOLDEN_AS_OF, out, tmp_path, "foreign rows")
     assert (cache / "lookup-penalties" / "rows").read_bytes() == stored  # and the rows read again are stored
+
+
+def test_explain_names_each_part_of_the_index_by_where_it_starts():
+    text = explain_text([("pagefind-main", "reused", "输入未变"),
+                         ("pagefind-penalties-2026-01", "reused", "输入未变"),
+                         ("pagefind-penalties-2026-02-11", "rebuilt", "输入已改变")], no_search=False)
+    assert "全文检索索引（Pagefind）：页面和较小的数据集：复用缓存（输入未变）" in text
+    assert "全文检索索引（Pagefind）：penalties 2026-01 起：复用缓存（输入未变）" in text
+    assert "全文检索索引（Pagefind）：penalties 2026-02-11 起：重新生成（输入已改变）" in text  # a third of February

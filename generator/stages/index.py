@@ -9,7 +9,8 @@ Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB 
 cannot update an index in place. So a section of the site with more than ``SHARD_MIN`` indexed
 pages (the penalties' record pages) is indexed in parts by its pages' ``date`` sort key — 1, 2, 3,
 4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES``, or when a month
-alone holds more, a half, a third or a sixth of a month (``part_span``) — each part an index of its
+alone holds more than ``PART_PAGES_MAX``, a half, a third or a sixth of a month (``part_span``)
+— each part an index of its
 own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month; ``-<DD>``, its first day, when
 months are cut), and everything else in
 ``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
@@ -59,7 +60,9 @@ PAGEFIND_DIR = routes.PAGEFIND
 SHARDS = "s"              # /pagefind/s/<part>/
 SHARD_LIST = "shards.json"
 SHARD_MIN = 5000          # indexed pages of a section above which it is indexed in parts, by date
-PART_PAGES = 12000        # pages a part aims at: Pagefind takes ~34 KB a page, 2 run at once
+PART_PAGES = 12000        # pages a part of whole months aims at: Pagefind takes ~34 KB a page, 2 run at once
+PART_PAGES_MAX = 30000    # a month of more pages is cut (about 1 GB a Pagefind run): not below, where
+                          # more parts would only cost a first full-text query more bytes
 WORK = ".pagefind-work"   # the pages as Pagefind reads them, and the parts being made
 SKIPPED = frozenset({PAGEFIND_DIR, routes.LOOKUP, WORK})  # generated indexes, never indexed themselves
 _URLS = ".pages.json"     # beside a part's index in the cache only: its pages' URLs, by number
@@ -210,16 +213,16 @@ def _known_key(root: Path, cache: Cache, part: Part, derive, code: str) -> tuple
 def part_span(dates: list[str]) -> tuple[int, int] | None:
     """(months a part covers, parts a month is cut into) for a section's page dates: as many
     months as keep a part near ``PART_PAGES`` (a divisor of 12, so that parts start on the same
-    months year after year), or, when one month alone holds more, as few cuts of a month as do
-    (``MONTH_CUTS``: parts of the size Pagefind makes at its usual cost a page, in memory that
-    does not grow with the records a year); None for no dates.  By the section's average month:
-    one section's parts are cut alike."""
+    months year after year; 1 at least), and a month of more than ``PART_PAGES_MAX`` pages cut in
+    as few parts as keep each at most that (``MONTH_CUTS``), so that a Pagefind run's memory does
+    not grow with the records a year; None for no dates.  By the section's average month: one
+    section's parts are cut alike."""
     if not dates:
         return None
     per_month = len(dates) / len({d[:7] for d in dates})
-    if per_month > PART_PAGES:
-        return 1, next((n for n in MONTH_CUTS if per_month / n <= PART_PAGES), MONTH_CUTS[-1])
-    return max(n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES), 1
+    if per_month > PART_PAGES_MAX:
+        return 1, next((n for n in MONTH_CUTS if per_month / n <= PART_PAGES_MAX), MONTH_CUTS[-1])
+    return max([n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES] or [1]), 1
 
 
 def part_of(date: str, months: int, cuts: int) -> str:
