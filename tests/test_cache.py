@@ -225,17 +225,17 @@ def test_a_month_above_the_largest_part_is_cut_at_the_same_days_of_every_month(m
     assert index.part_span(dates(90001)) == (1, 6)
     assert index.part_span(dates(250000)) == (1, 6)     # above it even cut in six: six still
     # halves: the 1st–15th and the 16th to the month's end
-    assert [index.part_of(f"2026-01-{d:02d}", 1, 2) for d in (1, 15, 16, 31)] == \
+    assert [index.part_start(f"2026-01-{d:02d}", 1, 2) for d in (1, 15, 16, 31)] == \
         ["2026-01-01", "2026-01-01", "2026-01-16", "2026-01-16"]
     # thirds: from the 1st, the 11th and the 21st; February's last days with the 21st
-    assert [index.part_of(f"2026-02-{d:02d}", 1, 3) for d in (10, 11, 20, 21, 28)] == \
+    assert [index.part_start(f"2026-02-{d:02d}", 1, 3) for d in (10, 11, 20, 21, 28)] == \
         ["2026-02-01", "2026-02-11", "2026-02-11", "2026-02-21", "2026-02-21"]
     # sixths: from the 1st, 6th, 11th, 16th, 21st, 26th; the 31st with the 26th
-    assert [index.part_of(f"2026-03-{d:02d}", 1, 6) for d in (5, 6, 25, 26, 30, 31)] == \
+    assert [index.part_start(f"2026-03-{d:02d}", 1, 6) for d in (5, 6, 25, 26, 30, 31)] == \
         ["2026-03-01", "2026-03-06", "2026-03-21", "2026-03-26", "2026-03-26", "2026-03-26"]
-    assert index.part_of("2026-03", 1, 3) == "2026-03-01"   # a date without its day: the first part
+    assert index.part_start("2026-03", 1, 3) == "2026-03-01"   # a date without its day: the first part
     # whole months are named by their first month only, as before
-    assert [index.part_of(f"2026-{m:02d}-20", 4, 1) for m in (4, 5, 12)] == ["2026-01", "2026-05", "2026-09"]
+    assert [index.part_start(f"2026-{m:02d}-20", 4, 1) for m in (4, 5, 12)] == ["2026-01", "2026-05", "2026-09"]
 
 
 def test_keys_differ_with_any_part_and_its_boundaries():

@@ -9,11 +9,10 @@ Pagefind's memory grows with the pages of one index (about 34 KB a page: 3.4 GB 
 cannot update an index in place. So a section of the site with more than ``SHARD_MIN`` indexed
 pages (the penalties' record pages) is indexed in parts by its pages' ``date`` sort key — 1, 2, 3,
 4, 6 or 12 calendar months a part, as many as keep a part near ``PART_PAGES``, or when a month
-alone holds more than ``PART_PAGES_MAX``, a half, a third or a sixth of a month (``part_span``)
-— each part an index of its
-own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month; ``-<DD>``, its first day, when
-months are cut), and everything else in
-``/pagefind/``; ``/pagefind/shards.json`` lists the parts, which the search page merges into the
+alone holds more than ``PART_PAGES_MAX``, a half, a third or a sixth of a month (``part_span``) —
+each part an index of its own under ``/pagefind/s/<section>-<YYYY-MM>/`` (its first month;
+``-<DD>``, its first day, when months are cut), and everything else in ``/pagefind/``;
+``/pagefind/shards.json`` lists the parts, which the search page merges into the
 main index (Pagefind's ``mergeIndex``: results, filters and their counts across all). Each part is
 made in a forked process of its own, at most ``jobs`` at once (``_made_parts``), so the memory is
 bounded by the largest part; a part whose pages are unchanged, as Pagefind reads them, is copied
@@ -188,7 +187,7 @@ def plan(root: Path, known: dict[str, Facts] | None = None):
         span = part_span([d for _r, _h, d in pages if _MONTH.match(d)]) if len(pages) > SHARD_MIN else None
         for rel, digest, date in pages:
             if section and span and _MONTH.match(date):
-                name = f"{section}-{part_of(date, *span)}"
+                name = f"{section}-{part_start(date, *span)}"
                 months.setdefault(name, Part(name)).pages.append((rel, digest))
             else:
                 main.pages.append((rel, digest))
@@ -225,9 +224,9 @@ def part_span(dates: list[str]) -> tuple[int, int] | None:
     return max([n for n in (1, 2, 3, 4, 6, 12) if n * per_month <= PART_PAGES] or [1]), 1
 
 
-def part_of(date: str, months: int, cuts: int) -> str:
-    """The name of the part a page of this ``date`` (YYYY-MM[-DD]) is in: its first month, and its
-    first day when months are cut.  Parts start on the calendar — months counted from January,
+def part_start(date: str, months: int, cuts: int) -> str:
+    """Where the part a page of this ``date`` (YYYY-MM[-DD]) is in starts, which names it: its
+    first month, and its first day when months are cut.  Parts start on the calendar — months counted from January,
     cuts at the same days of every month (16; 11, 21; 6, 11 … 26; the 31st with the last) — so a
     page stays in its part whatever else the section holds."""
     year, month = int(date[:4]), int(date[5:7])
