@@ -62,16 +62,22 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
     gc.disable()  # the records hold no reference cycles; collecting while loading 100k is waste
     try:
         site = load(root, as_of, report, out=out, today=today, jobs=jobs or os.cpu_count() or 1, store=store).site
+        # The site model lives until ``del site`` below and is freed by reference counts: left to
+        # the collector, its first collection once enabled would walk the millions of objects
+        # the load made, and so would every collection of the oldest generation while rendering
+        # (about 1 s each at 100,000 records, benchmarks/README.md): frozen before it runs again
+        gc.freeze()
     finally:
         gc.enable()
     if site is None:
+        gc.unfreeze()
         raise BuildFailed(report)
     clock.lap("read+validate+redact+expire+assemble")
-    staging = output.stage()
-    # The site model lives until ``del site`` below and is freed by reference counts: left to the
-    # collector, every collection of the oldest generation while rendering would walk its
-    # millions of objects (about 1 s at 100,000 records, benchmarks/README.md)
-    gc.freeze()
+    try:
+        staging = output.stage()
+    except BaseException:
+        gc.unfreeze()
+        raise
     try:
         try:  # the site's own templates/ over the theme's, file by file
             digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json

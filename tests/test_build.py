@@ -309,3 +309,9 @@ def test_the_build_leaves_nothing_frozen_for_the_collector(tmp_path):
     with pytest.raises(BuildFailed):
         build(site, tmp_path / "out-failed", GOLDEN_AS_OF, search_index=False, jobs=1)
     assert gc.get_freeze_count() == 0
+    # a build whose inputs have errors: refused after the load, before anything is rendered
+    shutil.rmtree(site / "templates")
+    (site / "data/penalties.csv").write_bytes((site / "data/penalties.csv").read_bytes().replace(b"2024-", b"2024/", 1))
+    with pytest.raises(BuildFailed):
+        build(site, tmp_path / "out-refused", GOLDEN_AS_OF, search_index=False, jobs=1)
+    assert not (tmp_path / "out-refused").exists() and gc.get_freeze_count() == 0
