@@ -66,19 +66,15 @@ def build(root: Path, out: Path | None = None, as_of: date | None = None, *,
         # the collector, its first collection once enabled would walk the millions of objects
         # the load made, and so would every collection of the oldest generation while rendering
         # (about 1 s each at 100,000 records, benchmarks/README.md): frozen before it runs again
-        gc.freeze()
+        if site is not None:
+            gc.freeze()
     finally:
         gc.enable()
     if site is None:
-        gc.unfreeze()
         raise BuildFailed(report)
     clock.lap("read+validate+redact+expire+assemble")
     try:
-        staging = output.stage()
-    except BaseException:
-        gc.unfreeze()
-        raise
-    try:
+        staging = output.stage()  # UnsafeOutput: discard() has nothing to remove; the site is unfrozen
         try:  # the site's own templates/ over the theme's, file by file
             digests: dict = {}  # site path → SHA-256 of what the writers wrote, for release.json
             facts = Described() if search_index else None  # what the search index reads of each page
